@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * potnpu DRM accel driver: userspace ABI.
+ *
+ * Conventions used by every ioctl here:
+ *  - all structures have explicit sizes with natural alignment and no
+ *    implicit padding; fields named pad or reserved must be zero (MBZ) and
+ *    the kernel rejects non-zero values with -EINVAL, so they can be given a
+ *    meaning later without breaking old binaries;
+ *  - pointers travel as __u64;
+ *  - queries are extensible: userspace passes the size of its buffer and the
+ *    kernel writes at most that much (see &struct drm_potnpu_query).
+ */
+#ifndef _UAPI_DRM_POTNPU_ACCEL_H_
+#define _UAPI_DRM_POTNPU_ACCEL_H_
+
+#include "drm.h"
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/* Interface version, also the DRM driver's major.minor. */
+#define DRM_POTNPU_UAPI_MAJOR		0
+#define DRM_POTNPU_UAPI_MINOR		1
+
+#define DRM_POTNPU_QUERY		0x00
+
+#define DRM_IOCTL_POTNPU_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_POTNPU_QUERY, struct drm_potnpu_query)
+
+/**
+ * enum drm_potnpu_query_param - what &struct drm_potnpu_query asks for
+ * @DRM_POTNPU_QUERY_DEVICE_INFO: &struct drm_potnpu_device_info
+ */
+enum drm_potnpu_query_param {
+	DRM_POTNPU_QUERY_DEVICE_INFO = 0,
+};
+
+/**
+ * struct drm_potnpu_query - read a block of information from the driver
+ * @param: one of &enum drm_potnpu_query_param
+ * @size: in: size of the buffer at @data in bytes, or 0 to ask for the size
+ *	the kernel would write; out: the number of bytes the kernel wrote (or
+ *	would write when @size was 0). A buffer smaller than the first
+ *	version of the answer is -EINVAL. A larger buffer than the kernel's
+ *	answer is accepted: the kernel writes its answer, zeroes the rest and
+ *	returns its own size, so newer userspace can tell which fields an older
+ *	kernel filled in.
+ * @data: user pointer to the buffer
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * Returns 0 on success, -EINVAL for an unknown @param, a non-zero @flags or
+ * @pad, or a too small @size, and -EFAULT for a bad @data pointer.
+ */
+struct drm_potnpu_query {
+	__u32 param;
+	__u32 size;
+	__u64 data;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* Capability bits of &drm_potnpu_device_info.capabilities. */
+/* The device interrupt path (MSI-X) passed its self-test at probe time. */
+#define DRM_POTNPU_CAP_IRQ		(1ull << 0)
+/* A firmware image was found and validated; its versions are reported. */
+#define DRM_POTNPU_CAP_FIRMWARE		(1ull << 1)
+/* Buffer objects and job submission (reserved: not yet implemented). */
+#define DRM_POTNPU_CAP_JOBS		(1ull << 2)
+/* Layer commands: models can run (reserved: not yet implemented). */
+#define DRM_POTNPU_CAP_MODEL_EXEC	(1ull << 3)
+
+/**
+ * struct drm_potnpu_device_info - answer to %DRM_POTNPU_QUERY_DEVICE_INFO
+ * @pci_vendor: PCI vendor ID
+ * @pci_device: PCI device ID
+ * @pci_revision: PCI revision ID
+ * @pad0: zero
+ * @hw_version: host interface version read from the device, major << 16 |
+ *	minor
+ * @hw_caps: the device's CAPS register, bits as in the hardware spec
+ * @fw_version: version of the validated firmware image (major << 24 |
+ *	minor << 16 | patch), 0 if none
+ * @fw_abi_version: host/firmware interface version the image speaks, same
+ *	packing, 0 if none
+ * @uapi_version: DRM_POTNPU_UAPI_MAJOR << 16 | DRM_POTNPU_UAPI_MINOR of the
+ *	running driver
+ * @capabilities: DRM_POTNPU_CAP_* bits
+ * @pci_bus_id: PCI domain << 16 | bus << 8 | devfn, to tell devices apart
+ * @pad1: zero
+ */
+struct drm_potnpu_device_info {
+	__u16 pci_vendor;
+	__u16 pci_device;
+	__u8 pci_revision;
+	__u8 pad0[3];
+	__u32 hw_version;
+	__u32 hw_caps;
+	__u32 fw_version;
+	__u32 fw_abi_version;
+	__u32 uapi_version;
+	__u64 capabilities;
+	__u32 pci_bus_id;
+	__u32 pad1;
+};
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* _UAPI_DRM_POTNPU_ACCEL_H_ */
