@@ -45,6 +45,12 @@
 #define POTNPU_FW_VER_MINOR(v)		(((v) >> 16) & 0xff)
 #define POTNPU_FW_VER_PATCH(v)		((v) & 0xffff)
 
+/*
+ * Host<->firmware interface version this tree's driver and firmware speak.
+ * The driver accepts images whose abi_version has the same major.
+ */
+#define POTNPU_FW_ABI_VERSION		POTNPU_FW_VER(0, 1, 0)
+
 /**
  * struct potnpu_fw_header - header of a potnpu firmware image
  * @magic: POTNPU_FW_MAGIC
