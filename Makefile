@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: MIT
+# potnpu top-level build. The two commands a newcomer needs:
+#   make run     build everything, boot the guest, modprobe potnpu,
+#                potnpu-info and potnpu-bench; exit status is the guest's
+#   make check   run every test layer; last line "N passed, N failed"
+# Other targets: setup all qemu module firmware userspace selftests
+# guest-image shell clean. Kernel module objects are built by Kbuild (see
+# the Kbuild file); everything else lands in build/ (or $POTNPU_BUILD).
+# Caches (QEMU and kernel sources, QEMU build) live in ~/.cache/potnpu
+# (or $POTNPU_CACHE).
+
+SHELL := /bin/bash
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+export POTNPU_BUILD ?= $(ROOT)/build
+# Run inside common.sh's environment so every target sees the same versions.
+ENV := . $(ROOT)/scripts/common.sh && load_versions &&
+MODEL ?=
+
+.PHONY: all setup qemu module firmware userspace selftests guest-image \
+	run check shell clean
+
+all: qemu module firmware userspace selftests
+
+setup:
+	@$(ROOT)/scripts/setup.sh
+
+qemu: setup
+	@$(ROOT)/scripts/build-qemu.sh
+
+module: setup
+	@$(ROOT)/scripts/build-module.sh
+
+userspace: setup
+	@$(MAKE) -s -C $(ROOT)/userspace all
+
+firmware: userspace
+	@$(MAKE) -s -C $(ROOT)/firmware all
+
+selftests: setup
+	@$(ENV) $(MAKE) -s -C $(ROOT)/tests/selftests all \
+		KSELFTEST_DIR=$$KSRC/tools/testing/selftests
+
+guest-image: all
+	@$(ROOT)/scripts/mkinitramfs.sh
+
+run: guest-image
+	@$(ROOT)/scripts/run-guest.sh -- /usr/lib/potnpu/tests/main-job.sh $(MODEL)
+
+check:
+	@$(ROOT)/scripts/check.sh
+
+shell: guest-image
+	@$(ROOT)/scripts/run-guest.sh --shell
+
+clean:
+	rm -rf $(POTNPU_BUILD)
+	-@$(ENV) $(MAKE) -s -C $$KDIR M=$(ROOT) clean

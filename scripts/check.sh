@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Run every potnpu test layer, each building what it needs, and print one
+# summary line "N passed, N failed" (N = individual test cases across all
+# layers). A layer that fails to build or run, or runs no test, counts as a
+# failure. Exit status: 0 only if nothing failed.
+#
+#   check.sh [LAYER...]     layers: host qtest kunit static guest (default: all)
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+RESULTS=$POTNPU_BUILD/test-results
+GUEST_DEVICES=2
+mkdir -p "$RESULTS"
+
+total_pass=0
+total_fail=0
+total_skip=0
+
+layer_host() { make -s -C "$POTNPU_ROOT/userspace" check; }
+layer_qtest() { "$POTNPU_ROOT/scripts/test-qtest.sh"; }
+layer_kunit() { "$POTNPU_ROOT/scripts/test-kunit.sh"; }
+layer_static() { "$POTNPU_ROOT/scripts/static-checks.sh"; }
+layer_guest() {
+	make -s -C "$POTNPU_ROOT" guest-image >&2 || return 1
+	"$POTNPU_ROOT/scripts/run-guest.sh" --quiet --devices "$GUEST_DEVICES" \
+		--log "$RESULTS/guest-console.log" --results "$RESULTS/guest.raw" \
+		-- "POTNPU_EXPECT_DEVICES=$GUEST_DEVICES /usr/lib/potnpu/tests/run-tests.sh"
+	local rc=$?
+	tr -d '\r' <"$RESULTS/guest.raw"
+	return $rc
+}
+
+# Count column-0 TAP results of one layer's output; nested (indented) lines
+# are the layer's own detail and are not counted twice.
+run_layer() {
+	local name=$1 out=$RESULTS/$1.tap err=$RESULTS/$1.log rc pass fail skip start
+	start=$(date +%s)
+	log "layer $name: running (log: $err)"
+	"layer_$name" >"$out" 2>"$err"
+	rc=$?
+	skip=$(grep -cE '^ok [0-9]+.*# *(SKIP|skip)' "$out")
+	pass=$(( $(grep -cE '^ok [0-9]+' "$out") - skip ))
+	fail=$(grep -cE '^not ok [0-9]+' "$out")
+	if [ $rc -ne 0 ] && [ "$fail" -eq 0 ]; then
+		log "layer $name: exited $rc without a failing test: counted as one failure"
+		tail -n 20 "$err" >&2
+		fail=1
+	elif [ $(( pass + fail )) -eq 0 ]; then
+		log "layer $name: ran no test: counted as one failure"
+		tail -n 20 "$err" >&2
+		fail=1
+	fi
+	grep -E '^not ok [0-9]+' "$out" | sed "s/^/[potnpu] $name: /" >&2
+	log "layer $name: $pass passed, $fail failed, $skip skipped ($(( $(date +%s) - start ))s)"
+	total_pass=$(( total_pass + pass ))
+	total_fail=$(( total_fail + fail ))
+	total_skip=$(( total_skip + skip ))
+}
+
+layers=("$@")
+[ ${#layers[@]} -gt 0 ] || layers=(host qtest kunit static guest)
+for l in "${layers[@]}"; do
+	declare -F "layer_$l" >/dev/null || die "unknown layer $l"
+done
+
+"$POTNPU_ROOT/scripts/setup.sh" || die "setup failed"
+for l in "${layers[@]}"; do
+	run_layer "$l"
+done
+if [ "$total_skip" -gt 0 ]; then
+	echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+else
+	echo "$total_pass passed, $total_fail failed"
+fi
+[ "$total_fail" -eq 0 ]

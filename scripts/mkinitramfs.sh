@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Build the guest initramfs: busybox-static, the DRM modules our driver
+# needs (from Debian's 6.12 image, decompressed), potnpu.ko, the firmware
+# under /lib/firmware/potnpu/, our tools with their shared libraries, and the
+# guest tests. The command to run is not baked in: run-guest.sh appends it as
+# a second cpio archive, so one image serves `make run`, `make check` and
+# `make shell`.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+load_versions
+
+OUT=$POTNPU_BUILD/guest
+ROOT=$OUT/rootfs
+MODULE=$POTNPU_ROOT/kernel/potnpu.ko
+FIRMWARE=$POTNPU_BUILD/firmware/potnpu-fw.bin
+USERSPACE=$POTNPU_BUILD/userspace
+SELFTESTS=$POTNPU_BUILD/selftests
+KMODDIR=$KIMAGE_ROOT/lib/modules/$KERNEL_RELEASE
+
+for f in "$MODULE" "$FIRMWARE" "$USERSPACE/bin/potnpu-info" /bin/busybox; do
+	[ -e "$f" ] || die "missing $f: build it first (make all)"
+done
+
+# Debian's image ships no modules.dep: generate it once in the cache.
+[ -e "$KMODDIR/modules.dep" ] || depmod -b "$KIMAGE_ROOT" "$KERNEL_RELEASE"
+
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,run,etc,root,usr/bin,usr/lib/potnpu/tests}
+mkdir -p "$ROOT/lib/modules/$KERNEL_RELEASE/extra" "$ROOT/lib/firmware/potnpu"
+
+install_busybox() {
+	cp /bin/busybox "$ROOT/bin/busybox"
+	local applet
+	for applet in $(/bin/busybox --list-full); do
+		[ -e "$ROOT/$applet" ] || ln -s /bin/busybox "$ROOT/$applet"
+	done
+}
+
+# Copy a kernel module (and what it depends on) from Debian's image,
+# decompressed, so busybox's modprobe never sees an .xz file.
+install_kernel_module() {
+	local name=$1 path rel dst
+	while read -r _ path _; do
+		rel=${path#"$KIMAGE_ROOT"/}
+		rel=${rel#./}
+		dst=$ROOT/${rel%.xz}
+		[ -e "$dst" ] && continue
+		mkdir -p "$(dirname "$dst")"
+		xz -dc "$path" >"$dst"
+	done < <(modprobe -d "$KIMAGE_ROOT" -S "$KERNEL_RELEASE" --show-depends "$name" |
+		grep '^insmod ')
+}
+
+install_modules() {
+	local dep
+	cp "$MODULE" "$ROOT/lib/modules/$KERNEL_RELEASE/extra/"
+	for dep in $(modinfo -F depends "$MODULE" | tr ',' ' '); do
+		install_kernel_module "$dep"
+	done
+	cp "$KMODDIR"/modules.builtin* "$KMODDIR/modules.order" \
+		"$ROOT/lib/modules/$KERNEL_RELEASE/"
+	depmod -b "$ROOT" "$KERNEL_RELEASE"
+}
+
+# Copy a host binary and its ldd closure to the same paths in the guest: the
+# guest runs bookworm's own glibc.
+install_binary() {
+	local bin=$1 dst=$2 lib
+	install -D -m 0755 "$bin" "$ROOT$dst"
+	for lib in $(LD_LIBRARY_PATH=$USERSPACE/lib ldd "$bin" 2>/dev/null |
+		grep -o '/[^ ]*'); do
+		case $lib in
+		"$USERSPACE"/lib/*) dst=/usr/lib/$(basename "$lib") ;;
+		*) dst=$lib ;;
+		esac
+		[ -e "$ROOT$dst" ] || install -D -m 0755 "$(readlink -f "$lib")" "$ROOT$dst"
+	done
+}
+
+install_userspace() {
+	local b
+	for b in "$USERSPACE"/bin/*; do
+		install_binary "$b" "/usr/bin/$(basename "$b")"
+	done
+	if [ -d "$SELFTESTS" ]; then
+		for b in "$SELFTESTS"/*; do
+			[ -f "$b" ] && [ -x "$b" ] &&
+				install_binary "$b" "/usr/lib/potnpu/tests/$(basename "$b")"
+		done
+	fi
+	install -m 0755 "$POTNPU_ROOT"/tests/guest/*.sh "$ROOT/usr/lib/potnpu/tests/"
+}
+
+install_busybox
+install_modules
+cp "$FIRMWARE" "$ROOT/lib/firmware/potnpu/"
+install_userspace
+install -m 0755 "$POTNPU_ROOT/tests/guest/init" "$ROOT/init"
+echo "$KERNEL_RELEASE" >"$ROOT/etc/potnpu-kernel-release"
+
+(cd "$ROOT" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --quiet) >"$OUT/initramfs.cpio.tmp"
+mv "$OUT/initramfs.cpio.tmp" "$OUT/initramfs.cpio"
+log "initramfs: $OUT/initramfs.cpio ($(du -h "$OUT/initramfs.cpio" | cut -f1))"

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Boot the potnpu guest in QEMU (TCG, q35, qboot) with potnpu devices
+# attached and run one command in it.
+#
+#   run-guest.sh [--devices N] [--log FILE] [--results FILE] [--timeout S] -- CMD...
+#   run-guest.sh --shell [--devices N]
+#
+# CMD runs as a shell command line in the guest; its output is shown and
+# saved. The exit status is the guest command's own, read from the results
+# port's final "potnpu-guest-exit: N" line; a guest that never wrote that
+# line (crash, panic, hang until the timeout) yields 125.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+load_versions
+
+devices=1
+shell=0
+timeout_s=${POTNPU_GUEST_TIMEOUT:-600}
+log_file=$POTNPU_BUILD/guest/console.log
+results=$POTNPU_BUILD/guest/results.log
+quiet=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--devices) devices=$2; shift 2 ;;
+	--log) log_file=$2; shift 2 ;;
+	--results) results=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--quiet) quiet=1; shift ;;
+	--shell) shell=1; shift ;;
+	--) shift; break ;;
+	*) die "unknown option $1 (see the header of $0)" ;;
+	esac
+done
+[ $shell = 1 ] || [ $# -gt 0 ] || die "no guest command given"
+
+QEMU=$QEMU_BUILD/qemu-system-x86_64
+KERNEL=$KIMAGE_ROOT/boot/vmlinuz-$KERNEL_RELEASE
+BASE_INITRD=$POTNPU_BUILD/guest/initramfs.cpio
+for f in "$QEMU" "$KERNEL" "$BASE_INITRD"; do
+	[ -e "$f" ] || die "missing $f: run 'make all' first"
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The command travels as a second cpio archive appended to the base one; the
+# kernel unpacks both into the same rootfs.
+initrd=$BASE_INITRD
+if [ $shell = 0 ]; then
+	mkdir -p "$work/cmd"
+	{
+		echo '#!/bin/sh'
+		printf '%s\n' "$*"
+	} >"$work/cmd/cmd.sh"
+	chmod 0755 "$work/cmd/cmd.sh"
+	(cd "$work/cmd" && echo cmd.sh | cpio -o -H newc --quiet) >"$work/cmd.cpio"
+	cat "$BASE_INITRD" "$work/cmd.cpio" >"$work/initrd.cpio"
+	initrd=$work/initrd.cpio
+fi
+
+args=(-M q35 -accel tcg -m 1G -smp 1
+	-bios /usr/share/qemu/qboot.rom -L /usr/share/qemu -L /usr/share/seabios
+	-nographic -no-reboot -net none -vga none
+	-kernel "$KERNEL" -initrd "$initrd"
+	-append "console=ttyS0 quiet loglevel=4 panic=-1")
+for _ in $(seq 1 "$devices"); do
+	args+=(-device potnpu)
+done
+
+if [ $shell = 1 ]; then
+	exec "$QEMU" "${args[@]}" -serial mon:stdio -serial null
+fi
+
+mkdir -p "$(dirname "$log_file")" "$(dirname "$results")"
+: >"$results"
+args+=(-chardev "file,id=results,path=$results" -serial stdio -serial chardev:results)
+set +e
+if [ $quiet = 1 ]; then
+	timeout --foreground -k 10 "$timeout_s" "$QEMU" "${args[@]}" </dev/null >"$log_file" 2>&1
+else
+	timeout --foreground -k 10 "$timeout_s" "$QEMU" "${args[@]}" </dev/null 2>&1 | tee "$log_file"
+fi
+set -e
+
+status=$(tr -d '\r' <"$results" | sed -n 's/^potnpu-guest-exit: \([0-9]\+\)$/\1/p' | tail -n 1)
+if [ -z "$status" ]; then
+	log "guest did not report an exit status (crash, panic or timeout after ${timeout_s}s); console log: $log_file"
+	exit 125
+fi
+exit "$status"

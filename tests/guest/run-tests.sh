@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Guest test layer: load the driver, run every selftest binary and the tool
+# checks. Output is TAP; the exit status is non-zero if anything failed.
+# POTNPU_EXPECT_DEVICES tells how many potnpu devices QEMU attached.
+TESTS=/usr/lib/potnpu/tests
+export POTNPU_EXPECT_DEVICES=${POTNPU_EXPECT_DEVICES:-1}
+rc=0
+
+if ! modprobe potnpu; then
+	echo "not ok 1 - modprobe potnpu"
+	dmesg | tail -n 30
+	exit 1
+fi
+for t in "$TESTS"/potnpu_*_test; do
+	"$t" || rc=1
+done
+"$TESTS"/tools-test.sh || rc=1
+# Anything the kernel considered a bug during the tests fails the layer.
+if dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|refcount_t'; then
+	echo "not ok 1 - kernel log free of warnings and oopses"
+	rc=1
+else
+	echo "ok 1 - kernel log free of warnings and oopses"
+fi
+exit $rc

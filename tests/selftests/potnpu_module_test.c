@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * potnpu module lifecycle selftests, run inside the guest as root: unload
+ * and reload cycles, unload and unbind with the device open, and refusal of
+ * missing or corrupt firmware with a message naming the file and the reason.
+ * Every test leaves the module loaded with the original firmware in place.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "potnpu_fw_image.h"
+#include "potnpu_test_util.h"
+
+#define PCI_DRIVER_DIR	"/sys/bus/pci/drivers/potnpu"
+
+static int expected_devices(void)
+{
+	const char *want = getenv("POTNPU_EXPECT_DEVICES");
+
+	return want ? atoi(want) : 1;
+}
+
+/* PCI address (e.g. 0000:00:03.0) of accel node @index. */
+static int node_pci_address(int index, char *out, size_t len)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/class/accel/accel%d/device", index);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	snprintf(out, len, "%s", basename(target));
+	return 0;
+}
+
+static int sysfs_write(const char *path, const char *value)
+{
+	return potnpu_write_file(path, value, strlen(value));
+}
+
+static void replace_firmware(struct __test_metadata *_metadata,
+			     const uint8_t *data, size_t size)
+{
+	/* The harness's ASSERT_* macros are not safe as a bare if body. */
+	if (data) {
+		ASSERT_EQ(0, potnpu_write_file(POTNPU_FW_PATH, data, size));
+	} else {
+		ASSERT_EQ(0, unlink(POTNPU_FW_PATH));
+	}
+}
+
+FIXTURE(module) {
+	uint8_t *fw;
+	size_t fw_size;
+};
+
+FIXTURE_SETUP(module)
+{
+	self->fw = potnpu_read_file(POTNPU_FW_PATH, 1 << 20, &self->fw_size);
+	ASSERT_NE(NULL, self->fw);
+	ASSERT_EQ(0, potnpu_system("modprobe potnpu"));
+	ASSERT_EQ(expected_devices(), potnpu_count_nodes());
+}
+
+FIXTURE_TEARDOWN(module)
+{
+	/* Whatever happened, restore the firmware and a loaded module. */
+	potnpu_write_file(POTNPU_FW_PATH, self->fw, self->fw_size);
+	potnpu_system("modprobe potnpu");
+	free(self->fw);
+}
+
+TEST_F(module, unload_reload_cycles)
+{
+	struct drm_potnpu_device_info info;
+	int i, fd;
+
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+		ASSERT_EQ(0, potnpu_count_nodes());
+		ASSERT_EQ(0, potnpu_system("modprobe potnpu"));
+		ASSERT_EQ(expected_devices(), potnpu_count_nodes());
+		fd = potnpu_open_node(0, NULL);
+		ASSERT_GE(fd, 0);
+		EXPECT_EQ(0, potnpu_query_info(fd, &info));
+		EXPECT_TRUE(info.capabilities & DRM_POTNPU_CAP_IRQ);
+		close(fd);
+	}
+}
+
+TEST_F(module, unload_refused_while_open)
+{
+	struct drm_potnpu_device_info info;
+	int fd = potnpu_open_node(0, NULL);
+
+	ASSERT_GE(fd, 0);
+	/* An open file pins the module; the device keeps working. */
+	EXPECT_NE(0, potnpu_system("rmmod potnpu 2>/dev/null"));
+	EXPECT_EQ(0, potnpu_query_info(fd, &info));
+	close(fd);
+	EXPECT_EQ(0, potnpu_system("rmmod potnpu"));
+	EXPECT_EQ(0, potnpu_system("modprobe potnpu"));
+}
+
+TEST_F(module, unbind_while_open)
+{
+	struct drm_potnpu_device_info info;
+	char addr[64];
+	int fd, index, fd2;
+
+	fd = potnpu_open_node(0, &index);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, node_pci_address(index, addr, sizeof(addr)));
+	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/unbind", addr));
+	/* The device is gone: the open file must fail cleanly, not crash. */
+	EXPECT_EQ(ENODEV, potnpu_query_info(fd, &info));
+	EXPECT_EQ(expected_devices() - 1, potnpu_count_nodes());
+	close(fd);
+	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/bind", addr));
+	EXPECT_EQ(expected_devices(), potnpu_count_nodes());
+	fd2 = potnpu_open_node(0, NULL);
+	ASSERT_GE(fd2, 0);
+	EXPECT_EQ(0, potnpu_query_info(fd2, &info));
+	close(fd2);
+}
+
+TEST_F(module, missing_firmware_refused)
+{
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	replace_firmware(_metadata, NULL, 0);
+	potnpu_klog_clear();
+	potnpu_system("modprobe potnpu");
+	EXPECT_EQ(0, potnpu_count_nodes());
+	EXPECT_TRUE(potnpu_klog_contains("potnpu/potnpu-fw.bin"));
+	replace_firmware(_metadata, self->fw, self->fw_size);
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	ASSERT_EQ(0, potnpu_system("modprobe potnpu"));
+	EXPECT_EQ(expected_devices(), potnpu_count_nodes());
+}
+
+TEST_F(module, corrupt_firmware_refused)
+{
+	uint8_t *bad = malloc(self->fw_size);
+
+	ASSERT_NE(NULL, bad);
+	memcpy(bad, self->fw, self->fw_size);
+	bad[self->fw_size - 1] ^= 0x40;	/* last payload byte */
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	replace_firmware(_metadata, bad, self->fw_size);
+	potnpu_klog_clear();
+	potnpu_system("modprobe potnpu");
+	EXPECT_EQ(0, potnpu_count_nodes());
+	EXPECT_TRUE(potnpu_klog_contains("payload checksum mismatch"));
+	replace_firmware(_metadata, self->fw, self->fw_size);
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	ASSERT_EQ(0, potnpu_system("modprobe potnpu"));
+	EXPECT_EQ(expected_devices(), potnpu_count_nodes());
+	free(bad);
+}
+
+TEST_F(module, truncated_firmware_refused)
+{
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	replace_firmware(_metadata, self->fw, POTNPU_FW_HEADER_SIZE - 1);
+	potnpu_klog_clear();
+	potnpu_system("modprobe potnpu");
+	EXPECT_EQ(0, potnpu_count_nodes());
+	EXPECT_TRUE(potnpu_klog_contains("truncated"));
+	replace_firmware(_metadata, self->fw, self->fw_size);
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	ASSERT_EQ(0, potnpu_system("modprobe potnpu"));
+	EXPECT_EQ(expected_devices(), potnpu_count_nodes());
+}
+
+TEST_HARNESS_MAIN
