@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * potnpu DRM accel driver: module, PCI probe and remove, DRM driver.
+ *
+ * Probe: allocate the DRM device, enable the PCI function, map BAR0, check
+ * the device's identity, reset it, load and validate the firmware image,
+ * set up MSI-X and run the interrupt self-test, then register the accel
+ * node. Remove: unplug the DRM device (open files stay valid, their ioctls
+ * fail with -ENODEV), free the interrupt, reset the device; managed
+ * resources (mapping, vectors, PCI enable, memory) go after that.
+ */
+
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/potnpu_accel.h>
+
+#include "potnpu_drv.h"
+#include "potnpu_fw.h"
+#include "potnpu_hw.h"
+#include "potnpu_irq.h"
+#include "potnpu_query.h"
+
+static const struct drm_ioctl_desc potnpu_drm_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(POTNPU_QUERY, potnpu_query_ioctl, 0),
+};
+
+DEFINE_DRM_ACCEL_FOPS(potnpu_fops);
+
+static const struct drm_driver potnpu_drm_driver = {
+	/*
+	 * DRIVER_GEM although there are no buffer objects yet: the accel
+	 * file operations route mmap() to drm_gem_mmap(), which needs the
+	 * GEM offset manager that only DRIVER_GEM devices have.
+	 */
+	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL,
+	.ioctls = potnpu_drm_ioctls,
+	.num_ioctls = ARRAY_SIZE(potnpu_drm_ioctls),
+	.fops = &potnpu_fops,
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.major = DRM_POTNPU_UAPI_MAJOR,
+	.minor = DRM_POTNPU_UAPI_MINOR,
+};
+
+static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct potnpu_device *ndev;
+	int ret;
+
+	ndev = devm_drm_dev_alloc(&pdev->dev, &potnpu_drm_driver,
+				  struct potnpu_device, drm);
+	if (IS_ERR(ndev))
+		return PTR_ERR(ndev);
+	pci_set_drvdata(pdev, ndev);
+
+	ret = pcim_enable_device(pdev);
+	if (ret) {
+		dev_err(&pdev->dev, "cannot enable the PCI device: %d\n", ret);
+		return ret;
+	}
+
+	ret = potnpu_hw_map(ndev);
+	if (ret)
+		return ret;
+
+	/* Identity first: nothing is written to a device we do not know. */
+	ret = potnpu_hw_init(ndev);
+	if (ret)
+		return ret;
+
+	ret = potnpu_fw_init(ndev);
+	if (ret)
+		goto err_reset;
+
+	/* MSI-X messages are memory writes from the device. */
+	pci_set_master(pdev);
+	potnpu_irq_init(ndev);
+
+	ret = drm_dev_register(&ndev->drm, 0);
+	if (ret) {
+		dev_err(&pdev->dev, "cannot register the DRM device: %d\n", ret);
+		goto err_irq;
+	}
+
+	dev_info(&pdev->dev,
+		 "potnpu host interface %u.%u, caps %#x, capabilities %#llx, accel minor %d\n",
+		 POTNPU_VERSION_MAJOR(ndev->hw_version),
+		 POTNPU_VERSION_MINOR(ndev->hw_version), ndev->hw_caps,
+		 ndev->capabilities, ndev->drm.accel->index);
+	return 0;
+
+err_irq:
+	potnpu_irq_fini(ndev);
+err_reset:
+	potnpu_hw_fini(ndev);
+	return ret;
+}
+
+static void potnpu_remove(struct pci_dev *pdev)
+{
+	struct potnpu_device *ndev = pci_get_drvdata(pdev);
+
+	/* No new ioctl gets past drm_dev_enter(), running ones are waited for. */
+	drm_dev_unplug(&ndev->drm);
+	potnpu_irq_fini(ndev);
+	potnpu_hw_fini(ndev);
+}
+
+static const struct pci_device_id potnpu_pci_ids[] = {
+	{ PCI_DEVICE(POTNPU_PCI_VENDOR_ID, POTNPU_PCI_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, potnpu_pci_ids);
+
+static struct pci_driver potnpu_pci_driver = {
+	.name = KBUILD_MODNAME,
+	.id_table = potnpu_pci_ids,
+	.probe = potnpu_probe,
+	.remove = potnpu_remove,
+};
+module_pci_driver(potnpu_pci_driver);
+
+MODULE_AUTHOR("The potnpu authors");
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");

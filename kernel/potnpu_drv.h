@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * potnpu DRM accel driver: the device structure shared by all parts of the
+ * driver.
+ */
+#ifndef __POTNPU_DRV_H__
+#define __POTNPU_DRV_H__
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/pci.h>
+#include <linux/types.h>
+
+#include <drm/drm_device.h>
+
+#include <potnpu/potnpu_fw_validate.h>
+
+#define DRIVER_NAME	"potnpu"
+#define DRIVER_DESC	"potnpu shift-add neural processor"
+
+/* Firmware file, relative to the firmware search path (/lib/firmware). */
+#define POTNPU_FW_NAME	"potnpu/potnpu-fw.bin"
+
+/**
+ * struct potnpu_irq - interrupt state
+ * @ping_irq: Linux irq number of the ping vector, 0 when not requested
+ * @ping_done: completed by the ping handler
+ * @ping_count: ping interrupts handled since probe
+ */
+struct potnpu_irq {
+	int ping_irq;
+	struct completion ping_done;
+	atomic_t ping_count;
+};
+
+/**
+ * struct potnpu_fw - the validated firmware image
+ * @info: decoded header; all zero when no image was loaded
+ * @payload: devm-managed copy of the payload (@info.payload_size bytes),
+ *	NULL when no image was loaded
+ */
+struct potnpu_fw {
+	struct potnpu_fw_info info;
+	const u8 *payload;
+};
+
+/**
+ * struct potnpu_device - one potnpu PCI function
+ * @drm: DRM device, first so that the DRM core can free us
+ * @regs: BAR0 mapping; valid from probe to remove only
+ * @hw_version: VERSION register read at probe
+ * @hw_caps: CAPS register read at probe
+ * @capabilities: DRM_POTNPU_CAP_* established at probe, constant after
+ *	the DRM device is registered
+ * @irq: interrupt state
+ * @fw: firmware image
+ */
+struct potnpu_device {
+	struct drm_device drm;
+	void __iomem *regs;
+	u32 hw_version;
+	u32 hw_caps;
+	u64 capabilities;
+	struct potnpu_irq irq;
+	struct potnpu_fw fw;
+};
+
+static inline struct potnpu_device *to_potnpu(struct drm_device *drm)
+{
+	return container_of(drm, struct potnpu_device, drm);
+}
+
+static inline struct pci_dev *potnpu_pdev(struct potnpu_device *ndev)
+{
+	return to_pci_dev(ndev->drm.dev);
+}
+
+static inline struct device *potnpu_dev(struct potnpu_device *ndev)
+{
+	return ndev->drm.dev;
+}
+
+#endif /* __POTNPU_DRV_H__ */
