@@ -87,6 +87,8 @@ struct drm_potnpu_query {
  *	packing, 0 if none
  * @uapi_version: DRM_POTNPU_UAPI_MAJOR << 16 | DRM_POTNPU_UAPI_MINOR of the
  *	running driver
+ * @pad2: zero; keeps @capabilities 8-byte aligned on every ABI (i386
+ *	aligns __u64 to 4 bytes)
  * @capabilities: DRM_POTNPU_CAP_* bits
  * @pci_bus_id: PCI domain << 16 | bus << 8 | devfn, to tell devices apart
  * @pad1: zero
@@ -101,6 +103,7 @@ struct drm_potnpu_device_info {
 	__u32 fw_version;
 	__u32 fw_abi_version;
 	__u32 uapi_version;
+	__u32 pad2;
 	__u64 capabilities;
 	__u32 pci_bus_id;
 	__u32 pad1;
