@@ -1,0 +1,719 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libpotnpu: device discovery, open/close and queries over libdrm.
+ * See libpotnpu.h for the API contract and docs/userspace.md for an
+ * overview.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "libpotnpu.h"
+#include "potnpu_fw_image.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define LIB_VERSION_STRING \
+	STR(LIBPOTNPU_VERSION_MAJOR) "." STR(LIBPOTNPU_VERSION_MINOR) "." \
+	STR(LIBPOTNPU_VERSION_PATCH)
+
+_Static_assert(offsetof(struct drm_potnpu_device_info, pad1) +
+	       sizeof(((struct drm_potnpu_device_info *)0)->pad1) ==
+	       POTNPU_DEVICE_INFO_MIN_SIZE,
+	       "POTNPU_DEVICE_INFO_MIN_SIZE is not the end of the first version");
+_Static_assert(sizeof(struct drm_potnpu_device_info) <= UINT32_MAX,
+	       "device info size must fit the query's __u32 size");
+
+struct potnpu_device {
+	int fd;
+	char *path;
+	struct potnpu_driver_info driver;
+	uint32_t info_size;	/* size of the driver's device-info answer */
+};
+
+struct potnpu_list_entry {
+	unsigned int minor;
+	char *path;
+};
+
+struct potnpu_device_list {
+	size_t count;
+	struct potnpu_list_entry *entries;
+};
+
+/* ---- errors ------------------------------------------------------------ */
+
+static _Thread_local char last_error[512] = "no error";
+
+__attribute__((format(printf, 2, 3)))
+static int set_error(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+EXPORT const char *potnpu_last_error(void)
+{
+	return last_error;
+}
+
+EXPORT const char *potnpu_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case 0:
+		return "success";
+	case ENODEV:
+		return "no potnpu device found";
+	case ENOENT:
+		return "no such device node or directory";
+	case ENOTDIR:
+		return "the accel directory is not a directory";
+	case EACCES:
+		return "permission denied opening the device node";
+	case ENOTTY:
+		return "not a DRM device";
+	case ENXIO:
+		return "the DRM device is not driven by potnpu";
+	case EPROTO:
+		return "potnpu driver version incompatible with this library";
+	case EBADMSG:
+		return "malformed answer from the potnpu driver";
+	case EOPNOTSUPP:
+		return "the device does not support this capability";
+	case EINVAL:
+		return "invalid argument";
+	case ENOMEM:
+		return "out of memory";
+	default:
+		return strerror(err);
+	}
+}
+
+EXPORT const char *potnpu_version(void)
+{
+	return LIB_VERSION_STRING;
+}
+
+EXPORT const char *potnpu_accel_dir(void)
+{
+	const char *dir = getenv(POTNPU_ACCEL_DIR_ENV);
+
+	return dir && *dir ? dir : POTNPU_DEFAULT_ACCEL_DIR;
+}
+
+/* ---- opening nodes ----------------------------------------------------- */
+
+/*
+ * Open @path and check that it is a DRM node driven by potnpu. On success
+ * returns 0 with *fdp and *verp set. On failure returns a negative errno
+ * and writes a short reason (no path) to @why.
+ */
+static int node_open(const char *path, int *fdp, drmVersionPtr *verp,
+		     char *why, size_t whylen)
+{
+	struct stat st;
+	drmVersionPtr ver;
+	int fd, err;
+
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		err = errno;
+		if (err == ENOENT)
+			snprintf(why, whylen, "does not exist");
+		else if (err == EACCES || err == EPERM)
+			snprintf(why, whylen,
+				 "permission denied (check the node's owner and mode)");
+		else
+			snprintf(why, whylen, "cannot open: %s", strerror(err));
+		return err == EPERM ? -EACCES : -err;
+	}
+	if (fstat(fd, &st)) {
+		err = errno;
+		snprintf(why, whylen, "cannot stat: %s", strerror(err));
+		close(fd);
+		return -err;
+	}
+	if (!S_ISCHR(st.st_mode)) {
+		snprintf(why, whylen, "not a character device");
+		close(fd);
+		return -ENOTTY;
+	}
+	ver = drmGetVersion(fd);
+	if (!ver) {
+		snprintf(why, whylen, "not a DRM device");
+		close(fd);
+		return -ENOTTY;
+	}
+	if (!ver->name || strcmp(ver->name, POTNPU_DRIVER_NAME)) {
+		snprintf(why, whylen, "driven by \"%.32s\", not potnpu",
+			 ver->name ? ver->name : "");
+		drmFreeVersion(ver);
+		close(fd);
+		return -ENXIO;
+	}
+	*fdp = fd;
+	*verp = ver;
+	return 0;
+}
+
+static void copy_str(char *dst, size_t dstlen, const char *src)
+{
+	snprintf(dst, dstlen, "%s", src ? src : "");
+}
+
+static int check_driver_version(const char *path, const drmVersion *ver)
+{
+	int major = ver->version_major, minor = ver->version_minor;
+
+	if (major < DRM_POTNPU_UAPI_MAJOR ||
+	    (major == DRM_POTNPU_UAPI_MAJOR && minor < DRM_POTNPU_UAPI_MINOR))
+		return set_error(-EPROTO,
+				 "potnpu driver too old: %s implements uapi %d.%d, libpotnpu %s needs uapi %d.%d or a later %d.x (update the potnpu kernel module)",
+				 path, major, minor, LIB_VERSION_STRING,
+				 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR,
+				 DRM_POTNPU_UAPI_MAJOR);
+	if (major > DRM_POTNPU_UAPI_MAJOR)
+		return set_error(-EPROTO,
+				 "potnpu driver too new: %s implements uapi %d.%d, libpotnpu %s speaks uapi %d.x only (update libpotnpu)",
+				 path, major, minor, LIB_VERSION_STRING,
+				 DRM_POTNPU_UAPI_MAJOR);
+	return 0;
+}
+
+EXPORT int potnpu_open(const char *path, struct potnpu_device **devp)
+{
+	struct potnpu_device *dev;
+	drmVersionPtr ver;
+	char why[128];
+	uint32_t size;
+	int fd, err;
+
+	if (!devp)
+		return set_error(-EINVAL, "potnpu_open: devp is NULL");
+	*devp = NULL;
+	if (!path || !*path)
+		return set_error(-EINVAL, "potnpu_open: no device path given");
+
+	err = node_open(path, &fd, &ver, why, sizeof(why));
+	if (err)
+		return set_error(err, "%s: %s", path, why);
+
+	err = check_driver_version(path, ver);
+	if (err) {
+		drmFreeVersion(ver);
+		close(fd);
+		return err;
+	}
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev || !(dev->path = strdup(path))) {
+		free(dev);
+		drmFreeVersion(ver);
+		close(fd);
+		return set_error(-ENOMEM, "%s: out of memory", path);
+	}
+	dev->fd = fd;
+	dev->driver.major = ver->version_major;
+	dev->driver.minor = ver->version_minor;
+	dev->driver.patch = ver->version_patchlevel;
+	copy_str(dev->driver.name, sizeof(dev->driver.name), ver->name);
+	copy_str(dev->driver.date, sizeof(dev->driver.date), ver->date);
+	copy_str(dev->driver.desc, sizeof(dev->driver.desc), ver->desc);
+	drmFreeVersion(ver);
+
+	/* Size negotiation, step one: how much does this driver answer? */
+	err = potnpu_query(dev, DRM_POTNPU_QUERY_DEVICE_INFO, NULL, 0, &size);
+	if (err) {
+		err = set_error(-EPROTO,
+				"%s: the potnpu driver (uapi %d.%d) rejected the device-info query: %s",
+				path, dev->driver.major, dev->driver.minor,
+				strerror(-err));
+		potnpu_close(dev);
+		return err;
+	}
+	if (size < POTNPU_DEVICE_INFO_MIN_SIZE) {
+		err = set_error(-EBADMSG,
+				"%s: the potnpu driver reports a %u-byte device-info answer, less than the %u-byte first version",
+				path, size, POTNPU_DEVICE_INFO_MIN_SIZE);
+		potnpu_close(dev);
+		return err;
+	}
+	dev->info_size = size;
+	*devp = dev;
+	return 0;
+}
+
+EXPORT void potnpu_close(struct potnpu_device *dev)
+{
+	if (!dev)
+		return;
+	close(dev->fd);
+	free(dev->path);
+	free(dev);
+}
+
+EXPORT int potnpu_fd(const struct potnpu_device *dev)
+{
+	return dev ? dev->fd : -1;
+}
+
+EXPORT const char *potnpu_path(const struct potnpu_device *dev)
+{
+	return dev ? dev->path : NULL;
+}
+
+EXPORT const struct potnpu_driver_info *
+potnpu_driver(const struct potnpu_device *dev)
+{
+	return dev ? &dev->driver : NULL;
+}
+
+/* ---- enumeration ------------------------------------------------------- */
+
+/* "accelN" with N a decimal number without sign or leading zeros. */
+static int parse_accel_name(const char *name, unsigned int *minor)
+{
+	const char *p;
+	unsigned long n = 0;
+
+	if (strncmp(name, "accel", 5))
+		return -1;
+	p = name + 5;
+	if (!*p || (p[0] == '0' && p[1]))
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		n = n * 10 + (unsigned long)(*p - '0');
+		if (n > 1000000)
+			return -1;
+	}
+	*minor = (unsigned int)n;
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct potnpu_list_entry *x = a, *y = b;
+
+	return (x->minor > y->minor) - (x->minor < y->minor);
+}
+
+EXPORT void potnpu_list_free(struct potnpu_device_list *list)
+{
+	size_t i;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++)
+		free(list->entries[i].path);
+	free(list->entries);
+	free(list);
+}
+
+static int list_add(struct potnpu_device_list *list, unsigned int minor,
+		    const char *path, size_t *cap)
+{
+	struct potnpu_list_entry *v;
+	char *copy;
+
+	if (list->count == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+
+		v = realloc(list->entries, ncap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		list->entries = v;
+		*cap = ncap;
+	}
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	list->entries[list->count].minor = minor;
+	list->entries[list->count].path = copy;
+	list->count++;
+	return 0;
+}
+
+/* Collect the accelN names of @d, sorted by N, as a list without devices. */
+static int scan_dir(DIR *d, const char *dir, struct potnpu_device_list *nodes)
+{
+	struct dirent *de;
+	size_t cap = 0;
+	char path[PATH_MAX];
+	unsigned int minor;
+	int err, n;
+
+	while ((de = readdir(d))) {
+		if (parse_accel_name(de->d_name, &minor))
+			continue;
+		n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			continue;
+		err = list_add(nodes, minor, path, &cap);
+		if (err)
+			return err;
+	}
+	if (nodes->count > 1)
+		qsort(nodes->entries, nodes->count, sizeof(nodes->entries[0]),
+		      cmp_entry);
+	return 0;
+}
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+EXPORT int potnpu_list_devices(struct potnpu_device_list **listp)
+{
+	struct potnpu_device_list nodes = { 0 }, *list;
+	const char *dir = potnpu_accel_dir();
+	char skipped[320] = "";
+	size_t i, cap = 0, nskipped = 0;
+	DIR *d;
+	int err = 0;
+
+	if (!listp)
+		return set_error(-EINVAL, "potnpu_list_devices: listp is NULL");
+	*listp = NULL;
+
+	d = opendir(dir);
+	if (!d) {
+		err = errno;
+		if (err == ENOENT)
+			return set_error(-ENODEV,
+					 "no potnpu device found: %s does not exist (is the potnpu module loaded?)",
+					 dir);
+		if (err == ENOTDIR)
+			return set_error(-ENOTDIR, "%s is not a directory%s",
+					 dir, getenv(POTNPU_ACCEL_DIR_ENV) ?
+					 " (check " POTNPU_ACCEL_DIR_ENV ")" : "");
+		if (err == EACCES)
+			return set_error(-EACCES, "permission denied reading %s",
+					 dir);
+		return set_error(-err, "cannot read %s: %s", dir, strerror(err));
+	}
+	err = scan_dir(d, dir, &nodes);
+	closedir(d);
+	list = calloc(1, sizeof(*list));
+	if (err || !list) {
+		potnpu_list_free(list);
+		for (i = 0; i < nodes.count; i++)
+			free(nodes.entries[i].path);
+		free(nodes.entries);
+		return set_error(-ENOMEM, "out of memory scanning %s", dir);
+	}
+
+	for (i = 0; i < nodes.count && !err; i++) {
+		const char *path = nodes.entries[i].path;
+		drmVersionPtr ver;
+		char why[128];
+		int fd;
+
+		if (node_open(path, &fd, &ver, why, sizeof(why))) {
+			append(skipped, sizeof(skipped), "%s%s (%s)",
+			       nskipped ? ", " : "", strrchr(path, '/') + 1, why);
+			nskipped++;
+			continue;
+		}
+		drmFreeVersion(ver);
+		close(fd);
+		if (list_add(list, nodes.entries[i].minor, path, &cap))
+			err = set_error(-ENOMEM, "out of memory scanning %s", dir);
+	}
+	for (i = 0; i < nodes.count; i++)
+		free(nodes.entries[i].path);
+	free(nodes.entries);
+
+	if (!err && !list->count) {
+		if (nskipped)
+			err = set_error(-ENODEV,
+					"no potnpu device found in %s (is the potnpu module loaded?); skipped %zu node%s: %s",
+					dir, nskipped, nskipped == 1 ? "" : "s",
+					skipped);
+		else
+			err = set_error(-ENODEV,
+					"no potnpu device found in %s (is the potnpu module loaded?)",
+					dir);
+	}
+	if (err) {
+		potnpu_list_free(list);
+		return err;
+	}
+	*listp = list;
+	return 0;
+}
+
+EXPORT size_t potnpu_list_count(const struct potnpu_device_list *list)
+{
+	return list ? list->count : 0;
+}
+
+EXPORT const char *potnpu_list_path(const struct potnpu_device_list *list,
+				    size_t index)
+{
+	if (!list || index >= list->count)
+		return NULL;
+	return list->entries[index].path;
+}
+
+EXPORT int potnpu_open_index(unsigned int index, struct potnpu_device **devp)
+{
+	struct potnpu_device_list *list;
+	int err;
+
+	if (!devp)
+		return set_error(-EINVAL, "potnpu_open_index: devp is NULL");
+	*devp = NULL;
+	err = potnpu_list_devices(&list);
+	if (err)
+		return err;
+	if (index >= list->count)
+		err = set_error(-ENODEV,
+				"no potnpu device with index %u: %zu found in %s (valid indices 0-%zu)",
+				index, list->count, potnpu_accel_dir(),
+				list->count - 1);
+	else
+		err = potnpu_open(list->entries[index].path, devp);
+	potnpu_list_free(list);
+	return err;
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+EXPORT int potnpu_query(struct potnpu_device *dev, uint32_t param, void *data,
+			uint32_t size, uint32_t *written)
+{
+	struct drm_potnpu_query q;
+	int err;
+
+	if (!dev)
+		return set_error(-EINVAL, "potnpu_query: dev is NULL");
+	if (!data && size)
+		return set_error(-EINVAL, "potnpu_query: %u-byte buffer is NULL",
+				 size);
+	memset(&q, 0, sizeof(q));
+	q.param = param;
+	q.size = data ? size : 0;
+	q.data = (uintptr_t)data;
+	if (drmIoctl(dev->fd, DRM_IOCTL_POTNPU_QUERY, &q)) {
+		err = errno ? errno : EIO;
+		return set_error(-err,
+				 "%s: DRM_IOCTL_POTNPU_QUERY(param %u, %u bytes) failed: %s",
+				 dev->path, param, q.size, strerror(err));
+	}
+	if (q.size && size && q.size > size)
+		return set_error(-EBADMSG,
+				 "%s: the potnpu driver claims to have written %u bytes into a %u-byte buffer",
+				 dev->path, q.size, size);
+	if (written)
+		*written = q.size;
+	return 0;
+}
+
+EXPORT int potnpu_query_device_info(struct potnpu_device *dev,
+				    struct drm_potnpu_device_info *info,
+				    size_t size)
+{
+	uint32_t written, major;
+	int err;
+
+	if (!dev || !info)
+		return set_error(-EINVAL,
+				 "potnpu_query_device_info: NULL argument");
+	if (size < POTNPU_DEVICE_INFO_MIN_SIZE || size > UINT32_MAX)
+		return set_error(-EINVAL,
+				 "potnpu_query_device_info: a %zu-byte buffer cannot hold the %u-byte device info",
+				 size, POTNPU_DEVICE_INFO_MIN_SIZE);
+	memset(info, 0, size);
+	err = potnpu_query(dev, DRM_POTNPU_QUERY_DEVICE_INFO, info,
+			   (uint32_t)size, &written);
+	if (err)
+		return err;
+	if (written < POTNPU_DEVICE_INFO_MIN_SIZE) {
+		memset(info, 0, size);
+		return set_error(-EBADMSG,
+				 "%s: the potnpu driver answered %u bytes of device info, less than the %u-byte first version",
+				 dev->path, written, POTNPU_DEVICE_INFO_MIN_SIZE);
+	}
+	/* Whatever the driver did not write is zero, as documented. */
+	if (written < size)
+		memset((char *)info + written, 0, size - written);
+	major = info->uapi_version >> 16;
+	if (major != DRM_POTNPU_UAPI_MAJOR)
+		return set_error(-EPROTO,
+				 "%s: the potnpu driver reports uapi %u.%u, libpotnpu %s speaks uapi %d.x",
+				 dev->path, major, info->uapi_version & 0xffff,
+				 LIB_VERSION_STRING, DRM_POTNPU_UAPI_MAJOR);
+	return 0;
+}
+
+/* ---- capabilities ------------------------------------------------------ */
+
+static const struct {
+	uint64_t bit;
+	const char *name;
+	const char *desc;
+} caps[] = {
+	{ DRM_POTNPU_CAP_IRQ, "IRQ",
+	  "interrupt path (MSI-X) passed its self-test" },
+	{ DRM_POTNPU_CAP_FIRMWARE, "FIRMWARE",
+	  "a validated firmware image was found" },
+	{ DRM_POTNPU_CAP_JOBS, "JOBS",
+	  "buffer objects and job submission" },
+	{ DRM_POTNPU_CAP_MODEL_EXEC, "MODEL_EXEC",
+	  "layer commands: models can run" },
+};
+
+#define NCAPS (sizeof(caps) / sizeof(caps[0]))
+
+EXPORT bool potnpu_has_cap(const struct drm_potnpu_device_info *info,
+			   uint64_t cap)
+{
+	return info && cap && (info->capabilities & cap) == cap;
+}
+
+EXPORT const char *potnpu_cap_name(uint64_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < NCAPS; i++)
+		if (caps[i].bit == cap)
+			return caps[i].name;
+	return NULL;
+}
+
+EXPORT const char *potnpu_cap_description(uint64_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < NCAPS; i++)
+		if (caps[i].bit == cap)
+			return caps[i].desc;
+	return "unknown capability";
+}
+
+EXPORT uint64_t potnpu_known_caps(void)
+{
+	uint64_t mask = 0;
+	size_t i;
+
+	for (i = 0; i < NCAPS; i++)
+		mask |= caps[i].bit;
+	return mask;
+}
+
+EXPORT const char *potnpu_format_caps(uint64_t bits, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+	char name[16];
+	int n;
+
+	if (!buf || !len)
+		return buf;
+	buf[0] = '\0';
+	if (!bits) {
+		snprintf(buf, len, "none");
+		return buf;
+	}
+	for (i = 0; i < 64; i++) {
+		const char *s;
+
+		if (!(bits & (1ull << i)))
+			continue;
+		s = potnpu_cap_name(1ull << i);
+		if (!s) {
+			snprintf(name, sizeof(name), "bit%u", i);
+			s = name;
+		}
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", s);
+		if (n < 0 || (size_t)n >= len - used) {
+			/* Cut: end with "..." if there is room for it. */
+			if (len >= 4)
+				memcpy(buf + len - 4, "...", 4);
+			else
+				buf[len - 1] = '\0';
+			return buf;
+		}
+		used += (size_t)n;
+	}
+	return buf;
+}
+
+EXPORT int potnpu_require_cap(struct potnpu_device *dev, uint64_t cap)
+{
+	struct drm_potnpu_device_info info;
+	char have[96], want[96];
+	int err;
+
+	err = potnpu_query_device_info(dev, &info, sizeof(info));
+	if (err)
+		return err;
+	if (potnpu_has_cap(&info, cap))
+		return 0;
+	return set_error(-EOPNOTSUPP,
+			 "%s does not support %s (capability missing; it has: %s)",
+			 dev->path, potnpu_format_caps(cap & ~info.capabilities,
+						       want, sizeof(want)),
+			 potnpu_format_caps(info.capabilities, have,
+					    sizeof(have)));
+}
+
+/* ---- formatting -------------------------------------------------------- */
+
+EXPORT const char *potnpu_format_fw_version(uint32_t v, char *buf, size_t len)
+{
+	if (!buf || !len)
+		return buf;
+	if (!v)
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, "%u.%u.%u", POTNPU_FW_VER_MAJOR(v),
+			 POTNPU_FW_VER_MINOR(v), POTNPU_FW_VER_PATCH(v));
+	return buf;
+}
+
+EXPORT const char *potnpu_format_version16(uint32_t v, char *buf, size_t len)
+{
+	if (buf && len)
+		snprintf(buf, len, "%u.%u", v >> 16, v & 0xffff);
+	return buf;
+}
+
+EXPORT const char *potnpu_format_bus_id(uint32_t id, char *buf, size_t len)
+{
+	if (buf && len)
+		snprintf(buf, len, "%04x:%02x:%02x.%x", id >> 16,
+			 (id >> 8) & 0xff, (id >> 3) & 0x1f, id & 7);
+	return buf;
+}

@@ -1,0 +1,890 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tools: potnpu-bench's argument parser, model checks and report,
+ * the JSON writer, exit code mapping, and the built binaries run as a user
+ * would (from $POTNPU_BIN_DIR) against fake accel directories.
+ * $POTNPU_TOOL_WRAPPER (e.g. "valgrind --error-exitcode=99") prefixes
+ * every tool run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bench.h"
+#include "common.h"
+#include "json.h"
+#include "potnpu_fw_image.h"
+
+static void assert_contains(const char *s, const char *sub)
+{
+	if (!strstr(s, sub))
+		fail_msg("\"%s\" does not contain \"%s\"", s, sub);
+}
+
+/* ---- potnpu-bench argument parsing ----------------------------------- */
+
+struct parsed {
+	int ret;
+	struct bench_options o;
+	char out[4096];
+	char err[1024];
+};
+
+/* Parse a NULL-terminated argument list (without argv[0]). */
+static void parse(struct parsed *p, ...)
+{
+	char *argv[16], *s;
+	char *outbuf = NULL, *errbuf = NULL;
+	size_t outlen = 0, errlen = 0;
+	FILE *out, *err;
+	va_list ap;
+	int argc = 0;
+
+	argv[argc++] = (char *)"potnpu-bench";
+	va_start(ap, p);
+	while ((s = va_arg(ap, char *)) && argc < 15)
+		argv[argc++] = s;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	out = open_memstream(&outbuf, &outlen);
+	err = open_memstream(&errbuf, &errlen);
+	assert_non_null(out);
+	assert_non_null(err);
+	p->ret = bench_parse_args(argc, argv, &p->o, out, err);
+	fclose(out);
+	fclose(err);
+	snprintf(p->out, sizeof(p->out), "%s", outbuf);
+	snprintf(p->err, sizeof(p->err), "%s", errbuf);
+	free(outbuf);
+	free(errbuf);
+}
+
+static void test_bench_args_defaults(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, NULL);
+	assert_int_equal(p.ret, BENCH_CONTINUE);
+	assert_int_equal(p.o.device, 0);
+	assert_int_equal(p.o.iterations, BENCH_DEFAULT_ITERATIONS);
+	assert_false(p.o.json);
+	assert_null(p.o.model);
+	assert_string_equal(p.err, "");
+}
+
+static void test_bench_args_valid(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "--device", "2", "--iterations", "5", "--json", "m.bin", NULL);
+	assert_int_equal(p.ret, BENCH_CONTINUE);
+	assert_int_equal(p.o.device, 2);
+	assert_int_equal(p.o.iterations, 5);
+	assert_true(p.o.json);
+	assert_string_equal(p.o.model, "m.bin");
+
+	parse(&p, "-d", "1", "-n", "3", "-j", "x.bin", NULL);
+	assert_int_equal(p.ret, BENCH_CONTINUE);
+	assert_int_equal(p.o.device, 1);
+	assert_int_equal(p.o.iterations, 3);
+	assert_true(p.o.json);
+	assert_string_equal(p.o.model, "x.bin");
+
+	parse(&p, "model.bin", "--json", "--iterations=7", "--device=4", NULL);
+	assert_int_equal(p.ret, BENCH_CONTINUE);
+	assert_string_equal(p.o.model, "model.bin");
+	assert_int_equal(p.o.iterations, 7);
+	assert_int_equal(p.o.device, 4);
+
+	parse(&p, "--iterations", "1000000000", NULL);
+	assert_int_equal(p.ret, BENCH_CONTINUE);
+	assert_int_equal(p.o.iterations, 1000000000u);
+
+	parse(&p, "--", "-odd-name.bin", NULL);
+	assert_int_equal(p.ret, BENCH_CONTINUE);
+	assert_string_equal(p.o.model, "-odd-name.bin");
+}
+
+static void test_bench_args_invalid(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		const char *msg;
+	} cases[] = {
+		{ "--bogus", NULL, "unrecognized option '--bogus'" },
+		{ "-x", NULL, "unrecognized option '-x'" },
+		{ "--device", NULL, "option '--device' needs an argument" },
+		{ "-n", NULL, "option '-n' needs an argument" },
+		{ "--device", "-1", "invalid --device '-1'" },
+		{ "--device", "abc", "invalid --device 'abc'" },
+		{ "--device", "1x", "invalid --device '1x'" },
+		{ "--device", "", "invalid --device ''" },
+		{ "--device", "99999999999999999999", "invalid --device" },
+		{ "--iterations", "0", "invalid --iterations '0'" },
+		{ "--iterations", "1000000001", "invalid --iterations" },
+		{ "--iterations", "+5", "invalid --iterations '+5'" },
+		{ "--iterations", " 5", "invalid --iterations" },
+		{ "a.bin", "b.bin", "unexpected argument 'b.bin'" },
+		{ "--json=yes", NULL, "--json=yes" },
+	};
+	struct parsed p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		parse(&p, cases[i].a, cases[i].b, NULL);
+		if (p.ret != EX_USAGE)
+			fail_msg("'%s %s' gave %d, want %d", cases[i].a,
+				 cases[i].b ? cases[i].b : "", p.ret, EX_USAGE);
+		assert_contains(p.err, "potnpu-bench: ");
+		assert_contains(p.err, cases[i].msg);
+	}
+}
+
+static void test_bench_args_help_version(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "--help", NULL);
+	assert_int_equal(p.ret, 0);
+	assert_contains(p.out, "usage: potnpu-bench [options] [model.bin]");
+	assert_contains(p.out, "69");
+	parse(&p, "-h", NULL);
+	assert_int_equal(p.ret, 0);
+	parse(&p, "--version", NULL);
+	assert_int_equal(p.ret, 0);
+	assert_contains(p.out, "potnpu-bench " POTNPU_TOOLS_VERSION);
+	assert_string_equal(p.err, "");
+}
+
+/* ---- model checks and the report --------------------------------------- */
+
+static void test_bench_model_checks(void **state)
+{
+	struct bench_options o = { .iterations = 1 };
+	struct bench_report r;
+	char path[] = "/tmp/potnpu-test-model-XXXXXX";
+	int fd;
+
+	(void)state;
+	bench_report_init(&r, &o);
+	assert_int_equal(bench_check_model("/nonexistent/model.bin", &r),
+			 EX_NOINPUT);
+	assert_int_equal(r.exit_code, EX_NOINPUT);
+	assert_string_equal(r.message,
+			    "cannot open model '/nonexistent/model.bin': No such file or directory");
+
+	bench_report_init(&r, &o);
+	assert_int_equal(bench_check_model("/tmp", &r), EX_NOINPUT);
+	assert_string_equal(r.message, "model '/tmp' is not a regular file");
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	bench_report_init(&r, &o);
+	assert_int_equal(bench_check_model(path, &r), EX_DATAERR);
+	assert_contains(r.message, "is empty");
+	assert_int_equal(write(fd, "PNMD", 4), 4);
+	close(fd);
+	bench_report_init(&r, &o);
+	assert_int_equal(bench_check_model(path, &r), 0);
+	assert_int_equal(r.model_size, 4);
+	assert_int_equal(r.exit_code, 0);
+	unlink(path);
+}
+
+static char *capture(void (*fn)(const struct bench_report *, FILE *),
+		     const struct bench_report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	fn(r, f);
+	fclose(f);
+	return buf;
+}
+
+static void test_bench_report(void **state)
+{
+	struct bench_options o = { .iterations = 10, .model = "m.bin" };
+	struct bench_report r;
+	char *s;
+
+	(void)state;
+	bench_report_init(&r, &o);
+	bench_report_fail(&r, "unavailable", EX_UNAVAILABLE,
+			  "device 0 (\"quoted\"\tpath) does not support model execution yet");
+	s = capture(bench_report_print_json, &r);
+	assert_contains(s, "\"tool\": \"potnpu-bench\"");
+	assert_contains(s, "\"status\": \"unavailable\"");
+	assert_contains(s, "\"exit_code\": 69");
+	assert_contains(s, "\"message\": \"device 0 (\\\"quoted\\\"\\tpath) does not");
+	assert_contains(s, "\"device\": null");
+	assert_contains(s, "\"path\": \"m.bin\"");
+	assert_contains(s, "\"iterations\": 10");
+	assert_contains(s, "\"results\": null");
+	free(s);
+
+	/* The shape the real benchmark will fill in. */
+	bench_report_init(&r, &o);
+	r.have_device = true;
+	snprintf(r.device_path, sizeof(r.device_path), "/dev/accel/accel0");
+	snprintf(r.driver.name, sizeof(r.driver.name), "potnpu");
+	r.have_info = true;
+	r.info.pci_vendor = 0x1234;
+	r.info.pci_device = 0x9e70;
+	r.info.pci_bus_id = 0x18;
+	r.info.capabilities = DRM_POTNPU_CAP_IRQ | DRM_POTNPU_CAP_MODEL_EXEC;
+	r.have_results = true;
+	r.results.latency_ns_min = 100;
+	r.results.latency_ns_p99 = 250;
+	r.results.throughput_ips = 1234.5;
+	r.results.device_cycles = 4096;
+	s = capture(bench_report_print_json, &r);
+	assert_contains(s, "\"status\": \"ok\"");
+	assert_contains(s, "\"bus_id\": \"0000:00:03.0\"");
+	assert_contains(s, "\"capability_names\": [\n      \"IRQ\",\n      \"MODEL_EXEC\"\n    ]");
+	assert_contains(s, "\"min\": 100");
+	assert_contains(s, "\"p99\": 250");
+	assert_contains(s, "\"throughput_ips\": 1234.5");
+	assert_contains(s, "\"device_cycles_per_inference\": 4096");
+	assert_contains(s, "\"accuracy\": null");
+	free(s);
+	s = capture(bench_report_print_text, &r);
+	assert_contains(s, "device:        0 (/dev/accel/accel0, potnpu 1234:9e70 at 0000:00:03.0, firmware none)");
+	assert_contains(s, "throughput:    1234.50 inferences/s");
+	free(s);
+}
+
+/* ---- JSON writer ------------------------------------------------------ */
+
+static char *json_of(void (*fn)(struct json_writer *))
+{
+	struct json_writer w;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	json_init(&w, f);
+	fn(&w);
+	fclose(f);
+	return buf;
+}
+
+static void doc_nested(struct json_writer *w)
+{
+	json_begin_object(w, NULL);
+	json_string(w, "s", "a\"b\\c\nd\x01\x7f");
+	json_uint(w, "u", 18446744073709551615ull);
+	json_int(w, "i", -5);
+	json_bool(w, "t", true);
+	json_null(w, "n");
+	json_begin_array(w, "a");
+	json_uint(w, NULL, 1);
+	json_begin_object(w, NULL);
+	json_end_object(w);
+	json_begin_array(w, NULL);
+	json_end_array(w);
+	json_end_array(w);
+	json_double(w, "d", 0.5);
+	json_double(w, "nan", NAN);
+	json_end_object(w);
+	json_finish(w);
+}
+
+static void doc_utf8(struct json_writer *w)
+{
+	json_begin_array(w, NULL);
+	json_string(w, NULL, "caf\xc3\xa9 \xe2\x82\xac");	/* valid */
+	json_string(w, NULL, "bad\xff\xc3(\xed\xa0\x80!");	/* invalid */
+	json_string(w, NULL, NULL);
+	json_end_array(w);
+	json_finish(w);
+}
+
+static void test_json_writer(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = json_of(doc_nested);
+	assert_string_equal(s,
+		"{\n"
+		"  \"s\": \"a\\\"b\\\\c\\nd\\u0001\\u007f\",\n"
+		"  \"u\": 18446744073709551615,\n"
+		"  \"i\": -5,\n"
+		"  \"t\": true,\n"
+		"  \"n\": null,\n"
+		"  \"a\": [\n"
+		"    1,\n"
+		"    {},\n"
+		"    []\n"
+		"  ],\n"
+		"  \"d\": 0.5,\n"
+		"  \"nan\": null\n"
+		"}\n");
+	free(s);
+	s = json_of(doc_utf8);
+	assert_string_equal(s,
+		"[\n"
+		"  \"caf\xc3\xa9 \xe2\x82\xac\",\n"
+		"  \"bad\\ufffd\\ufffd(\\ufffd\\ufffd\\ufffd!\",\n"
+		"  null\n"
+		"]\n");
+	free(s);
+}
+
+/* ---- exit codes -------------------------------------------------------- */
+
+static void test_exit_codes(void **state)
+{
+	(void)state;
+	assert_int_equal(tool_exit_code(0), 0);
+	assert_int_equal(tool_exit_code(-ENODEV), EX_UNAVAILABLE);
+	assert_int_equal(tool_exit_code(-ENOENT), EX_UNAVAILABLE);
+	assert_int_equal(tool_exit_code(-ENOTDIR), EX_UNAVAILABLE);
+	assert_int_equal(tool_exit_code(-ENOTTY), EX_UNAVAILABLE);
+	assert_int_equal(tool_exit_code(-ENXIO), EX_UNAVAILABLE);
+	assert_int_equal(tool_exit_code(-EOPNOTSUPP), EX_UNAVAILABLE);
+	assert_int_equal(tool_exit_code(-EACCES), EX_NOPERM);
+	assert_int_equal(tool_exit_code(-EPERM), EX_NOPERM);
+	assert_int_equal(tool_exit_code(-EPROTO), EX_PROTOCOL);
+	assert_int_equal(tool_exit_code(-EBADMSG), EX_PROTOCOL);
+	assert_int_equal(tool_exit_code(-ENOMEM), EX_OSERR);
+	assert_int_equal(tool_exit_code(-EIO), EX_OSERR);
+	assert_int_equal(EX_USAGE, 64);
+	assert_int_equal(EX_NOINPUT, 66);
+	assert_int_equal(EX_UNAVAILABLE, 69);
+}
+
+static void test_parse_uint(void **state)
+{
+	unsigned long v;
+
+	(void)state;
+	assert_int_equal(tool_parse_uint("0", 0, 10, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(tool_parse_uint("10", 0, 10, &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(tool_parse_uint("11", 0, 10, &v), -1);
+	assert_int_equal(tool_parse_uint("0", 1, 10, &v), -1);
+	assert_int_equal(tool_parse_uint("-1", 0, 10, &v), -1);
+	assert_int_equal(tool_parse_uint("", 0, 10, &v), -1);
+	assert_int_equal(tool_parse_uint(NULL, 0, 10, &v), -1);
+	assert_int_equal(tool_parse_uint("5 ", 0, 10, &v), -1);
+	assert_int_equal(tool_parse_uint("0x5", 0, 10, &v), -1);
+}
+
+/* ---- running the tools ------------------------------------------------- */
+
+struct run {
+	int status;
+	char out[16384];
+	char err[4096];
+};
+
+static char tmpdir[64];
+
+static void slurp(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+	size_t used = 0;
+
+	lseek(fd, 0, SEEK_SET);
+	while (used + 1 < len && (n = read(fd, buf + used, len - 1 - used)) > 0)
+		used += (size_t)n;
+	buf[used] = '\0';
+	close(fd);
+}
+
+/*
+ * Run tool @name from the directory in $@dir_env with the argument list
+ * @ap, POTNPU_ACCEL_DIR set to @accel_dir (unset if NULL) and
+ * POTNPU_FAKE_DRM to @fake (for the tools linked with the fake driver).
+ */
+static void vrun(struct run *r, const char *dir_env, const char *accel_dir,
+		 const char *fake, const char *name, va_list ap)
+{
+	const char *bindir = getenv(dir_env);
+	const char *wrapper = getenv("POTNPU_TOOL_WRAPPER");
+	char *argv[48], *wrap = NULL, *tok, *save = NULL, *s;
+	char prog[512], outp[96], errp[96];
+	int outfd, errfd, status, argc = 0;
+	pid_t pid;
+
+	if (!bindir)
+		fail_msg("%s is not set (run through make check)", dir_env);
+	snprintf(prog, sizeof(prog), "%s/%s", bindir, name);
+	if (wrapper && *wrapper) {
+		wrap = strdup(wrapper);
+		for (tok = strtok_r(wrap, " ", &save); tok && argc < 32;
+		     tok = strtok_r(NULL, " ", &save))
+			argv[argc++] = tok;
+	}
+	argv[argc++] = prog;
+	while ((s = va_arg(ap, char *)) && argc < 47)
+		argv[argc++] = s;
+	argv[argc] = NULL;
+
+	snprintf(outp, sizeof(outp), "%s/stdout-XXXXXX", tmpdir);
+	snprintf(errp, sizeof(errp), "%s/stderr-XXXXXX", tmpdir);
+	outfd = mkstemp(outp);
+	errfd = mkstemp(errp);
+	assert_true(outfd >= 0 && errfd >= 0);
+	unlink(outp);
+	unlink(errp);
+
+	fflush(stdout);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(outfd, 1);
+		dup2(errfd, 2);
+		if (accel_dir)
+			setenv(POTNPU_ACCEL_DIR_ENV, accel_dir, 1);
+		else
+			unsetenv(POTNPU_ACCEL_DIR_ENV);
+		if (fake)
+			setenv("POTNPU_FAKE_DRM", fake, 1);
+		else
+			unsetenv("POTNPU_FAKE_DRM");
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	free(wrap);
+	if (!WIFEXITED(status))
+		fail_msg("%s did not exit normally (status 0x%x)", name, status);
+	r->status = WEXITSTATUS(status);
+	slurp(outfd, r->out, sizeof(r->out));
+	slurp(errfd, r->err, sizeof(r->err));
+}
+
+/* A tool from $POTNPU_BIN_DIR, as built for users. */
+static void run(struct run *r, const char *accel_dir, const char *name, ...)
+{
+	va_list ap;
+
+	va_start(ap, name);
+	vrun(r, "POTNPU_BIN_DIR", accel_dir, NULL, name, ap);
+	va_end(ap);
+}
+
+/* A tool from $POTNPU_TEST_DIR, linked with the fake driver. */
+static void run_fake(struct run *r, const char *accel_dir, const char *fake,
+		     const char *name, ...)
+{
+	va_list ap;
+
+	va_start(ap, name);
+	vrun(r, "POTNPU_TEST_DIR", accel_dir, fake, name, ap);
+	va_end(ap);
+}
+
+#define assert_exit(r, code) do {					\
+	if ((r)->status != (code))					\
+		fail_msg("exit status %d, want %d; stderr: %s", (r)->status, \
+			 (code), (r)->err);				\
+} while (0)
+
+static char empty_dir[96], missing_dir[96], file_dir[96];
+
+static int setup_run(void **state)
+{
+	FILE *f;
+
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/potnpu-test-tools-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	snprintf(empty_dir, sizeof(empty_dir), "%s/accel", tmpdir);
+	snprintf(missing_dir, sizeof(missing_dir), "%s/none", tmpdir);
+	snprintf(file_dir, sizeof(file_dir), "%s/file", tmpdir);
+	if (mkdir(empty_dir, 0755))
+		return -1;
+	f = fopen(file_dir, "w");
+	if (!f)
+		return -1;
+	fclose(f);
+	return 0;
+}
+
+static int teardown_run(void **state)
+{
+	char cmd[160];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_run_bench(void **state)
+{
+	struct run r;
+	char want[256];
+
+	(void)state;
+	run(&r, empty_dir, "potnpu-bench", "--bogus", NULL);
+	assert_exit(&r, EX_USAGE);
+	assert_string_equal(r.err,
+			    "potnpu-bench: unrecognized option '--bogus' (see --help)\n");
+
+	run(&r, empty_dir, "potnpu-bench", "--iterations", "0", NULL);
+	assert_exit(&r, EX_USAGE);
+
+	run(&r, empty_dir, "potnpu-bench", "/nonexistent/model.bin", NULL);
+	assert_exit(&r, EX_NOINPUT);
+	assert_string_equal(r.err,
+			    "potnpu-bench: cannot open model '/nonexistent/model.bin': No such file or directory\n");
+
+	run(&r, empty_dir, "potnpu-bench", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	snprintf(want, sizeof(want),
+		 "potnpu-bench: no potnpu device found in %s (is the potnpu module loaded?)\n",
+		 empty_dir);
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
+
+	run(&r, missing_dir, "potnpu-bench", "--json", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "does not exist");
+	assert_contains(r.out, "\"status\": \"unavailable\"");
+	assert_contains(r.out, "\"exit_code\": 69");
+	assert_contains(r.out, "\"device\": null");
+
+	run(&r, empty_dir, "potnpu-bench", "--help", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "usage: potnpu-bench");
+	run(&r, empty_dir, "potnpu-bench", "--version", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "potnpu-bench " POTNPU_TOOLS_VERSION);
+}
+
+static void test_run_info(void **state)
+{
+	struct run r;
+	char want[256];
+
+	(void)state;
+	run(&r, empty_dir, "potnpu-info", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	snprintf(want, sizeof(want),
+		 "potnpu-info: no potnpu device found in %s (is the potnpu module loaded?)\n",
+		 empty_dir);
+	assert_string_equal(r.err, want);
+
+	run(&r, empty_dir, "potnpu-info", "--json", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.out, "\"tool\": \"potnpu-info\"");
+	assert_contains(r.out, "\"devices\": []");
+	assert_contains(r.out, "\"error\": \"no potnpu device found in ");
+
+	run(&r, missing_dir, "potnpu-info", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "does not exist (is the potnpu module loaded?)");
+
+	run(&r, file_dir, "potnpu-info", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "is not a directory (check POTNPU_ACCEL_DIR)");
+
+	run(&r, empty_dir, "potnpu-info", "--bogus", NULL);
+	assert_exit(&r, EX_USAGE);
+	run(&r, empty_dir, "potnpu-info", "--device", "x", NULL);
+	assert_exit(&r, EX_USAGE);
+	assert_contains(r.err, "invalid --device 'x'");
+	run(&r, empty_dir, "potnpu-info", "extra", NULL);
+	assert_exit(&r, EX_USAGE);
+	run(&r, empty_dir, "potnpu-info", "--help", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "usage: potnpu-info");
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static void test_run_fwimage(void **state)
+{
+	char in[128], img[128], bad[128], empty[128], abi[24], want[128];
+	uint8_t payload[100], buf[POTNPU_FW_HEADER_SIZE + 100];
+	struct run r;
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	for (i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 7);
+	snprintf(in, sizeof(in), "%s/payload.bin", tmpdir);
+	snprintf(img, sizeof(img), "%s/fw.img", tmpdir);
+	snprintf(bad, sizeof(bad), "%s/bad.img", tmpdir);
+	snprintf(empty, sizeof(empty), "%s/empty.bin", tmpdir);
+	write_file(in, payload, sizeof(payload));
+	write_file(empty, "", 0);
+
+	run(&r, NULL, "potnpu-fwimage", "abi", NULL);
+	assert_exit(&r, 0);
+	snprintf(abi, sizeof(abi), "%u.%u.%u",
+		 POTNPU_FW_VER_MAJOR(POTNPU_FW_ABI_VERSION),
+		 POTNPU_FW_VER_MINOR(POTNPU_FW_ABI_VERSION),
+		 POTNPU_FW_VER_PATCH(POTNPU_FW_ABI_VERSION));
+	snprintf(want, sizeof(want), "%s\n", abi);
+	assert_string_equal(r.out, want);
+
+	run(&r, NULL, "potnpu-fwimage", "pack", "--version", "1.2.3", "--abi",
+	    abi, "--load", "0x100", "--entry", "260", in, img, NULL);
+	assert_exit(&r, 0);
+
+	run(&r, NULL, "potnpu-fwimage", "check", img, NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, ": valid potnpu firmware image: fw 1.2.3");
+
+	/* info decodes exactly what was packed. */
+	run(&r, NULL, "potnpu-fwimage", "info", img, NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "magic:         0x57464e50\n");
+	assert_contains(r.out, "format:        1.0\n");
+	assert_contains(r.out, "fw version:    1.2.3 (0x01020003)\n");
+	assert_contains(r.out, "load address:  0x00000100\n");
+	assert_contains(r.out, "entry:         0x00000104\n");
+	assert_contains(r.out, "payload size:  100\n");
+	assert_contains(r.out, "status:        valid\n");
+
+	run(&r, NULL, "potnpu-fwimage", "info", "--json", img, NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "\"fw_version\": \"1.2.3\"");
+	assert_contains(r.out, "\"load_addr\": 256,");
+	assert_contains(r.out, "\"entry\": 260,");
+	assert_contains(r.out, "\"payload_size\": 100,");
+	assert_contains(r.out, "\"valid\": true");
+
+	/* The payload is in the image byte for byte. */
+	f = fopen(img, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(buf, 1, sizeof(buf), f), sizeof(buf));
+	fclose(f);
+	assert_memory_equal(buf + POTNPU_FW_HEADER_SIZE, payload, sizeof(payload));
+
+	/* A flipped payload bit: invalid, with the reason. */
+	buf[POTNPU_FW_HEADER_SIZE + 10] ^= 0x10;
+	write_file(bad, buf, sizeof(buf));
+	run(&r, NULL, "potnpu-fwimage", "check", bad, NULL);
+	assert_exit(&r, 1);
+	assert_contains(r.err, "invalid: payload checksum mismatch (stored 0x");
+	run(&r, NULL, "potnpu-fwimage", "info", bad, NULL);
+	assert_exit(&r, 1);
+	assert_contains(r.out, "status:        invalid: payload checksum mismatch");
+	run(&r, NULL, "potnpu-fwimage", "check", img, bad, NULL);
+	assert_exit(&r, 1);
+
+	/* A truncated file. */
+	write_file(bad, buf, 10);
+	run(&r, NULL, "potnpu-fwimage", "check", bad, NULL);
+	assert_exit(&r, 1);
+	assert_contains(r.err, "invalid: truncated: shorter than the 64-byte header (file is 10 bytes)");
+
+	/* Usage errors, missing input, bad layouts, unwritable output. */
+	run(&r, NULL, "potnpu-fwimage", NULL);
+	assert_exit(&r, EX_USAGE);
+	run(&r, NULL, "potnpu-fwimage", "frobnicate", NULL);
+	assert_exit(&r, EX_USAGE);
+	assert_contains(r.err, "unknown command 'frobnicate'");
+	run(&r, NULL, "potnpu-fwimage", "pack", "--version", "1.2", "--abi", abi,
+	    "--load", "0", "--entry", "0", in, img, NULL);
+	assert_exit(&r, EX_USAGE);
+	assert_contains(r.err, "invalid --version '1.2'");
+	run(&r, NULL, "potnpu-fwimage", "pack", "--version", "1.2.3", "--abi", abi,
+	    "--load", "0", in, img, NULL);
+	assert_exit(&r, EX_USAGE);
+	assert_contains(r.err, "missing --entry");
+	run(&r, NULL, "potnpu-fwimage", "pack", "--version", "1.2.3", "--abi", abi,
+	    "--load", "0", "--entry", "0x", in, img, NULL);
+	assert_exit(&r, EX_USAGE);
+	run(&r, NULL, "potnpu-fwimage", "pack", "--version", "1.2.3", "--abi", abi,
+	    "--load", "0", "--entry", "0", in, NULL);
+	assert_exit(&r, EX_USAGE);
+	run(&r, NULL, "potnpu-fwimage", "pack", "--version", "1.2.3", "--abi", abi,
+	    "--load", "0", "--entry", "0", "/nonexistent/in.bin", img, NULL);
+	assert_exit(&r, EX_NOINPUT);
+	run(&r, NULL, "potnpu-fwimage", "pack", "--version", "1.2.3", "--abi", abi,
+	    "--load", "0", "--entry", "0", empty, img, NULL);
+	assert_exit(&r, EX_DATAERR);
+	assert_contains(r.err, "is empty");
+	run(&r, NULL, "potnpu-fwimage", "pack", "--version", "1.2.3", "--abi", abi,
+	    "--load", "0", "--entry", "2", in, bad, NULL);
+	assert_exit(&r, EX_DATAERR);
+	assert_contains(r.err, "the image would be invalid: entry point unaligned or outside the payload");
+	run(&r, NULL, "potnpu-fwimage", "pack", "--version", "1.2.3", "--abi",
+	    "99.0.0", "--load", "0", "--entry", "0", in, bad, NULL);
+	assert_exit(&r, EX_DATAERR);
+	assert_contains(r.err, "incompatible host interface (ABI) major version");
+	run(&r, NULL, "potnpu-fwimage", "pack", "--version", "1.2.3", "--abi", abi,
+	    "--load", "0", "--entry", "0", in, "/nonexistent/dir/out.img", NULL);
+	assert_exit(&r, EX_CANTCREAT);
+	run(&r, NULL, "potnpu-fwimage", "check", "/nonexistent/x.img", NULL);
+	assert_exit(&r, EX_NOINPUT);
+	run(&r, NULL, "potnpu-fwimage", "check", NULL);
+	assert_exit(&r, EX_USAGE);
+	run(&r, NULL, "potnpu-fwimage", "info", NULL);
+	assert_exit(&r, EX_USAGE);
+
+	/* The earlier good image was not clobbered by the failed packs. */
+	run(&r, NULL, "potnpu-fwimage", "check", img, NULL);
+	assert_exit(&r, 0);
+}
+
+/* ---- the tools on fake devices ----------------------------------------- */
+
+static char fake_dir[96];
+
+static void make_fake_dir(void)
+{
+	static const char *const links[][2] = {
+		{ "accel0", "/dev/zero" },	/* potnpu */
+		{ "accel1", "/dev/full" },	/* another driver */
+		{ "accel2", "/dev/urandom" },	/* potnpu */
+		{ "accel3", "/dev/null" },	/* not DRM */
+	};
+	char path[160];
+	size_t i;
+
+	snprintf(fake_dir, sizeof(fake_dir), "%s/fake", tmpdir);
+	assert_int_equal(mkdir(fake_dir, 0755), 0);
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", fake_dir, links[i][0]);
+		assert_int_equal(symlink(links[i][1], path), 0);
+	}
+}
+
+#define FAKE_DRM "zero:potnpu:0.1:0x3;full:ivpu:1.0:0;urandom:potnpu:0.1:0x1"
+
+static void test_run_info_fake(void **state)
+{
+	struct run r;
+	char want[256];
+
+	(void)state;
+	make_fake_dir();
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-info-fake", NULL);
+	assert_exit(&r, 0);
+	snprintf(want, sizeof(want), "potnpu device 0: %s/accel0\n", fake_dir);
+	assert_contains(r.out, want);
+	snprintf(want, sizeof(want), "potnpu device 1: %s/accel2\n", fake_dir);
+	assert_contains(r.out, want);
+	assert_contains(r.out, "  driver:        potnpu 0.1.3 (20261123) fake potnpu driver\n");
+	assert_contains(r.out, "  pci:           1234:9e70 rev 01 at 0000:00:03.0\n");
+	assert_contains(r.out, "  hw version:    1.0\n");
+	assert_contains(r.out, "  hw caps:       0x00000003 (PING,CORE)\n");
+	assert_contains(r.out, "  firmware:      0.1.0 (fw ABI 0.1.0)\n");
+	assert_contains(r.out, "  uapi version:  0.1\n");
+	assert_contains(r.out, "  capabilities:  0x0000000000000003 (IRQ,FIRMWARE)\n");
+	assert_contains(r.out, "  capabilities:  0x0000000000000001 (IRQ)\n");
+	assert_string_equal(r.err, "");
+
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-info-fake", "--device", "1", NULL);
+	assert_exit(&r, 0);
+	assert_true(strstr(r.out, "accel0") == NULL);
+	assert_contains(r.out, "potnpu device 1: ");
+
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-info-fake", "--device", "2", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "no potnpu device with index 2: 2 found in ");
+
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-info-fake", "--json", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "\"devices\": [\n    {\n      \"index\": 0,\n");
+	assert_contains(r.out, "\"index\": 1,");
+	assert_contains(r.out, "\"vendor\": 4660,");
+	assert_contains(r.out, "\"bus_id\": \"0000:00:03.0\"");
+	assert_contains(r.out, "\"cap_names\": [\n          \"PING\",\n          \"CORE\"\n        ]");
+	assert_contains(r.out, "\"firmware\": {\n        \"version\": \"0.1.0\",\n        \"abi\": \"0.1.0\"\n      }");
+	assert_contains(r.out, "\"uapi_version\": \"0.1\"");
+	assert_contains(r.out, "\"capabilities\": 3,");
+	assert_contains(r.out, "\"capability_names\": [\n        \"IRQ\",\n        \"FIRMWARE\"\n      ]");
+
+	/* A potnpu driver this library cannot talk to. */
+	snprintf(want, sizeof(want), "zero:potnpu:%d.0:0x3",
+		 DRM_POTNPU_UAPI_MAJOR + 1);
+	run_fake(&r, fake_dir, want, "potnpu-info-fake", NULL);
+	assert_exit(&r, EX_PROTOCOL);
+	assert_contains(r.err, "potnpu-info: device 0: potnpu driver too new: ");
+}
+
+static void test_run_bench_fake(void **state)
+{
+	struct run r;
+	char want[400];
+
+	(void)state;
+	make_fake_dir();
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bench-fake", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	snprintf(want, sizeof(want),
+		 "potnpu-bench: device 0 (%s/accel0, potnpu 1234:9e70 at 0000:00:03.0, firmware 0.1.0) does not support model execution yet (capability MODEL_EXEC missing); nothing to benchmark\n",
+		 fake_dir);
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
+
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bench-fake", "--json",
+		 "--device", "1", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.out, "\"status\": \"unavailable\"");
+	assert_contains(r.out, "\"exit_code\": 69");
+	assert_contains(r.out, "capability MODEL_EXEC missing");
+	snprintf(want, sizeof(want), "\"path\": \"%s/accel2\"", fake_dir);
+	assert_contains(r.out, want);
+	assert_contains(r.out, "\"results\": null");
+
+	/* A device that could run models: the skeleton says it cannot yet. */
+	run_fake(&r, fake_dir, "zero:potnpu:0.1:0x9", "potnpu-bench-fake",
+		 "/etc/hostname", NULL);
+	assert_exit(&r, EX_SOFTWARE);
+	assert_contains(r.err, "cannot run models yet");
+}
+
+#define R(fn) cmocka_unit_test_setup_teardown(fn, setup_run, teardown_run)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bench_args_defaults),
+		cmocka_unit_test(test_bench_args_valid),
+		cmocka_unit_test(test_bench_args_invalid),
+		cmocka_unit_test(test_bench_args_help_version),
+		cmocka_unit_test(test_bench_model_checks),
+		cmocka_unit_test(test_bench_report),
+		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_parse_uint),
+		R(test_run_bench),
+		R(test_run_info),
+		R(test_run_fwimage),
+		R(test_run_info_fake),
+		R(test_run_bench_fake),
+	};
+
+	return cmocka_run_group_tests_name("tools", tests, NULL, NULL);
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * potnpu-bench internals, split from main() so the host tests can drive
+ * the argument parser and the report printers directly.
+ */
+#ifndef POTNPU_TOOLS_BENCH_H
+#define POTNPU_TOOLS_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "libpotnpu.h"
+
+#define BENCH_DEFAULT_ITERATIONS	100u
+#define BENCH_MAX_ITERATIONS		1000000000u
+
+/* bench_parse_args() result meaning "go on and run". */
+#define BENCH_CONTINUE			(-1)
+
+struct bench_options {
+	unsigned int device;		/* --device, index as in potnpu-info */
+	unsigned int iterations;	/* --iterations, >= 1 */
+	bool json;			/* --json */
+	const char *model;		/* model.bin, or NULL */
+};
+
+/* Measurements of a run; filled in once model execution exists. */
+struct bench_results {
+	uint64_t latency_ns_min;
+	uint64_t latency_ns_mean;
+	uint64_t latency_ns_p50;
+	uint64_t latency_ns_p99;
+	uint64_t latency_ns_max;
+	double throughput_ips;		/* inferences per second */
+	uint64_t ops;			/* shift-add operations per inference */
+	uint64_t device_cycles;		/* modeled device cycles per inference */
+	bool have_accuracy;
+	double accuracy;		/* top-1 on the labelled set, 0..1 */
+};
+
+struct bench_report {
+	const char *status;		/* "ok", "unavailable", "error" */
+	int exit_code;
+	char message[640];		/* why the run did not happen */
+	unsigned int iterations;
+	/* device, if one was opened */
+	bool have_device;
+	unsigned int device_index;
+	char device_path[256];
+	struct potnpu_driver_info driver;
+	bool have_info;
+	struct drm_potnpu_device_info info;
+	/* model, if one was given */
+	const char *model_path;
+	uint64_t model_size;
+	/* measurements */
+	bool have_results;
+	struct bench_results results;
+};
+
+/*
+ * bench_parse_args() - parse the command line into @o
+ *
+ * Messages go to @out (--help, --version) and @err (errors).
+ * Return: BENCH_CONTINUE to go on, or the exit status to end with:
+ * 0 after --help/--version, 64 (EX_USAGE) on a bad command line.
+ */
+int bench_parse_args(int argc, char *argv[], struct bench_options *o,
+		     FILE *out, FILE *err);
+
+/*
+ * bench_check_model() - the model file must be a readable, non-empty
+ * regular file. Fills r->model_path/model_size.
+ * Return: 0, 66 (EX_NOINPUT: missing, unreadable, not a regular file) or
+ * 65 (EX_DATAERR: empty), with the message in r->message.
+ */
+int bench_check_model(const char *path, struct bench_report *r);
+
+/*
+ * bench_run() - open the device, query it and (one day) run the model
+ *
+ * Return: the exit status; r->status, r->message and the device fields
+ * say what happened. Today, with no driver offering
+ * DRM_POTNPU_CAP_MODEL_EXEC, a reachable device gives 69 (EX_UNAVAILABLE)
+ * and "device N (...) does not support model execution yet (capability
+ * MODEL_EXEC missing); nothing to benchmark".
+ */
+int bench_run(const struct bench_options *o, struct bench_report *r);
+
+void bench_report_init(struct bench_report *r, const struct bench_options *o);
+/* Records a failure: status, exit code and message. */
+void bench_report_fail(struct bench_report *r, const char *status,
+		       int exit_code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void bench_report_print_text(const struct bench_report *r, FILE *f);
+void bench_report_print_json(const struct bench_report *r, FILE *f);
+
+#endif /* POTNPU_TOOLS_BENCH_H */

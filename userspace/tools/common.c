@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "common.h"
+#include "potnpu_regs.h"
+
+int tool_exit_code(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0:
+		return EX_OK;
+	case ENODEV:
+	case ENOENT:
+	case ENOTDIR:
+	case ENOTTY:
+	case ENXIO:
+	case EOPNOTSUPP:
+		return EX_UNAVAILABLE;
+	case EACCES:
+	case EPERM:
+		return EX_NOPERM;
+	case EPROTO:
+	case EBADMSG:
+		return EX_PROTOCOL;
+	default:
+		return EX_OSERR;
+	}
+}
+
+const char *tool_describe_device(const char *path,
+				 const struct drm_potnpu_device_info *info,
+				 char *buf, size_t len)
+{
+	char bus[16], fw[24];
+
+	snprintf(buf, len, "%s, potnpu %04x:%04x at %s, firmware %s", path,
+		 info->pci_vendor, info->pci_device,
+		 potnpu_format_bus_id(info->pci_bus_id, bus, sizeof(bus)),
+		 potnpu_format_fw_version(info->fw_version, fw, sizeof(fw)));
+	return buf;
+}
+
+static const struct {
+	uint32_t bit;
+	const char *name;
+} hw_caps[] = {
+	{ POTNPU_CAP_PING, "PING" },
+	{ POTNPU_CAP_CORE, "CORE" },
+	{ POTNPU_CAP_MMU, "MMU" },
+	{ POTNPU_CAP_JOBQ, "JOBQ" },
+	{ POTNPU_CAP_SAE, "SAE" },
+};
+
+static const char *hw_cap_name(uint32_t bit)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(hw_caps) / sizeof(hw_caps[0]); i++)
+		if (hw_caps[i].bit == bit)
+			return hw_caps[i].name;
+	return NULL;
+}
+
+const char *tool_format_hw_caps(uint32_t caps, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+	char tmp[16];
+	int n;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	if (!caps) {
+		snprintf(buf, len, "none");
+		return buf;
+	}
+	for (i = 0; i < 32; i++) {
+		const char *s;
+
+		if (!(caps & (1u << i)))
+			continue;
+		s = hw_cap_name(1u << i);
+		if (!s) {
+			snprintf(tmp, sizeof(tmp), "bit%u", i);
+			s = tmp;
+		}
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", s);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
+static void json_cap_names(struct json_writer *w, const char *key,
+			   uint64_t caps, bool hw)
+{
+	unsigned int i, nbits = hw ? 32 : 64;
+	char tmp[16];
+
+	json_begin_array(w, key);
+	for (i = 0; i < nbits; i++) {
+		const char *s;
+
+		if (!(caps & (1ull << i)))
+			continue;
+		s = hw ? hw_cap_name(1u << i) : potnpu_cap_name(1ull << i);
+		if (!s) {
+			snprintf(tmp, sizeof(tmp), "bit%u", i);
+			s = tmp;
+		}
+		json_string(w, NULL, s);
+	}
+	json_end_array(w);
+}
+
+void tool_json_device(struct json_writer *w, const char *key, int index,
+		      const char *path, const struct potnpu_driver_info *drv,
+		      const struct drm_potnpu_device_info *info)
+{
+	char buf[32];
+
+	json_begin_object(w, key);
+	json_int(w, "index", index);
+	json_string(w, "path", path);
+	if (drv) {
+		json_begin_object(w, "driver");
+		json_string(w, "name", drv->name);
+		snprintf(buf, sizeof(buf), "%d.%d.%d", drv->major, drv->minor,
+			 drv->patch);
+		json_string(w, "version", buf);
+		json_string(w, "date", drv->date);
+		json_string(w, "description", drv->desc);
+		json_end_object(w);
+	} else {
+		json_null(w, "driver");
+	}
+	if (!info) {
+		json_end_object(w);
+		return;
+	}
+	json_begin_object(w, "pci");
+	json_uint(w, "vendor", info->pci_vendor);
+	json_uint(w, "device", info->pci_device);
+	json_uint(w, "revision", info->pci_revision);
+	json_string(w, "bus_id",
+		    potnpu_format_bus_id(info->pci_bus_id, buf, sizeof(buf)));
+	json_end_object(w);
+	json_begin_object(w, "hw");
+	json_string(w, "version",
+		    potnpu_format_version16(info->hw_version, buf, sizeof(buf)));
+	json_uint(w, "caps", info->hw_caps);
+	json_cap_names(w, "cap_names", info->hw_caps, true);
+	json_end_object(w);
+	if (info->fw_version) {
+		json_begin_object(w, "firmware");
+		json_string(w, "version",
+			    potnpu_format_fw_version(info->fw_version, buf,
+						     sizeof(buf)));
+		json_string(w, "abi",
+			    potnpu_format_fw_version(info->fw_abi_version, buf,
+						     sizeof(buf)));
+		json_end_object(w);
+	} else {
+		json_null(w, "firmware");
+	}
+	json_string(w, "uapi_version",
+		    potnpu_format_version16(info->uapi_version, buf,
+					    sizeof(buf)));
+	json_uint(w, "capabilities", info->capabilities);
+	json_cap_names(w, "capability_names", info->capabilities, false);
+	json_end_object(w);
+}
+
+int tool_parse_uint(const char *s, unsigned long min, unsigned long max,
+		    unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers shared by the potnpu device tools (potnpu-info, potnpu-bench):
+ * exit codes, device descriptions and the JSON form of a device.
+ */
+#ifndef POTNPU_TOOLS_COMMON_H
+#define POTNPU_TOOLS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "libpotnpu.h"
+
+/* Version of the potnpu userspace tools: the library's. */
+#define POTNPU_TOOLS_VERSION_STR_(a, b, c) #a "." #b "." #c
+#define POTNPU_TOOLS_VERSION_STR(a, b, c) POTNPU_TOOLS_VERSION_STR_(a, b, c)
+#define POTNPU_TOOLS_VERSION						\
+	POTNPU_TOOLS_VERSION_STR(LIBPOTNPU_VERSION_MAJOR,		\
+				 LIBPOTNPU_VERSION_MINOR,		\
+				 LIBPOTNPU_VERSION_PATCH)
+
+/*
+ * tool_exit_code() - sysexits.h status for a libpotnpu error
+ *
+ * -ENODEV, -ENOENT, -ENOTDIR, -ENOTTY, -ENXIO, -EOPNOTSUPP: 69
+ * (EX_UNAVAILABLE, no usable device); -EACCES, -EPERM: 77 (EX_NOPERM);
+ * -EPROTO, -EBADMSG: 76 (EX_PROTOCOL, driver and library disagree);
+ * anything else: 71 (EX_OSERR). 0 stays 0.
+ */
+int tool_exit_code(int err);
+
+/* "/dev/accel/accel0, potnpu 1234:9e70 at 0000:00:03.0, firmware 0.1.0" */
+const char *tool_describe_device(const char *path,
+				 const struct drm_potnpu_device_info *info,
+				 char *buf, size_t len);
+
+/* "PING,CORE" style names of the hardware CAPS register (potnpu_regs.h). */
+const char *tool_format_hw_caps(uint32_t caps, char *buf, size_t len);
+
+/*
+ * Writes the JSON object describing a device (see docs/userspace.md),
+ * as member @key of the current object (or an array element if NULL).
+ */
+void tool_json_device(struct json_writer *w, const char *key, int index,
+		      const char *path, const struct potnpu_driver_info *drv,
+		      const struct drm_potnpu_device_info *info);
+
+/* Parses a decimal unsigned number in [min, max]; 0 or -1. */
+int tool_parse_uint(const char *s, unsigned long min, unsigned long max,
+		    unsigned long *out);
+
+#endif /* POTNPU_TOOLS_COMMON_H */

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+/*
+ * potnpu-bench: benchmark a compiled model on a potnpu device.
+ *
+ * This is the command-line skeleton: it parses options, checks the model
+ * file, opens and queries the device, and stops with EX_UNAVAILABLE (69)
+ * because no driver offers DRM_POTNPU_CAP_MODEL_EXEC yet. The options and
+ * report structures (bench.h) are those the real benchmark will fill.
+ * Exit codes: see usage in bench.c and docs/userspace.md.
+ */
+#include <stdio.h>
+
+#include "bench.h"
+
+int main(int argc, char *argv[])
+{
+	struct bench_options o;
+	struct bench_report r;
+	int ret;
+
+	ret = bench_parse_args(argc, argv, &o, stdout, stderr);
+	if (ret != BENCH_CONTINUE)
+		return ret;
+	bench_report_init(&r, &o);
+
+	/* Cheap local checks first: a typo in the model path is not a
+	 * device problem. */
+	if (!o.model || !bench_check_model(o.model, &r))
+		bench_run(&o, &r);
+
+	if (r.exit_code)
+		fprintf(stderr, "potnpu-bench: %s\n", r.message);
+	if (o.json)
+		bench_report_print_json(&r, stdout);
+	else if (!r.exit_code)
+		bench_report_print_text(&r, stdout);
+	return r.exit_code;
+}
