@@ -22,14 +22,12 @@
  * potnpu_fw_init() - load and validate the firmware image
  * @ndev: the device
  *
- * A missing file is not an error: the device is usable without firmware
- * (queries work) and DRM_POTNPU_CAP_FIRMWARE stays clear. A file that is
- * present but invalid fails the probe, with the file name and the reason
- * in the kernel log: running without the firmware the administrator
- * installed would hide the problem.
+ * The device cannot work without its firmware, so a missing or invalid
+ * image fails the probe, with the file name and the reason in the kernel
+ * log. On success DRM_POTNPU_CAP_FIRMWARE is set.
  *
- * Return: 0, or a negative errno when the image is invalid or could not be
- * read or copied.
+ * Return: 0, or a negative errno when the image is missing, invalid, or
+ * could not be read or copied.
  */
 int potnpu_fw_init(struct potnpu_device *ndev)
 {
@@ -41,11 +39,12 @@ int potnpu_fw_init(struct potnpu_device *ndev)
 	u32 end;
 	int ret;
 
+	/* Quiet loader: the messages below say what went wrong. */
 	ret = firmware_request_nowarn(&fw, POTNPU_FW_NAME, dev);
 	if (ret == -ENOENT) {
-		dev_warn(dev, "firmware %s not found, continuing without firmware\n",
-			 POTNPU_FW_NAME);
-		return 0;
+		dev_err(dev, "firmware %s not found in the firmware search path\n",
+			POTNPU_FW_NAME);
+		return ret;
 	}
 	if (ret) {
 		dev_err(dev, "cannot read firmware %s: %d\n", POTNPU_FW_NAME, ret);
