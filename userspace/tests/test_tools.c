@@ -794,7 +794,7 @@ static void test_run_info_fake(void **state)
 	assert_contains(r.out, want);
 	snprintf(want, sizeof(want), "potnpu device 1: %s/accel2\n", fake_dir);
 	assert_contains(r.out, want);
-	assert_contains(r.out, "  driver:        potnpu 0.1.3 (20261123) fake potnpu driver\n");
+	assert_contains(r.out, "  driver:        potnpu 0.1.3 \"fake potnpu driver\" (date 20261123)\n");
 	assert_contains(r.out, "  pci:           1234:9e70 rev 01 at 0000:00:03.0\n");
 	assert_contains(r.out, "  hw version:    1.0\n");
 	assert_contains(r.out, "  hw caps:       0x00000003 (PING,CORE)\n");

@@ -102,8 +102,11 @@ static void print_text(int index, const char *path,
 	char a[32], b[32], caps[160];
 
 	printf("potnpu device %d: %s\n", index, path);
-	printf("  driver:        %s %d.%d.%d (%s) %s\n", drv->name, drv->major,
-	       drv->minor, drv->patch, drv->date, drv->desc);
+	printf("  driver:        %s %d.%d.%d \"%s\"", drv->name, drv->major,
+	       drv->minor, drv->patch, drv->desc);
+	if (drv->date[0])
+		printf(" (date %s)", drv->date);
+	printf("\n");
 	printf("  pci:           %04x:%04x rev %02x at %s\n", info->pci_vendor,
 	       info->pci_device, info->pci_revision,
 	       potnpu_format_bus_id(info->pci_bus_id, a, sizeof(a)));
