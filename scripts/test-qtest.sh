@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Build QEMU with the potnpu device (scripts/build-qemu.sh) and run the
+# potnpu qtest, printing flat TAP on stdout.
+#
+#   scripts/test-qtest.sh [PATTERN...]
+#
+# Each test case runs in its own test process, so a failed assertion (which
+# aborts a glib test program) or a crashed QEMU fails only that case and
+# the others still run and are reported. PATTERNs (shell globs matched
+# against the test path, e.g. '*msix*') select cases; default: all.
+#
+# Exit status: 0 when every selected case passed, 1 otherwise.
+# Build output and timings go to stderr.
+#
+# Environment: POTNPU_QTEST_TIMEOUT (seconds per case, default 300),
+# POTNPU_QTEST_FIRMWARE_DIRS (colon-separated BIOS directories given to
+# QEMU with -L; the test's default is Debian's seabios and qemu dirs).
+
+set -uo pipefail
+
+# shellcheck source=scripts/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+load_versions
+
+TIMEOUT=${POTNPU_QTEST_TIMEOUT:-300}
+
+start=$(date +%s)
+if ! bash "$POTNPU_ROOT/scripts/build-qemu.sh" >&2; then
+	printf '1..1\nnot ok 1 build-qemu\n'
+	die "build failed"
+fi
+
+export QTEST_QEMU_BINARY=$QEMU_BUILD/qemu-system-x86_64
+TEST_BIN=$QEMU_BUILD/tests/qtest/potnpu-test
+[ -x "$TEST_BIN" ] || die "no $TEST_BIN"
+
+mapfile -t all < <("$TEST_BIN" -l | grep '^/')
+[ "${#all[@]}" -gt 0 ] || die "$TEST_BIN lists no tests"
+
+cases=()
+for path in "${all[@]}"; do
+	if [ $# -eq 0 ]; then
+		cases+=("$path")
+		continue
+	fi
+	for pat in "$@"; do
+		# shellcheck disable=SC2053
+		if [[ $path == $pat ]]; then
+			cases+=("$path")
+			break
+		fi
+	done
+done
+[ "${#cases[@]}" -gt 0 ] || die "no test matches: $*"
+
+log "stage qtest: start (${#cases[@]} cases)"
+printf '1..%d\n' "${#cases[@]}"
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+n=0
+failed=0
+for path in "${cases[@]}"; do
+	n=$((n + 1))
+	case_start=$(date +%s%N)
+	(cd "$QEMU_BUILD" && timeout --kill-after=10 "$TIMEOUT" \
+		"$TEST_BIN" --tap -p "$path") >"$out" 2>&1
+	rc=$?
+	ms=$(( ($(date +%s%N) - case_start) / 1000000 ))
+
+	# The case's own result line, e.g. "ok 1 /x86_64/... # SKIP reason".
+	result=$(grep -E '^(not )?ok 1 ' "$out" | tail -n1)
+	if [ $rc -eq 0 ] && [[ $result == "ok 1 "* ]]; then
+		printf 'ok %d %s\n' "$n" "${result#ok 1 }"
+		# Messages the case left for the log (g_test_message).
+		grep -E '^# ' "$out" |
+			grep -vE '^# (starting QEMU|Start of|End of|random seed)' |
+			sed "s|^# |# $path: |"
+	else
+		failed=$((failed + 1))
+		if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+			why="timed out after ${TIMEOUT}s"
+		else
+			why="exit status $rc"
+		fi
+		printf 'not ok %d %s # %s\n' "$n" "$path" "$why"
+		# Everything the case printed, as TAP diagnostics.
+		grep -v '^# starting QEMU' "$out" | sed 's/^/# /'
+	fi
+	log "qtest $path: $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"
+done
+
+log "stage qtest: $(( $(date +%s) - start ))s total, $((n - failed))/$n passed"
+[ $failed -eq 0 ]
