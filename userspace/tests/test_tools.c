@@ -321,6 +321,18 @@ static void doc_utf8(struct json_writer *w)
 	json_finish(w);
 }
 
+static void doc_deep(struct json_writer *w)
+{
+	int i;
+
+	for (i = 0; i < JSON_MAX_DEPTH + 4; i++)
+		json_begin_array(w, NULL);
+	json_uint(w, NULL, 7);
+	for (i = 0; i < JSON_MAX_DEPTH + 4; i++)
+		json_end_array(w);
+	json_finish(w);
+}
+
 static void test_json_writer(void **state)
 {
 	char *s;
@@ -350,6 +362,24 @@ static void test_json_writer(void **state)
 		"  \"bad\\ufffd\\ufffd(\\ufffd\\ufffd\\ufffd!\",\n"
 		"  null\n"
 		"]\n");
+	free(s);
+
+	/* Deeper than the writer tracks: still balanced. */
+	s = json_of(doc_deep);
+	{
+		size_t open = 0, close = 0, n = strlen(s);
+		const char *p;
+
+		for (p = s; *p; p++) {
+			open += *p == '[';
+			close += *p == ']';
+		}
+		assert_int_equal(open, JSON_MAX_DEPTH + 4);
+		assert_int_equal(close, JSON_MAX_DEPTH + 4);
+		assert_int_equal(s[0], '[');
+		assert_string_equal(s + n - 2, "]\n");
+		assert_non_null(strstr(s, "7"));
+	}
 	free(s);
 }
 

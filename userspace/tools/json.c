@@ -20,11 +20,18 @@ static void indent(struct json_writer *w)
 }
 
 /* Separator, newline, indentation and key before a new value. */
+/* Slot of the current level; levels beyond the maximum share the last. */
+static bool *items(struct json_writer *w)
+{
+	return &w->has_items[w->depth < JSON_MAX_DEPTH ? w->depth :
+			     JSON_MAX_DEPTH - 1];
+}
+
 static void member(struct json_writer *w, const char *key)
 {
 	if (w->depth > 0) {
-		fputs(w->has_items[w->depth] ? ",\n" : "\n", w->f);
-		w->has_items[w->depth] = true;
+		fputs(*items(w) ? ",\n" : "\n", w->f);
+		*items(w) = true;
 		indent(w);
 	}
 	if (key) {
@@ -106,15 +113,13 @@ static void open_container(struct json_writer *w, const char *key, char c)
 {
 	member(w, key);
 	fputc(c, w->f);
-	if (w->depth + 1 < JSON_MAX_DEPTH) {
-		w->depth++;
-		w->has_items[w->depth] = false;
-	}
+	w->depth++;
+	*items(w) = false;
 }
 
 static void close_container(struct json_writer *w, char c)
 {
-	bool had = w->has_items[w->depth];
+	bool had = *items(w);
 
 	if (w->depth > 0)
 		w->depth--;
