@@ -26,14 +26,16 @@ done
 [ -e "$KMODDIR/modules.dep" ] || depmod -b "$KIMAGE_ROOT" "$KERNEL_RELEASE"
 
 rm -rf "$ROOT"
-mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,run,etc,root,usr/bin,usr/lib/potnpu/tests}
+mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,run,etc,root,usr/bin,usr/sbin,usr/lib/potnpu/tests}
 mkdir -p "$ROOT/lib/modules/$KERNEL_RELEASE/extra" "$ROOT/lib/firmware/potnpu"
 
 install_busybox() {
 	cp /bin/busybox "$ROOT/bin/busybox"
 	local applet
 	for applet in $(/bin/busybox --list-full); do
-		[ -e "$ROOT/$applet" ] || ln -s /bin/busybox "$ROOT/$applet"
+		[ -e "$ROOT/$applet" ] && continue
+		mkdir -p "$ROOT/$(dirname "$applet")"
+		ln -s /bin/busybox "$ROOT/$applet"
 	done
 }
 

@@ -61,7 +61,7 @@ fi
 
 args=(-M q35 -accel tcg -m 1G -smp 1
 	-bios /usr/share/qemu/qboot.rom -L /usr/share/qemu -L /usr/share/seabios
-	-nographic -no-reboot -net none -vga none
+	-no-reboot -net none -vga none
 	-kernel "$KERNEL" -initrd "$initrd"
 	-append "console=ttyS0 quiet loglevel=4 panic=-1")
 for _ in $(seq 1 "$devices"); do
@@ -69,12 +69,13 @@ for _ in $(seq 1 "$devices"); do
 done
 
 if [ $shell = 1 ]; then
-	exec "$QEMU" "${args[@]}" -serial mon:stdio -serial null
+	exec "$QEMU" "${args[@]}" -nographic -serial mon:stdio -serial null
 fi
 
 mkdir -p "$(dirname "$log_file")" "$(dirname "$results")"
 : >"$results"
-args+=(-chardev "file,id=results,path=$results" -serial stdio -serial chardev:results)
+args+=(-display none -monitor none -chardev "file,id=results,path=$results"
+	-serial stdio -serial chardev:results)
 set +e
 if [ $quiet = 1 ]; then
 	timeout --foreground -k 10 "$timeout_s" "$QEMU" "${args[@]}" </dev/null >"$log_file" 2>&1

@@ -51,6 +51,7 @@ TEST_F(query, device_info_matches_device)
 		  info.uapi_version);
 	EXPECT_EQ(0, info.pad0[0] | info.pad0[1] | info.pad0[2]);
 	EXPECT_EQ(0, info.pad1);
+	EXPECT_EQ(0, info.pad2);
 }
 
 TEST_F(query, capabilities_reflect_probe)
