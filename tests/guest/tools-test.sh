@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Guest checks of the userspace tools against the real driver and device.
+# TAP on stdout. Expects the potnpu module loaded with
+# $POTNPU_EXPECT_DEVICES devices.
+want=${POTNPU_EXPECT_DEVICES:-1}
+n=0
+rc=0
+check() {	# check DESCRIPTION CMD...
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		rc=1
+	fi
+}
+
+info_lists_devices() {
+	out=$(potnpu-info) || return 1
+	[ "$(echo "$out" | grep -c '^potnpu device [0-9]*: /dev/accel/accel')" -eq "$want" ] &&
+		echo "$out" | grep -q 'capabilities:.*IRQ,FIRMWARE'
+}
+
+info_json_lists_devices() {
+	out=$(potnpu-info --json) || return 1
+	[ "$(echo "$out" | grep -c '"path": "/dev/accel/accel')" -eq "$want" ] &&
+		echo "$out" | grep -q '"vendor": 4660'
+}
+
+bench_reports_unavailable() {
+	out=$(potnpu-bench 2>&1)
+	[ $? -eq 69 ] && echo "$out" | grep -q 'does not support model execution yet'
+}
+
+bench_missing_model() {
+	potnpu-bench /nonexistent.bin 2>/dev/null
+	[ $? -eq 66 ]
+}
+
+installed_firmware_valid() {
+	potnpu-fwimage check /lib/firmware/potnpu/potnpu-fw.bin >/dev/null
+}
+
+no_device_message() {
+	rmmod potnpu || return 1
+	out=$(potnpu-info 2>&1)
+	st=$?
+	modprobe potnpu || return 1
+	[ $st -eq 69 ] && echo "$out" | grep -q 'is the potnpu module loaded'
+}
+
+check "potnpu-info lists $want devices with IRQ and FIRMWARE" info_lists_devices
+check "potnpu-info --json lists $want devices" info_json_lists_devices
+check "potnpu-bench exits 69 without MODEL_EXEC and says why" bench_reports_unavailable
+check "potnpu-bench exits 66 on a missing model" bench_missing_model
+check "installed firmware passes potnpu-fwimage check" installed_firmware_valid
+check "potnpu-info without the module exits 69 with a hint" no_device_message
+echo "1..$n"
+exit $rc
