@@ -26,7 +26,7 @@
 #define POTNPU_BAR_REGS_SIZE		0x10000
 
 /* MSI-X vectors. */
-#define POTNPU_MSIX_VEC_PING		0	/* PING doorbell acknowledgement */
+#define POTNPU_MSIX_VEC_PING		0	/* PING doorbell acknowledgment */
 #define POTNPU_MSIX_VEC_JOB		1	/* reserved: job completion */
 #define POTNPU_MSIX_VEC_ERROR		2	/* reserved: errors, faults */
 #define POTNPU_MSIX_VEC_FW		3	/* reserved: firmware mailbox */
