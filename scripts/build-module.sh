@@ -23,8 +23,9 @@ esac
 [ $# -le 1 ] || usage
 
 load_versions
-[ -f "$KDIR/Makefile" ] && [ -f "$KDIR/Module.symvers" ] ||
+if [ ! -f "$KDIR/Makefile" ] || [ ! -f "$KDIR/Module.symvers" ]; then
 	die "kernel headers for $KERNEL_RELEASE missing in $KDIR: run scripts/setup.sh"
+fi
 
 MAKE_ARGS=(-C "$KDIR" M="$POTNPU_ROOT" -j2)
 # Module BTF needs pahole (package dwarves). Without it the final link of

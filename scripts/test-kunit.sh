@@ -39,8 +39,11 @@ prepare_tree() {
 	if [ ! -e "$KUNIT_SRC/.potnpu-copied" ]; then
 		log "copying $KSRC to $KUNIT_SRC (hard links)"
 		rm -rf "$KUNIT_SRC"
-		mkdir -p "$KUNIT_ROOT"
-		cp -al "$KSRC" "$KUNIT_SRC"
+		# Hard links need one file system; a real copy works anywhere.
+		cp -al "$KSRC" "$KUNIT_SRC" 2>/dev/null || {
+			rm -rf "$KUNIT_SRC"
+			cp -a "$KSRC" "$KUNIT_SRC"
+		}
 		touch "$KUNIT_SRC/.potnpu-copied"
 	fi
 
@@ -63,6 +66,7 @@ prepare_tree() {
 			die "could not hook drivers/accel/Kconfig"
 	fi
 	if ! grep -q 'CONFIG_DRM_ACCEL_POTNPU' "$makefile"; then
+		# shellcheck disable=SC2016 # a make variable, not a shell one
 		{ cat "$makefile"; echo 'obj-$(CONFIG_DRM_ACCEL_POTNPU)		+= potnpu/'; } |
 			replace_file "$makefile"
 	fi
@@ -120,6 +124,12 @@ run_kunit() {
 	json_to_tap "$json" || rc=1
 	return "$rc"
 }
+
+# One run at a time per tree: the source copy and the build directory are
+# shared by every checkout on this machine.
+mkdir -p "$KUNIT_ROOT"
+exec 9>"$KUNIT_ROOT/lock"
+flock 9
 
 stage kunit-prepare prepare_tree
 rc=0
