@@ -113,8 +113,7 @@ fetch_kernel() {
 	log "fetching Linux $rel image and headers"
 	rm -rf "$dir"
 	tmp=$(mktemp -d)
-	chmod 755 "$tmp"	# lets apt's _apt user write there
-	(cd "$tmp" && apt-get download -q "linux-image-$rel-unsigned" \
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "linux-image-$rel-unsigned" \
 		"linux-headers-$rel" "linux-headers-$base-common" "linux-kbuild-$base" \
 		>/dev/null) || die "apt-get download of Linux $rel failed"
 	mkdir -p "$dir/image" "$dir/headers"
@@ -157,8 +156,7 @@ fetch_qemu_source() {
 	[ -e "$dir/.done" ] && return 0
 	log "fetching QEMU $ver source from trixie"
 	tmp=$(mktemp -d)
-	chmod 755 "$tmp"	# lets apt's _apt user write there
-	(cd "$tmp" && apt-get source -q "qemu=1:$ver" >/dev/null 2>&1) ||
+	(cd "$tmp" && apt-get source -q -o APT::Sandbox::User=root "qemu=1:$ver" >/dev/null 2>&1) ||
 		die "apt-get source qemu=1:$ver failed"
 	rm -rf "$dir"
 	mkdir -p "$(dirname "$dir")"
