@@ -27,15 +27,14 @@
 #define POTNPU_FW_IMAGE_H
 
 #include <linux/types.h>
+#include "potnpu_core.h"
 
 #define POTNPU_FW_MAGIC			0x57464e50	/* "PNFW" */
 #define POTNPU_FW_FORMAT_MAJOR		1
 #define POTNPU_FW_FORMAT_MINOR		0
 #define POTNPU_FW_HEADER_SIZE		64
 
-/* Control core instruction memory, as seen by the core. */
-#define POTNPU_CORE_IMEM_BASE		0x00000000u
-#define POTNPU_CORE_IMEM_SIZE		0x00010000u	/* 64 KiB */
+/* The payload goes to the control core's instruction memory. */
 #define POTNPU_FW_MAX_PAYLOAD		POTNPU_CORE_IMEM_SIZE
 
 /* fw_version and abi_version pack major.minor.patch as 8.8.16 bits. */
