@@ -3,34 +3,38 @@
  * Linker script of the potnpu control-core firmware.
  *
  * This file is run through the C preprocessor with -imacros
- * include/potnpu/potnpu_fw_image.h, so the instruction memory's base and
- * size come from the shared header (the Makefile strips the C 'u' suffixes
- * the linker does not understand).
+ * include/potnpu/potnpu_fw_image.h (which includes potnpu_core.h), so the
+ * memory map comes from the shared headers (the Makefile strips the C 'u'
+ * suffixes the linker does not understand).
  *
- * Provisional memory map (docs/firmware-image.md): everything lives in the
- * control core's 64 KiB instruction memory, which is also used for data
- * until the control core's memory map is defined.
+ * Memory map (docs/firmware.md, docs/firmware-image.md):
  *
- *   IMEM_BASE                 .text   (_start first), .rodata, .data
- *   __fw_image_end            end of the loaded payload (4-byte aligned)
- *   __bss_start..__bss_end    .bss, zeroed by _start
- *   ...                       free
- *   __stack_bottom            FW_STACK_SIZE bytes of stack
- *   __stack_top               IMEM_BASE + IMEM_SIZE, initial sp
+ *   IMEM (fetch, load; stores fault): the image payload
+ *     IMEM_BASE                 .text (_start first), .rodata
+ *     __fw_image_end            end of the payload (4-byte aligned)
+ *   DMEM (load, store; fetch faults): zero at boot
+ *     DMEM_BASE                 .bss (__bss_start..__bss_end), zeroed by _start
+ *     ...                       free
+ *     __stack_bottom            FW_STACK_SIZE bytes of stack
+ *     __stack_top               DMEM_BASE + DMEM_SIZE, initial sp
+ *
+ * There is no .data: IMEM is not writable and copying initialised data to
+ * DMEM at boot would buy nothing the firmware needs. Initialised writable
+ * data fails the link (see the ASSERT below): make it const or
+ * zero-initialised.
  */
 
 OUTPUT_ARCH(riscv)
 ENTRY(_start)
 
-FW_STACK_SIZE = 0x1000;
+FW_STACK_SIZE = 0x2000;
 
 MEMORY
 {
-	IMEM (rwx) : ORIGIN = POTNPU_CORE_IMEM_BASE, LENGTH = POTNPU_CORE_IMEM_SIZE
+	IMEM (rx) : ORIGIN = POTNPU_CORE_IMEM_BASE, LENGTH = POTNPU_CORE_IMEM_SIZE
+	DMEM (rw) : ORIGIN = POTNPU_CORE_DMEM_BASE, LENGTH = POTNPU_CORE_DMEM_SIZE
 }
 
-/* Code and read-only data, then writable data: two segments, so no
- * segment is writable and executable at once. */
 PHDRS
 {
 	text PT_LOAD FLAGS(5);	/* R X */
@@ -50,25 +54,23 @@ SECTIONS
 		KEEP(*(.rodata.potnpu_fw_ident))
 		*(.rodata .rodata.* .srodata .srodata.*)
 		. = ALIGN(4);
+		__fw_image_end = .;
 	} > IMEM :text
 
-	.data : ALIGN(4) {
-		*(.data .data.*)
-		/* gp points 2 KiB into the small data so both halves are reachable. */
-		__global_pointer$ = . + 0x800;
-		*(.sdata .sdata.*)
-		. = ALIGN(4);
-		__fw_image_end = .;
-	} > IMEM :data
-
-	.bss (NOLOAD) : ALIGN(4) {
+	.bss (NOLOAD) : ALIGN(64) {
 		__bss_start = .;
+		/* Initialised writable data would land here: refused below. */
+		__data_start = .;
+		*(.data .data.* .sdata .sdata.*)
+		__data_end = .;
+		/* gp points 2 KiB into DMEM so small data is reachable from it. */
+		__global_pointer$ = . + 0x800;
 		*(.sbss .sbss.* .bss .bss.* COMMON)
 		. = ALIGN(4);
 		__bss_end = .;
-	} > IMEM :data
+	} > DMEM :data
 
-	__stack_top = ORIGIN(IMEM) + LENGTH(IMEM);
+	__stack_top = ORIGIN(DMEM) + LENGTH(DMEM);
 	__stack_bottom = __stack_top - FW_STACK_SIZE;
 
 	/DISCARD/ : {
@@ -78,5 +80,7 @@ SECTIONS
 
 ASSERT(__fw_image_start == ORIGIN(IMEM), "the image must start at the base of IMEM")
 ASSERT(_start == __fw_image_start, "_start must be the first instruction of the image")
-ASSERT(__bss_end <= __stack_bottom, "firmware data overlaps the stack reserved at the top of IMEM")
+ASSERT(__data_end == __data_start, "initialised writable data (.data) is not supported: make it const or zero-initialised")
+ASSERT(__bss_start == ORIGIN(DMEM), ".bss must start at the base of DMEM")
+ASSERT(__bss_end <= __stack_bottom, "firmware data overlaps the stack at the top of DMEM")
 ASSERT(__stack_top % 16 == 0, "the initial stack pointer must be 16-byte aligned")

@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Entry point of the potnpu control-core firmware (RV32I, no CSRs used).
+ * Entry point and trap vector of the potnpu control-core firmware (RV32I,
+ * machine mode).
  *
  * The host copies the image payload to IMEM at load_addr and starts the core
- * at entry (== _start). _start sets up gp and sp, zeroes .bss and calls
- * main(). main() is not expected to return; if it does, its return value is
- * stored in potnpu_fw_exit_code and the core parks in potnpu_fw_halt, a
- * tight loop a debugger or the device model can recognise by its address.
- * No trap vector is installed: the control core's trap model is defined
- * together with its memory map and MMIO.
+ * at entry (== _start) with every register and CSR at its reset value.
+ * _start loads gp, installs the trap vector (mtvec, direct mode), sets sp to
+ * the top of DMEM, zeroes .bss (also in DMEM) and calls main(). There is no
+ * .data to copy: the linker script refuses initialised writable data, so
+ * IMEM holds only code and read-only data and DMEM starts out all zero.
+ *
+ * main() is not expected to return; if it does, its return value is
+ * stored in potnpu_fw_exit_code and the core parks in potnpu_fw_halt.
+ *
+ * The trap vector takes a fresh stack (it never returns, so the stack of
+ * the code that trapped does not matter and may be the cause) and calls
+ * fw_trap(mcause, mepc, mtval), which logs, reports FW_STATUS FAILED with
+ * FW_ERR_INTERNAL and halts. A second exception inside it is fatal for the
+ * device model (a trap in a handler that has not returned halts the core).
  */
 
 	.section .text.start, "ax", @progbits
@@ -20,6 +29,8 @@ _start:
 	.option	norelax
 	la	gp, __global_pointer$
 	.option	pop
+	la	t0, potnpu_fw_trap_entry
+	csrw	mtvec, t0
 	la	sp, __stack_top
 
 	/* Zero .bss; the linker script aligns both ends to 4 bytes. */
@@ -40,6 +51,24 @@ potnpu_fw_halt:
 	j	potnpu_fw_halt
 	.size	potnpu_fw_halt, . - potnpu_fw_halt
 	.size	_start, . - _start
+
+	/* mtvec direct mode: the vector is 4-byte aligned. */
+	.balign	4
+	.globl	potnpu_fw_trap_entry
+	.type	potnpu_fw_trap_entry, @function
+potnpu_fw_trap_entry:
+	.option	push
+	.option	norelax
+	la	gp, __global_pointer$
+	.option	pop
+	la	sp, __stack_top
+	csrr	a0, mcause
+	csrr	a1, mepc
+	csrr	a2, mtval
+	call	fw_trap
+1:	wfi
+	j	1b
+	.size	potnpu_fw_trap_entry, . - potnpu_fw_trap_entry
 
 	.section .bss.potnpu_fw_exit_code, "aw", @nobits
 	.balign	4

@@ -256,9 +256,9 @@ static void test_image_matches_elf(void **state)
 				      symbol(&elf, "potnpu_fw_abi_version")),
 			 info.abi_version);
 
-	/* The stack is at the top of IMEM, above everything else. */
+	/* The stack is at the top of DMEM, above .bss (docs/firmware.md). */
 	assert_int_equal(symbol(&elf, "__stack_top"),
-			 POTNPU_CORE_IMEM_BASE + POTNPU_CORE_IMEM_SIZE);
+			 POTNPU_CORE_DMEM_BASE + POTNPU_CORE_DMEM_SIZE);
 	assert_true(symbol(&elf, "__bss_end") <= symbol(&elf, "__stack_bottom"));
 	free(img.data);
 	free(elf.data);

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A simulated potnpu device for the firmware's host tests: CORE_IO
+ * registers, the DMA engine with its three address spaces, DMEM, a device
+ * VA space with per-page faults, host bus memory with the job rings, and
+ * fault/abort injection. Semantics follow include/potnpu/potnpu_core.h.
+ */
+#ifndef POTNPU_FW_FAKE_IO_H
+#define POTNPU_FW_FAKE_IO_H
+
+#include <stdint.h>
+
+#include "fw.h"
+
+/* DMEM offset the firmware's struct fw_dmem lives at (as on the target). */
+#define FAKE_DMEM_AREA		0x40u
+
+/* Device VA memory, the same for every enabled slot. */
+#define FAKE_VA_SIZE		0x400000u	/* 4 MiB */
+#define FAKE_PAGES		(FAKE_VA_SIZE >> POTNPU_PAGE_SHIFT)
+#define FAKE_PAGE_ABSENT	1u	/* any access: MMU fault */
+#define FAKE_PAGE_RO		2u	/* write: MMU fault */
+#define FAKE_PAGE_BUSERR	4u	/* any access: bus error */
+
+/* Host bus memory: a window above 4 GiB so the high words matter. */
+#define FAKE_BUS_BASE		0x0000000123400000ull
+#define FAKE_BUS_SIZE		0x80000u
+
+#define FAKE_MAX_STATUS		16
+
+struct fake {
+	uint32_t regs[POTNPU_CORE_IO_SIZE / 4];
+	uint64_t instret;
+	/* Statistics. */
+	uint32_t dma_count;
+	uint32_t wdog_kicks;
+	uint32_t irq_writes;
+	uint32_t irq_bits;
+	uint32_t status_log[FAKE_MAX_STATUS];
+	uint32_t status_count;
+	uint32_t error_at_status;	/* FW_ERROR when FAILED was written */
+	uint32_t last_va_ctx;		/* DMA_CTX of the last VA transfer */
+	/* Memories. */
+	uint8_t *va;			/* FAKE_VA_SIZE bytes */
+	uint8_t page[FAKE_PAGES];	/* FAKE_PAGE_* */
+	uint32_t slot_enabled;		/* bit per slot */
+	uint8_t *bus;			/* FAKE_BUS_SIZE bytes */
+	uint64_t bus_bad_lo, bus_bad_hi;	/* bus error range */
+	uint8_t dmem[POTNPU_CORE_DMEM_SIZE];	/* DMEM outside fw_dmem */
+	/* Injection: make DMA number N (1-based) fail with this status. */
+	uint32_t fail_dma_n;
+	uint32_t fail_dma_status;
+	uint32_t fail_dma_addr;
+	/* Injection: after DMA number N completes, H2F message MSG arrives. */
+	uint32_t h2f_after_dma;
+	uint32_t h2f_msg;
+};
+
+extern struct fake fake;
+
+void fake_reset(void);
+void fake_free(void);
+uint8_t *fake_bus_ptr(uint64_t addr, uint32_t len);
+void fake_h2f(uint32_t msg);
+
+#endif /* POTNPU_FW_FAKE_IO_H */
