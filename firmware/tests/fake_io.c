@@ -53,25 +53,13 @@ void fake_h2f(uint32_t msg)
 	fake.regs[POTNPU_IO_EVENTS / 4] |= POTNPU_EVENT_H2F;
 }
 
-uint32_t fw_dmem_off(const void *p)
-{
-	const uint8_t *b = (const uint8_t *)&fw_dmem;
-	const uint8_t *q = p;
-
-	if (q < b || q >= b + sizeof(fw_dmem)) {
-		fprintf(stderr, "fake: fw_dmem_off of a pointer outside fw_dmem\n");
-		abort();
-	}
-	return FAKE_DMEM_AREA + (uint32_t)(q - b);
-}
-
 /* Byte @a of DMEM, or NULL past its end. */
 static uint8_t *dmem_byte(uint64_t a)
 {
 	if (a >= POTNPU_CORE_DMEM_SIZE)
 		return NULL;
-	if (a >= FAKE_DMEM_AREA && a < FAKE_DMEM_AREA + sizeof(fw_dmem))
-		return (uint8_t *)&fw_dmem + (a - FAKE_DMEM_AREA);
+	if (fake.area && a >= fake.area_off && a - fake.area_off < fake.area_len)
+		return fake.area + (a - fake.area_off);
 	return &fake.dmem[a];
 }
 

@@ -12,7 +12,7 @@
 
 #include "fw.h"
 
-/* DMEM offset the firmware's struct fw_dmem lives at (as on the target). */
+/* DMEM offset test_fw maps the firmware's struct fw_dmem at (as on the target). */
 #define FAKE_DMEM_AREA		0x40u
 
 /* Device VA memory, the same for every enabled slot. */
@@ -46,7 +46,10 @@ struct fake {
 	uint32_t slot_enabled;		/* bit per slot */
 	uint8_t *bus;			/* FAKE_BUS_SIZE bytes */
 	uint64_t bus_bad_lo, bus_bad_hi;	/* bus error range */
-	uint8_t dmem[POTNPU_CORE_DMEM_SIZE];	/* DMEM outside fw_dmem */
+	uint8_t dmem[POTNPU_CORE_DMEM_SIZE];	/* DMEM outside the area */
+	/* A host buffer mapped into DMEM at area_off (test_fw: fw_dmem). */
+	uint8_t *area;
+	uint32_t area_off, area_len;
 	/* Injection: make DMA number N (1-based) fail with this status. */
 	uint32_t fail_dma_n;
 	uint32_t fail_dma_status;

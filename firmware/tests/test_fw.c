@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host unit tests of the potnpu firmware: boot.c, job.c and log.c run
- * against the simulated device of fake_io.c. TAP on stdout ("ok N - name"
+ * against the simulated device of fake_io.c; then, if the built image is
+ * given on the command line, the image itself in the RV32I simulator
+ * (test_image.c). TAP on stdout ("ok N - name"
  * at column 0, diagnostics as "# ..."); the exit status is non-zero if any
  * test fails.
  */
@@ -15,54 +17,14 @@
 #include "fw.h"
 #include "fw_io.h"
 #include "potnpu_fw_image.h"
+#include "tap.h"
+#include "test_image.h"
 
 /* What main.c defines in the target build. */
 const uint32_t potnpu_fw_version =
 	POTNPU_FW_VER(POTNPU_FW_VERSION_MAJOR, POTNPU_FW_VERSION_MINOR,
 		      POTNPU_FW_VERSION_PATCH);
 const uint32_t potnpu_fw_abi_version = POTNPU_FW_ABI_VERSION;
-
-/* ---- TAP ---------------------------------------------------------------- */
-
-static int tap_count, tap_failures, cur_failed;
-
-#define CHECK(cond) check_at((cond), #cond, __FILE__, __LINE__)
-#define CHECK_EQ(a, b) check_eq((uint64_t)(a), (uint64_t)(b), #a, #b, \
-				__FILE__, __LINE__)
-
-static int check_at(int ok, const char *what, const char *file, int line)
-{
-	if (!ok) {
-		printf("# %s:%d: check failed: %s\n", file, line, what);
-		cur_failed = 1;
-	}
-	return ok;
-}
-
-static int check_eq(uint64_t a, uint64_t b, const char *as, const char *bs,
-		    const char *file, int line)
-{
-	if (a != b) {
-		printf("# %s:%d: %s == %s failed: 0x%llx != 0x%llx\n", file,
-		       line, as, bs, (unsigned long long)a,
-		       (unsigned long long)b);
-		cur_failed = 1;
-	}
-	return a == b;
-}
-
-static void run_test(void (*fn)(void), const char *name)
-{
-	cur_failed = 0;
-	fn();
-	tap_count++;
-	if (cur_failed)
-		tap_failures++;
-	printf("%sok %d - %s\n", cur_failed ? "not " : "", tap_count, name);
-	fflush(stdout);
-}
-
-#define RUN(fn) run_test(fn, #fn)
 
 /* ---- the simulated system ----------------------------------------------- */
 
@@ -71,9 +33,25 @@ static void run_test(void (*fn)(void), const char *name)
 #define STREAM_VA	0x10000u	/* command streams */
 #define DATA_VA		0x100000u	/* buffers the commands touch */
 
+/* The port's third function: fw_dmem sits at FAKE_DMEM_AREA in DMEM. */
+uint32_t fw_dmem_off(const void *p)
+{
+	const uint8_t *b = (const uint8_t *)&fw_dmem;
+	const uint8_t *q = p;
+
+	if (q < b || q >= b + sizeof(fw_dmem)) {
+		fprintf(stderr, "fw_dmem_off of a pointer outside fw_dmem\n");
+		abort();
+	}
+	return FAKE_DMEM_AREA + (uint32_t)(q - b);
+}
+
 static void reset_all(void)
 {
 	fake_reset();
+	fake.area = (uint8_t *)&fw_dmem;
+	fake.area_off = FAKE_DMEM_AREA;
+	fake.area_len = sizeof(fw_dmem);
 	memset(&fw, 0, sizeof(fw));
 	memset(&fw_dmem, 0, sizeof(fw_dmem));
 }
@@ -1302,7 +1280,7 @@ static void test_log_line_per_job_error(void)
 	CHECK(strstr(log_text(), "job 2 seqno 5e02: invalid operand at offset 0") != NULL);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	RUN(test_boot_ready);
 	RUN(test_boot_abi_major_mismatch);
@@ -1351,9 +1329,9 @@ int main(void)
 	RUN(test_log_ring_wrap);
 	RUN(test_log_head_wraps_2_32);
 	RUN(test_log_line_per_job_error);
-	printf("1..%d\n", tap_count);
-	if (tap_failures)
-		printf("# %d of %d tests failed\n", tap_failures, tap_count);
+	/* The built image in the RV32I simulator, when given. */
+	if (argc > 1)
+		image_tests(argc - 1, argv + 1);
 	fake_free();
-	return tap_failures ? 1 : 0;
+	return tap_done();
 }
