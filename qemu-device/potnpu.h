@@ -2,18 +2,46 @@
 /*
  * potnpu: shift-add neural processor, QEMU PCI device model.
  *
- * The register layout lives in the shared header potnpu/potnpu_regs.h;
+ * The register layout lives in the shared headers potnpu/potnpu_regs.h
+ * (host view) and potnpu/potnpu_core.h (control core view);
  * docs/device-spec.md in the potnpu repository is the specification.
+ *
+ * Files:
+ *   potnpu.c       PCI function, BAR0 registers, BAR4 window, interrupts,
+ *                  reset, migration
+ *   potnpu-core.c  the RV32I control core and its CORE_IO registers
+ *   potnpu-mmu.c   device MMU: page walk, TLB, fault reporting
+ *   potnpu-dma.c   the control core's DMA engine
  */
 
 #ifndef HW_POTNPU_H
 #define HW_POTNPU_H
 
 #include "hw/pci/pci_device.h"
+#include "qemu/timer.h"
 #include "qom/object.h"
+#include "potnpu/potnpu_regs.h"
+#include "potnpu/potnpu_core.h"
 
 #define TYPE_POTNPU "potnpu"
 OBJECT_DECLARE_SIMPLE_TYPE(PotnpuState, POTNPU)
+
+/* Translations the MMU caches; a small fully associative TLB. */
+#define POTNPU_TLB_ENTRIES      8
+
+/* Defaults and limits of the execution budget properties. */
+#define POTNPU_SLICE_US_DEFAULT         100
+#define POTNPU_SLICE_US_MAX             1000000
+#define POTNPU_SLICE_INSNS_DEFAULT      2000
+#define POTNPU_SLICE_INSNS_MAX          10000000
+
+typedef struct PotnpuTlbEntry {
+    bool valid;
+    bool writable;
+    uint32_t slot;
+    uint64_t vpage;             /* VA >> POTNPU_PAGE_SHIFT */
+    uint64_t page;              /* bus address of the page */
+} PotnpuTlbEntry;
 
 struct PotnpuState {
     /*< private >*/
@@ -21,14 +49,118 @@ struct PotnpuState {
     /*< public >*/
 
     MemoryRegion regs;
+    MemoryRegion core_mem;
+    QEMUTimer *core_timer;
 
-    /* BAR0 register file; everything here is guest visible and migrated. */
+    /* Properties: the core's execution budget. */
+    uint32_t slice_us;
+    uint32_t slice_insns;
+
+    /* BAR0 host interface; everything here is guest visible and migrated. */
     uint32_t scratch;
     uint32_t irq_status;
     uint32_t irq_mask;
     uint32_t ping_data;
     uint32_t ping_count;
     uint32_t guest_errors;
+
+    /* Control core block (0x100). */
+    uint32_t core_ctrl;
+    bool core_running;          /* executing or waiting in WFI */
+    bool core_wfi;              /* waiting for an interrupt */
+    bool core_trapped;          /* halted by a fatal trap */
+    bool core_watchdog;         /* halted by the watchdog */
+    uint32_t core_entry;
+    uint32_t fault_cause;
+    uint32_t fault_pc;
+    uint32_t fault_val;
+    uint32_t wdog_limit;
+    uint32_t wdog_count;        /* retired instructions since the last kick */
+
+    /* RV32I hart state. */
+    uint32_t x[32];
+    uint32_t pc;
+    uint32_t mstatus;
+    uint32_t mie;
+    uint32_t mtvec;
+    uint32_t mepc;
+    uint32_t mcause;
+    uint32_t mtval;
+    uint32_t mscratch;
+    bool in_trap;               /* trap taken, no mret yet */
+    uint64_t instret;
+    uint64_t timecmp;
+    uint32_t events;
+
+    /* Core memories, also the BAR4 window. */
+    uint8_t imem[POTNPU_CORE_IMEM_SIZE];
+    uint8_t dmem[POTNPU_CORE_DMEM_SIZE];
+
+    /* Mailbox block (0x200). */
+    uint32_t fw_status;
+    uint32_t fw_version;
+    uint32_t fw_abi;
+    uint32_t fw_caps;
+    uint32_t fw_error;
+    uint32_t fw_heartbeat;
+    uint32_t fw_log_base;
+    uint32_t fw_log_size;
+    uint32_t fw_log_head;
+    uint32_t host_abi;
+    uint32_t h2f_msg;
+
+    /* MMU block (0x300). */
+    uint32_t mmu_ctx_sel;
+    uint64_t mmu_pt[POTNPU_MMU_SLOTS];
+    uint32_t mmu_fault_status;
+    uint32_t mmu_fault_addr;
+    uint32_t mmu_fault_count;
+    PotnpuTlbEntry tlb[POTNPU_TLB_ENTRIES];     /* not migrated */
+    uint32_t tlb_next;
+
+    /* Job queue block (0x400). */
+    uint32_t jq_base_lo;
+    uint32_t jq_base_hi;
+    uint32_t jq_size;
+    uint32_t jq_tail;
+    uint32_t jq_head;
+    uint32_t cq_base_lo;
+    uint32_t cq_base_hi;
+    uint32_t cq_tail;
+
+    /* DMA engine (CORE_IO 0x100). */
+    uint64_t dma_src;
+    uint64_t dma_dst;
+    uint32_t dma_len;
+    uint32_t dma_ctx;
+    uint32_t dma_mode;
+    uint32_t dma_pattern;
+    uint32_t dma_status;
+    uint32_t dma_fault_addr;
 };
+
+/* potnpu.c */
+void potnpu_raise_irq(PotnpuState *s, uint32_t bits);
+
+/* potnpu-core.c */
+void potnpu_core_realize(PotnpuState *s);
+void potnpu_core_unrealize(PotnpuState *s);
+void potnpu_core_reset(PotnpuState *s);
+void potnpu_core_set_ctrl(PotnpuState *s, uint32_t val);
+uint32_t potnpu_core_status(PotnpuState *s);
+void potnpu_core_event(PotnpuState *s, uint32_t event);
+void potnpu_core_post_load(PotnpuState *s);
+
+/* potnpu-mmu.c */
+void potnpu_mmu_reset(PotnpuState *s);
+void potnpu_mmu_invalidate(PotnpuState *s, uint32_t slot);
+bool potnpu_mmu_translate(PotnpuState *s, uint32_t slot, uint64_t va,
+                          bool is_write, uint64_t *pa);
+void potnpu_mmu_fault(PotnpuState *s, uint32_t slot, uint64_t va,
+                      bool is_write, unsigned reason);
+
+/* potnpu-dma.c */
+void potnpu_dma_reset(PotnpuState *s);
+void potnpu_dma_start(PotnpuState *s);
 
 #endif /* HW_POTNPU_H */

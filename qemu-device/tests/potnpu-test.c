@@ -18,6 +18,8 @@
 #include "libqos/pci.h"
 #include "hw/pci/pci_regs.h"
 #include "potnpu/potnpu_regs.h"
+#include "potnpu/potnpu_core.h"
+#include "potnpu/potnpu_job.h"
 
 #define POTNPU_SLOT             4
 #define POTNPU_SLOT2            5
@@ -30,12 +32,18 @@
 #define STORM_SEED              0x9e70c0deu
 #define STORM_OPS               20000
 
+#define EXPECT_CAPS             (POTNPU_CAP_PING | POTNPU_CAP_CORE | \
+                                 POTNPU_CAP_MMU | POTNPU_CAP_JOBQ)
+#define CORE_MEM_WORDS          (POTNPU_BAR_CORE_MEM_SIZE / 4)
+
 typedef struct PotnpuTest {
     QOSState *qs;
     QTestState *qts;
     QPCIDevice *dev;
     QPCIBar bar;
     uint64_t bar_size;
+    QPCIBar bar4;
+    uint64_t bar4_size;
     uint64_t msi_addr[POTNPU_MSIX_NUM_VECTORS];
 } PotnpuTest;
 
@@ -47,15 +55,35 @@ typedef struct PotnpuModel {
     uint32_t ping_data;
     uint32_t ping_count;
     uint32_t guest_errors;
+    /* Host interface 1.1; the core never executes during the storm. */
+    uint32_t core_ctrl;
+    uint32_t core_entry;
+    uint32_t core_pc;
+    uint32_t wdog_limit;
+    uint32_t host_abi;
+    uint32_t h2f_msg;
+    uint32_t mmu_ctx_sel;
+    uint64_t mmu_pt[POTNPU_MMU_SLOTS];
+    uint32_t jq_base_lo, jq_base_hi, jq_size, jq_tail, cq_base_lo, cq_base_hi;
+    uint32_t mem[CORE_MEM_WORDS];
 } PotnpuModel;
 
 static const uint32_t ro_regs[] = {
     POTNPU_REG_ID, POTNPU_REG_VERSION, POTNPU_REG_CAPS, POTNPU_REG_STATUS,
     POTNPU_REG_PING_DATA, POTNPU_REG_PING_COUNT, POTNPU_REG_GUEST_ERRORS,
+    POTNPU_REG_CORE_STATUS, POTNPU_REG_CORE_PC, POTNPU_REG_CORE_FAULT_CAUSE,
+    POTNPU_REG_CORE_FAULT_PC, POTNPU_REG_CORE_FAULT_VAL,
+    POTNPU_REG_CORE_INSTRET_LO, POTNPU_REG_CORE_INSTRET_HI,
+    POTNPU_REG_FW_STATUS, POTNPU_REG_FW_VERSION, POTNPU_REG_FW_ABI,
+    POTNPU_REG_FW_CAPS, POTNPU_REG_FW_ERROR, POTNPU_REG_FW_HEARTBEAT,
+    POTNPU_REG_FW_LOG_BASE, POTNPU_REG_FW_LOG_SIZE, POTNPU_REG_FW_LOG_HEAD,
+    POTNPU_REG_MMU_FAULT_ADDR, POTNPU_REG_MMU_FAULT_COUNT,
+    POTNPU_REG_JQ_HEAD, POTNPU_REG_CQ_TAIL,
 };
 
 static const uint32_t wo_regs[] = {
-    POTNPU_REG_RESET, POTNPU_REG_PING,
+    POTNPU_REG_RESET, POTNPU_REG_PING, POTNPU_REG_H2F_DOORBELL,
+    POTNPU_REG_MMU_INVALIDATE,
 };
 
 static const uint32_t all_regs[] = {
@@ -63,7 +91,33 @@ static const uint32_t all_regs[] = {
     POTNPU_REG_STATUS, POTNPU_REG_RESET, POTNPU_REG_IRQ_STATUS,
     POTNPU_REG_IRQ_MASK, POTNPU_REG_PING, POTNPU_REG_PING_DATA,
     POTNPU_REG_PING_COUNT, POTNPU_REG_GUEST_ERRORS,
+    POTNPU_REG_CORE_CTRL, POTNPU_REG_CORE_STATUS, POTNPU_REG_CORE_ENTRY,
+    POTNPU_REG_CORE_PC, POTNPU_REG_CORE_FAULT_CAUSE, POTNPU_REG_CORE_FAULT_PC,
+    POTNPU_REG_CORE_FAULT_VAL, POTNPU_REG_CORE_INSTRET_LO,
+    POTNPU_REG_CORE_INSTRET_HI, POTNPU_REG_CORE_WDOG_LIMIT,
+    POTNPU_REG_FW_STATUS, POTNPU_REG_FW_VERSION, POTNPU_REG_FW_ABI,
+    POTNPU_REG_FW_CAPS, POTNPU_REG_FW_ERROR, POTNPU_REG_FW_HEARTBEAT,
+    POTNPU_REG_FW_LOG_BASE, POTNPU_REG_FW_LOG_SIZE, POTNPU_REG_FW_LOG_HEAD,
+    POTNPU_REG_HOST_ABI, POTNPU_REG_H2F_MSG, POTNPU_REG_H2F_DOORBELL,
+    POTNPU_REG_MMU_CTX_SEL, POTNPU_REG_MMU_PT_LO, POTNPU_REG_MMU_PT_HI,
+    POTNPU_REG_MMU_INVALIDATE, POTNPU_REG_MMU_FAULT_STATUS,
+    POTNPU_REG_MMU_FAULT_ADDR, POTNPU_REG_MMU_FAULT_COUNT,
+    POTNPU_REG_JQ_BASE_LO, POTNPU_REG_JQ_BASE_HI, POTNPU_REG_JQ_SIZE,
+    POTNPU_REG_JQ_TAIL, POTNPU_REG_JQ_HEAD, POTNPU_REG_CQ_BASE_LO,
+    POTNPU_REG_CQ_BASE_HI, POTNPU_REG_CQ_TAIL,
 };
+
+static bool is_wo_reg(uint32_t off)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(wo_regs); i++) {
+        if (wo_regs[i] == off) {
+            return true;
+        }
+    }
+    return false;
+}
 
 /*
  * assert_eq(): like g_assert_cmphex(got, ==, want), and checkpatch-clean
@@ -124,6 +178,7 @@ static void map_device(PotnpuTest *t)
 {
     qpci_device_enable(t->dev);
     t->bar = qpci_iomap(t->dev, POTNPU_BAR_REGS, &t->bar_size);
+    t->bar4 = qpci_iomap(t->dev, POTNPU_BAR_CORE_MEM, &t->bar4_size);
 }
 
 static void start_vm(PotnpuTest *t, const char *extra)
@@ -145,6 +200,7 @@ static void stop_vm(PotnpuTest *t)
         qpci_msix_disable(t->dev);
     }
     qpci_iounmap(t->dev, t->bar);
+    qpci_iounmap(t->dev, t->bar4);
     g_free(t->dev);
     qtest_shutdown(t->qs);
 }
@@ -159,10 +215,22 @@ static void wr(PotnpuTest *t, uint32_t off, uint32_t val)
     qpci_io_writel(t->dev, t->bar, off, val);
 }
 
-/* Raw access of 1, 2, 4 or 8 bytes at any BAR0 offset. */
-static uint64_t raw_read(PotnpuTest *t, uint32_t off, unsigned size)
+/* BAR4: the core's memories. */
+static uint32_t mem_rd(PotnpuTest *t, uint32_t off)
 {
-    uint64_t addr = t->bar.addr + off;
+    return qpci_io_readl(t->dev, t->bar4, off);
+}
+
+static void mem_wr(PotnpuTest *t, uint32_t off, uint32_t val)
+{
+    qpci_io_writel(t->dev, t->bar4, off, val);
+}
+
+/* Raw access of 1, 2, 4 or 8 bytes at any BAR0 (or BAR4) offset. */
+static uint64_t raw_read_bar(PotnpuTest *t, QPCIBar bar, uint32_t off,
+                             unsigned size)
+{
+    uint64_t addr = bar.addr + off;
 
     switch (size) {
     case 1:
@@ -177,10 +245,10 @@ static uint64_t raw_read(PotnpuTest *t, uint32_t off, unsigned size)
     g_assert_not_reached();
 }
 
-static void raw_write(PotnpuTest *t, uint32_t off, unsigned size,
-                      uint64_t val)
+static void raw_write_bar(PotnpuTest *t, QPCIBar bar, uint32_t off,
+                          unsigned size, uint64_t val)
 {
-    uint64_t addr = t->bar.addr + off;
+    uint64_t addr = bar.addr + off;
 
     switch (size) {
     case 1:
@@ -199,17 +267,43 @@ static void raw_write(PotnpuTest *t, uint32_t off, unsigned size,
     g_assert_not_reached();
 }
 
+static uint64_t raw_read(PotnpuTest *t, uint32_t off, unsigned size)
+{
+    return raw_read_bar(t, t->bar, off, size);
+}
+
+static void raw_write(PotnpuTest *t, uint32_t off, unsigned size,
+                      uint64_t val)
+{
+    raw_write_bar(t, t->bar, off, size, val);
+}
+
 static void check_reset_values(PotnpuTest *t)
 {
+    unsigned i;
+
     assert_eq(rd(t, POTNPU_REG_ID), POTNPU_ID_MAGIC);
     assert_eq(rd(t, POTNPU_REG_VERSION), POTNPU_HW_VERSION);
-    assert_eq(rd(t, POTNPU_REG_CAPS), POTNPU_CAP_PING);
+    assert_eq(rd(t, POTNPU_REG_CAPS), EXPECT_CAPS);
     assert_eq(rd(t, POTNPU_REG_SCRATCH), 0);
     assert_eq(rd(t, POTNPU_REG_STATUS), POTNPU_STATUS_READY);
     assert_eq(rd(t, POTNPU_REG_IRQ_STATUS), 0);
     assert_eq(rd(t, POTNPU_REG_IRQ_MASK), 0);
     assert_eq(rd(t, POTNPU_REG_PING_DATA), 0);
     assert_eq(rd(t, POTNPU_REG_PING_COUNT), 0);
+    /* Every readable register of the 1.1 blocks. */
+    for (i = 0; i < ARRAY_SIZE(all_regs); i++) {
+        uint32_t off = all_regs[i];
+
+        if (off < POTNPU_REG_CORE_CTRL || is_wo_reg(off)) {
+            continue;
+        }
+        assert_eq(rd(t, off), off == POTNPU_REG_CORE_WDOG_LIMIT ?
+                  POTNPU_CORE_WDOG_DEFAULT : 0);
+    }
+    assert_eq(mem_rd(t, 0), 0);
+    assert_eq(mem_rd(t, POTNPU_CORE_DMEM_BASE), 0);
+    assert_eq(mem_rd(t, POTNPU_BAR_CORE_MEM_SIZE - 4), 0);
     assert_eq(rd(t, POTNPU_REG_GUEST_ERRORS), 0);
 }
 
@@ -721,8 +815,9 @@ static void test_bad_sizes(void)
 static void test_bad_offsets(void)
 {
     static const uint32_t offsets[] = {
-        0x030, 0x034, 0x03c, 0x040, 0x0fc, 0x100, 0x104, 0x800, 0xffc,
-        0x1000, 0x2000, 0x8000, 0xfff0, 0xfffc,
+        0x030, 0x034, 0x03c, 0x040, 0x0fc, 0x128, 0x1fc, 0x230, 0x2fc,
+        0x31c, 0x3fc, 0x420, 0x4fc, 0x500, 0x800, 0xffc, 0x1000, 0x2000,
+        0x8000, 0xfff0, 0xfffc,
     };
     PotnpuTest t;
     uint32_t errors = 0;
@@ -759,6 +854,12 @@ static void model_error(PotnpuModel *m)
     }
 }
 
+static void model_reset(PotnpuModel *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->wdog_limit = POTNPU_CORE_WDOG_DEFAULT;
+}
+
 static uint64_t model_read(PotnpuModel *m, uint32_t off, unsigned size)
 {
     if (size != 4 || (off & 3)) {
@@ -771,7 +872,7 @@ static uint64_t model_read(PotnpuModel *m, uint32_t off, unsigned size)
     case POTNPU_REG_VERSION:
         return POTNPU_HW_VERSION;
     case POTNPU_REG_CAPS:
-        return POTNPU_CAP_PING;
+        return EXPECT_CAPS;
     case POTNPU_REG_SCRATCH:
         return m->scratch;
     case POTNPU_REG_STATUS:
@@ -786,22 +887,76 @@ static uint64_t model_read(PotnpuModel *m, uint32_t off, unsigned size)
         return m->ping_count;
     case POTNPU_REG_GUEST_ERRORS:
         return m->guest_errors;
+    case POTNPU_REG_CORE_CTRL:
+        return m->core_ctrl;
+    case POTNPU_REG_CORE_STATUS:
+        /* Started, but no virtual time passes: it executes nothing. */
+        return m->core_ctrl ? POTNPU_CORE_STATUS_RUNNING : 0;
+    case POTNPU_REG_CORE_ENTRY:
+        return m->core_entry;
+    case POTNPU_REG_CORE_PC:
+        return m->core_pc;
+    case POTNPU_REG_CORE_WDOG_LIMIT:
+        return m->wdog_limit;
+    case POTNPU_REG_HOST_ABI:
+        return m->host_abi;
+    case POTNPU_REG_H2F_MSG:
+        return m->h2f_msg;
+    case POTNPU_REG_MMU_CTX_SEL:
+        return m->mmu_ctx_sel;
+    case POTNPU_REG_MMU_PT_LO:
+        return (uint32_t)m->mmu_pt[m->mmu_ctx_sel];
+    case POTNPU_REG_MMU_PT_HI:
+        return m->mmu_pt[m->mmu_ctx_sel] >> 32;
+    case POTNPU_REG_JQ_BASE_LO:
+        return m->jq_base_lo;
+    case POTNPU_REG_JQ_BASE_HI:
+        return m->jq_base_hi;
+    case POTNPU_REG_JQ_SIZE:
+        return m->jq_size;
+    case POTNPU_REG_JQ_TAIL:
+        return m->jq_tail;
+    case POTNPU_REG_CQ_BASE_LO:
+        return m->cq_base_lo;
+    case POTNPU_REG_CQ_BASE_HI:
+        return m->cq_base_hi;
+    case POTNPU_REG_CORE_FAULT_CAUSE:
+    case POTNPU_REG_CORE_FAULT_PC:
+    case POTNPU_REG_CORE_FAULT_VAL:
+    case POTNPU_REG_CORE_INSTRET_LO:
+    case POTNPU_REG_CORE_INSTRET_HI:
+    case POTNPU_REG_FW_STATUS:
+    case POTNPU_REG_FW_VERSION:
+    case POTNPU_REG_FW_ABI:
+    case POTNPU_REG_FW_CAPS:
+    case POTNPU_REG_FW_ERROR:
+    case POTNPU_REG_FW_HEARTBEAT:
+    case POTNPU_REG_FW_LOG_BASE:
+    case POTNPU_REG_FW_LOG_SIZE:
+    case POTNPU_REG_FW_LOG_HEAD:
+    case POTNPU_REG_MMU_FAULT_STATUS:
+    case POTNPU_REG_MMU_FAULT_ADDR:
+    case POTNPU_REG_MMU_FAULT_COUNT:
+    case POTNPU_REG_JQ_HEAD:
+    case POTNPU_REG_CQ_TAIL:
+        return 0;
     default:
         model_error(m);
         return 0;
     }
 }
 
-/* Returns true when the write raises the PING interrupt line. */
-static bool model_write(PotnpuModel *m, uint32_t off, unsigned size,
-                        uint64_t val64)
+/* Returns the interrupt lines the write raises. */
+static uint32_t model_write(PotnpuModel *m, uint32_t off, unsigned size,
+                            uint64_t val64)
 {
     uint32_t old_lines = m->irq_status & m->irq_mask;
     uint32_t val = val64;
+    uint64_t *pt = &m->mmu_pt[m->mmu_ctx_sel];
 
     if (size != 4 || (off & 3)) {
         model_error(m);
-        return false;
+        return 0;
     }
     switch (off) {
     case POTNPU_REG_SCRATCH:
@@ -809,7 +964,7 @@ static bool model_write(PotnpuModel *m, uint32_t off, unsigned size,
         break;
     case POTNPU_REG_RESET:
         if (val == POTNPU_RESET_MAGIC) {
-            memset(m, 0, sizeof(*m));
+            model_reset(m);
         } else {
             model_error(m);
         }
@@ -825,11 +980,92 @@ static bool model_write(PotnpuModel *m, uint32_t off, unsigned size,
         m->ping_count++;
         m->irq_status |= POTNPU_IRQ_PING;
         break;
+    case POTNPU_REG_CORE_CTRL:
+        if (!m->core_ctrl && (val & POTNPU_CORE_CTRL_RUN)) {
+            m->core_pc = m->core_entry;
+        }
+        m->core_ctrl = val & POTNPU_CORE_CTRL_RUN;
+        break;
+    case POTNPU_REG_CORE_ENTRY:
+        if ((val & 3) || val >= POTNPU_CORE_IMEM_SIZE) {
+            model_error(m);
+        } else {
+            m->core_entry = val;
+        }
+        break;
+    case POTNPU_REG_CORE_WDOG_LIMIT:
+        m->wdog_limit = val;
+        break;
+    case POTNPU_REG_HOST_ABI:
+        m->host_abi = val;
+        break;
+    case POTNPU_REG_H2F_MSG:
+        m->h2f_msg = val;
+        break;
+    case POTNPU_REG_H2F_DOORBELL:
+    case POTNPU_REG_MMU_FAULT_STATUS:
+        break;
+    case POTNPU_REG_MMU_CTX_SEL:
+        if (val >= POTNPU_MMU_SLOTS) {
+            model_error(m);
+        } else {
+            m->mmu_ctx_sel = val;
+        }
+        break;
+    case POTNPU_REG_MMU_PT_LO:
+        *pt = (*pt & 0xffffffff00000000ull) | (val & ~0xfffu);
+        break;
+    case POTNPU_REG_MMU_PT_HI:
+        *pt = (*pt & 0xffffffffull) | ((uint64_t)val << 32);
+        break;
+    case POTNPU_REG_MMU_INVALIDATE:
+        if (val >= POTNPU_MMU_SLOTS && val != POTNPU_MMU_INVALIDATE_ALL) {
+            model_error(m);
+        }
+        break;
+    case POTNPU_REG_JQ_BASE_LO:
+        m->jq_base_lo = val;
+        break;
+    case POTNPU_REG_JQ_BASE_HI:
+        m->jq_base_hi = val;
+        break;
+    case POTNPU_REG_JQ_SIZE:
+        m->jq_size = val;
+        break;
+    case POTNPU_REG_JQ_TAIL:
+        m->jq_tail = val;
+        break;
+    case POTNPU_REG_CQ_BASE_LO:
+        m->cq_base_lo = val;
+        break;
+    case POTNPU_REG_CQ_BASE_HI:
+        m->cq_base_hi = val;
+        break;
     default:
         model_error(m);
         break;
     }
-    return (m->irq_status & m->irq_mask & ~old_lines) & POTNPU_IRQ_PING;
+    return m->irq_status & m->irq_mask & ~old_lines;
+}
+
+/* BAR4: 32-bit aligned only; writes only while the core is halted. */
+static uint64_t model_mem_read(PotnpuModel *m, uint32_t off, unsigned size)
+{
+    if (size != 4 || (off & 3)) {
+        model_error(m);
+        return 0;
+    }
+    return m->mem[off / 4];
+}
+
+static void model_mem_write(PotnpuModel *m, uint32_t off, unsigned size,
+                            uint64_t val)
+{
+    if (size != 4 || (off & 3) || m->core_ctrl) {
+        model_error(m);
+        return;
+    }
+    m->mem[off / 4] = val;
 }
 
 static void check_model(PotnpuTest *t, PotnpuModel *m)
@@ -837,10 +1073,7 @@ static void check_model(PotnpuTest *t, PotnpuModel *m)
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(all_regs); i++) {
-        bool readable = all_regs[i] != POTNPU_REG_RESET &&
-                        all_regs[i] != POTNPU_REG_PING;
-
-        if (readable) {
+        if (!is_wo_reg(all_regs[i])) {
             assert_eq(rd(t, all_regs[i]), model_read(m, all_regs[i], 4));
         }
     }
@@ -850,74 +1083,126 @@ static void test_storm(void)
 {
     static const unsigned sizes[] = { 1, 2, 4, 4, 4, 4, 4, 8 };
     PotnpuTest t;
-    PotnpuModel m = { 0 };
+    PotnpuModel *m = g_new0(PotnpuModel, 1);
     GRand *rand = g_rand_new_with_seed(STORM_SEED);
-    unsigned messages = 0, resets = 0;
+    unsigned messages = 0, resets = 0, starts = 0, mem_writes = 0;
     int i;
 
     g_test_message("storm: seed 0x%x, %d accesses", STORM_SEED, STORM_OPS);
+    model_reset(m);
     start_vm(&t, NULL);
     msix_setup(&t);
     msix_mask_vector(&t, POTNPU_MSIX_VEC_PING, false);
 
     for (i = 0; i < STORM_OPS; i++) {
         unsigned size = sizes[g_rand_int_range(rand, 0, ARRAY_SIZE(sizes))];
+        bool bar4 = g_rand_int_range(rand, 0, 5) == 0;
+        uint32_t bar_size = bar4 ? POTNPU_BAR_CORE_MEM_SIZE :
+                                   POTNPU_BAR_REGS_SIZE;
         uint32_t off;
         uint64_t val;
 
-        switch (g_rand_int_range(rand, 0, 4)) {
-        case 0:
-        case 1:
-            /* A defined register, mostly aligned. */
-            off = all_regs[g_rand_int_range(rand, 0, ARRAY_SIZE(all_regs))];
-            if (g_rand_int_range(rand, 0, 4) == 0) {
-                off += g_rand_int_range(rand, 0, 4);
+        if (bar4) {
+            /* A few words at the start of IMEM and DMEM, or anywhere. */
+            switch (g_rand_int_range(rand, 0, 3)) {
+            case 0:
+                off = g_rand_int_range(rand, 0, 64);
+                break;
+            case 1:
+                off = POTNPU_CORE_DMEM_BASE + g_rand_int_range(rand, 0, 64);
+                break;
+            default:
+                off = g_rand_int_range(rand, 0, bar_size);
+                break;
             }
-            break;
-        case 2:
-            /* Near the register block. */
-            off = g_rand_int_range(rand, 0, 0x200);
-            break;
-        default:
-            /* Anywhere in BAR0. */
-            off = g_rand_int_range(rand, 0, POTNPU_BAR_REGS_SIZE);
-            break;
+        } else {
+            switch (g_rand_int_range(rand, 0, 4)) {
+            case 0:
+            case 1:
+                /* A defined register, mostly aligned. */
+                off = all_regs[g_rand_int_range(rand, 0,
+                                                ARRAY_SIZE(all_regs))];
+                if (g_rand_int_range(rand, 0, 4) == 0) {
+                    off += g_rand_int_range(rand, 0, 4);
+                }
+                break;
+            case 2:
+                /* Near the register blocks. */
+                off = g_rand_int_range(rand, 0, 0x500);
+                break;
+            default:
+                /* Anywhere in BAR0. */
+                off = g_rand_int_range(rand, 0, bar_size);
+                break;
+            }
         }
         if (g_rand_boolean(rand)) {
             off &= ~3u;
         }
-        if (off + size > POTNPU_BAR_REGS_SIZE) {
-            off = POTNPU_BAR_REGS_SIZE - size;
+        if (off + size > bar_size) {
+            off = bar_size - size;
         }
 
         val = ((uint64_t)g_rand_int(rand) << 32) | g_rand_int(rand);
-        if (off == POTNPU_REG_RESET && g_rand_int_range(rand, 0, 8) == 0) {
+        if (!bar4 && off == POTNPU_REG_RESET &&
+            g_rand_int_range(rand, 0, 8) == 0) {
             val = POTNPU_RESET_MAGIC;
+        }
+        if (!bar4 && off == POTNPU_REG_CORE_CTRL) {
+            /* Keep the core halted most of the time. */
+            val = g_rand_int_range(rand, 0, 4) == 0;
+        }
+        if (!bar4 && off == POTNPU_REG_MMU_CTX_SEL &&
+            g_rand_boolean(rand)) {
+            val = g_rand_int_range(rand, 0, POTNPU_MMU_SLOTS);
+        }
+        if (!bar4 && off == POTNPU_REG_CORE_ENTRY && g_rand_boolean(rand)) {
+            val = g_rand_int_range(rand, 0, POTNPU_CORE_IMEM_SIZE) & ~3u;
         }
 
         if (g_rand_int_range(rand, 0, 3) == 0) {
-            uint64_t expect = model_read(&m, off, size);
+            uint64_t expect = bar4 ? model_mem_read(m, off, size) :
+                                     model_read(m, off, size);
 
-            assert_eq(raw_read(&t, off, size), expect);
+            assert_eq(raw_read_bar(&t, bar4 ? t.bar4 : t.bar, off, size),
+                      expect);
+        } else if (bar4) {
+            uint32_t before = m->guest_errors;
+
+            model_mem_write(m, off, size, val);
+            raw_write_bar(&t, t.bar4, off, size, val);
+            mem_writes += m->guest_errors == before;
         } else {
-            bool irq = model_write(&m, off, size, val);
+            uint32_t lines = model_write(m, off, size, val);
 
             raw_write(&t, off, size, val);
             if (off == POTNPU_REG_RESET && size == 4 &&
                 (uint32_t)val == POTNPU_RESET_MAGIC) {
                 resets++;
             }
-            assert_eq(msi_received(&t, POTNPU_MSIX_VEC_PING), irq);
-            messages += irq;
+            if (off == POTNPU_REG_CORE_CTRL && size == 4 && (val & 1)) {
+                starts++;
+            }
+            assert_eq(msi_received(&t, POTNPU_MSIX_VEC_PING),
+                      !!(lines & POTNPU_IRQ_PING));
+            messages += !!(lines & POTNPU_IRQ_PING);
         }
     }
-    g_test_message("storm: %u messages, %u resets, %u guest errors",
-                   messages, resets, m.guest_errors);
+    g_test_message("storm: %u messages, %u resets, %u core starts, "
+                   "%u BAR4 writes, %u guest errors",
+                   messages, resets, starts, mem_writes, m->guest_errors);
     g_assert(messages > 0);
     g_assert(resets > 0);
+    g_assert(starts > 0);
+    g_assert(mem_writes > 0);
 
     /* QEMU is alive, the device matches the model and still works. */
-    check_model(&t, &m);
+    check_model(&t, m);
+    for (i = 0; i < 64; i += 4) {
+        assert_eq(mem_rd(&t, i), m->mem[i / 4]);
+        assert_eq(mem_rd(&t, POTNPU_CORE_DMEM_BASE + i),
+                  m->mem[(POTNPU_CORE_DMEM_BASE + i) / 4]);
+    }
     check_no_msi(&t);
     wr(&t, POTNPU_REG_RESET, POTNPU_RESET_MAGIC);
     check_reset_values(&t);
@@ -927,6 +1212,1797 @@ static void test_storm(void)
     assert_eq(rd(&t, POTNPU_REG_PING_DATA), 0x5105);
 
     g_rand_free(rand);
+    g_free(m);
+    stop_vm(&t);
+}
+
+/*
+ * Control core tests. Programs are assembled by a tiny RV32I encoder,
+ * loaded into IMEM through BAR4 and run by stepping the virtual clock.
+ * Registers x1-x25 belong to the test program, x26-x31 to the shared trap
+ * handler. Results go to DMEM, read back through BAR4.
+ */
+
+#define SLICE_NS            (100 * 1000)    /* default slice-us */
+#define SLICE_INSNS         2000            /* default slice-insns */
+#define RUN_NS              (2 * 1000 * 1000)
+
+#define IO_BASE_HI          (POTNPU_CORE_IO_BASE >> 12)
+#define HANDLER_ADDR        0x800
+/* DMEM layout used by the handler: count, resume PC, log of traps. */
+#define D_TRAP_COUNT        0x100
+#define D_TRAP_RESUME       0x104
+#define D_TRAP_LOG          0x200           /* 16 bytes per trap */
+#define D_DATA              0x1000
+
+#define STATUS_PARKED       (POTNPU_CORE_STATUS_RUNNING | \
+                             POTNPU_CORE_STATUS_WFI)
+
+enum {
+    X0, RA, X2, X3, X4, X5, X6, X7, S0, X9, X10, X11, X12, X13, X14, X15,
+    X16, X17, X18, X19, X20, X21, X22, X23, X24, X25,
+    H26, H27, H28, H29, H30, H31,
+};
+
+#define CSR_MSTATUS         0x300
+#define CSR_MISA            0x301
+#define CSR_MIE             0x304
+#define CSR_MTVEC           0x305
+#define CSR_MSCRATCH        0x340
+#define CSR_MEPC            0x341
+#define CSR_MCAUSE          0x342
+#define CSR_MTVAL           0x343
+#define CSR_MIP             0x344
+#define CSR_CYCLE           0xc00
+#define CSR_INSTRET         0xc02
+#define CSR_INSTRETH        0xc82
+#define CSR_MHARTID         0xf14
+
+static uint32_t enc_r(uint32_t f7, int rs2, int rs1, uint32_t f3, int rd,
+                      uint32_t op)
+{
+    return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
+}
+
+static uint32_t enc_i(int32_t imm, int rs1, uint32_t f3, int rd, uint32_t op)
+{
+    return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 |
+           op;
+}
+
+static uint32_t enc_s(int32_t imm, int rs2, int rs1, uint32_t f3)
+{
+    uint32_t u = imm;
+
+    return ((u >> 5) & 0x7f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
+           (u & 0x1f) << 7 | 0x23;
+}
+
+static uint32_t enc_b(int32_t imm, int rs2, int rs1, uint32_t f3)
+{
+    uint32_t u = imm;
+
+    return ((u >> 12) & 1) << 31 | ((u >> 5) & 0x3f) << 25 | rs2 << 20 |
+           rs1 << 15 | f3 << 12 | ((u >> 1) & 0xf) << 8 |
+           ((u >> 11) & 1) << 7 | 0x63;
+}
+
+static uint32_t enc_j(int32_t imm, int rd)
+{
+    uint32_t u = imm;
+
+    return ((u >> 20) & 1) << 31 | ((u >> 1) & 0x3ff) << 21 |
+           ((u >> 11) & 1) << 20 | ((u >> 12) & 0xff) << 12 | rd << 7 | 0x6f;
+}
+
+#define LUI(rd, hi)         ((uint32_t)(hi) << 12 | (rd) << 7 | 0x37)
+#define AUIPC(rd, hi)       ((uint32_t)(hi) << 12 | (rd) << 7 | 0x17)
+#define JAL(rd, off)        enc_j(off, rd)
+#define JALR(rd, rs1, imm)  enc_i(imm, rs1, 0, rd, 0x67)
+#define BEQ(a, b, off)      enc_b(off, b, a, 0)
+#define BNE(a, b, off)      enc_b(off, b, a, 1)
+#define BLT(a, b, off)      enc_b(off, b, a, 4)
+#define BGE(a, b, off)      enc_b(off, b, a, 5)
+#define BLTU(a, b, off)     enc_b(off, b, a, 6)
+#define BGEU(a, b, off)     enc_b(off, b, a, 7)
+#define LB(rd, rs1, imm)    enc_i(imm, rs1, 0, rd, 0x03)
+#define LH(rd, rs1, imm)    enc_i(imm, rs1, 1, rd, 0x03)
+#define LW(rd, rs1, imm)    enc_i(imm, rs1, 2, rd, 0x03)
+#define LBU(rd, rs1, imm)   enc_i(imm, rs1, 4, rd, 0x03)
+#define LHU(rd, rs1, imm)   enc_i(imm, rs1, 5, rd, 0x03)
+#define SB(rs2, rs1, imm)   enc_s(imm, rs2, rs1, 0)
+#define SH(rs2, rs1, imm)   enc_s(imm, rs2, rs1, 1)
+#define SW(rs2, rs1, imm)   enc_s(imm, rs2, rs1, 2)
+#define ADDI(rd, rs1, imm)  enc_i(imm, rs1, 0, rd, 0x13)
+#define SLTI(rd, rs1, imm)  enc_i(imm, rs1, 2, rd, 0x13)
+#define SLTIU(rd, rs1, imm) enc_i(imm, rs1, 3, rd, 0x13)
+#define XORI(rd, rs1, imm)  enc_i(imm, rs1, 4, rd, 0x13)
+#define ORI(rd, rs1, imm)   enc_i(imm, rs1, 6, rd, 0x13)
+#define ANDI(rd, rs1, imm)  enc_i(imm, rs1, 7, rd, 0x13)
+#define SLLI(rd, rs1, sh)   enc_i(sh, rs1, 1, rd, 0x13)
+#define SRLI(rd, rs1, sh)   enc_i(sh, rs1, 5, rd, 0x13)
+#define SRAI(rd, rs1, sh)   enc_i(0x400 | (sh), rs1, 5, rd, 0x13)
+#define ADD(rd, a, b)       enc_r(0, b, a, 0, rd, 0x33)
+#define SUB(rd, a, b)       enc_r(0x20, b, a, 0, rd, 0x33)
+#define SLL(rd, a, b)       enc_r(0, b, a, 1, rd, 0x33)
+#define SLT(rd, a, b)       enc_r(0, b, a, 2, rd, 0x33)
+#define SLTU(rd, a, b)      enc_r(0, b, a, 3, rd, 0x33)
+#define XOR(rd, a, b)       enc_r(0, b, a, 4, rd, 0x33)
+#define SRL(rd, a, b)       enc_r(0, b, a, 5, rd, 0x33)
+#define SRA(rd, a, b)       enc_r(0x20, b, a, 5, rd, 0x33)
+#define OR(rd, a, b)        enc_r(0, b, a, 6, rd, 0x33)
+#define AND(rd, a, b)       enc_r(0, b, a, 7, rd, 0x33)
+#define MUL(rd, a, b)       enc_r(1, b, a, 0, rd, 0x33)
+#define CSRRW(rd, csr, rs1) enc_i(csr, rs1, 1, rd, 0x73)
+#define CSRRS(rd, csr, rs1) enc_i(csr, rs1, 2, rd, 0x73)
+#define CSRRC(rd, csr, rs1) enc_i(csr, rs1, 3, rd, 0x73)
+#define CSRRWI(rd, csr, ui) enc_i(csr, ui, 5, rd, 0x73)
+#define CSRRSI(rd, csr, ui) enc_i(csr, ui, 6, rd, 0x73)
+#define CSRRCI(rd, csr, ui) enc_i(csr, ui, 7, rd, 0x73)
+#define ECALL               0x00000073u
+#define EBREAK              0x00100073u
+#define MRET                0x30200073u
+#define WFI                 0x10500073u
+#define FENCE               0x0ff0000fu
+
+#define PROG_WORDS          1024
+
+typedef struct Prog {
+    uint32_t w[PROG_WORDS];
+    unsigned n;         /* next word */
+    unsigned end;       /* words to load */
+} Prog;
+
+static uint32_t emit(Prog *p, uint32_t insn)
+{
+    uint32_t addr = p->n * 4;
+
+    g_assert(p->n < PROG_WORDS);
+    p->w[p->n++] = insn;
+    p->end = MAX(p->end, p->n);
+    return addr;
+}
+
+static uint32_t here(Prog *p)
+{
+    return p->n * 4;
+}
+
+/* Patch a branch or jump at @at to go to the current position. */
+static void patch_b(Prog *p, uint32_t at, uint32_t insn_with_zero_off)
+{
+    uint32_t off = here(p) - at;
+
+    if ((insn_with_zero_off & 0x7f) == 0x6f) {
+        p->w[at / 4] = insn_with_zero_off | enc_j(off, 0);
+    } else {
+        p->w[at / 4] = insn_with_zero_off | enc_b(off, 0, 0, 0);
+    }
+}
+
+static void li(Prog *p, int rd, uint32_t val)
+{
+    int32_t sv = val;
+    uint32_t hi;
+    int32_t lo;
+
+    if (sv >= -2048 && sv < 2048) {
+        emit(p, ADDI(rd, X0, sv));
+        return;
+    }
+    hi = (val + 0x800) >> 12;
+    lo = (int32_t)(val - (hi << 12));
+    emit(p, LUI(rd, hi & 0xfffff));
+    if (lo) {
+        emit(p, ADDI(rd, rd, lo));
+    }
+}
+
+/* s0 = DMEM base, x25 = CORE_IO base; with @handler, mtvec = handler. */
+static void prologue(Prog *p, bool handler)
+{
+    memset(p, 0, sizeof(*p));
+    if (handler) {
+        li(p, RA, HANDLER_ADDR);
+        emit(p, CSRRW(X0, CSR_MTVEC, RA));
+    }
+    emit(p, LUI(S0, POTNPU_CORE_DMEM_BASE >> 12));
+    emit(p, LUI(X25, IO_BASE_HI));
+}
+
+/* Wait forever: parks the core while no interrupt is enabled. */
+static uint32_t park(Prog *p)
+{
+    uint32_t at = emit(p, WFI);
+
+    emit(p, JAL(X0, -4));
+    return at;
+}
+
+/*
+ * The trap handler: logs mcause, mepc and mtval at D_TRAP_LOG, counts
+ * traps at D_TRAP_COUNT. Exceptions resume at D_TRAP_RESUME if set (once),
+ * else at mepc + 4. Interrupts disarm the timer, clear every event and
+ * resume at mepc.
+ */
+static void emit_handler(Prog *p)
+{
+    unsigned save = p->n;
+    uint32_t b_irq, b_noresume;
+
+    p->n = HANDLER_ADDR / 4;
+    emit(p, LUI(H31, POTNPU_CORE_DMEM_BASE >> 12));
+    emit(p, LW(H30, H31, D_TRAP_COUNT));
+    emit(p, SLLI(H29, H30, 4));
+    emit(p, ADD(H29, H29, H31));
+    emit(p, CSRRS(H28, CSR_MEPC, X0));
+    emit(p, SW(H28, H29, D_TRAP_LOG + 4));
+    emit(p, CSRRS(H28, CSR_MTVAL, X0));
+    emit(p, SW(H28, H29, D_TRAP_LOG + 8));
+    emit(p, CSRRS(H28, CSR_MCAUSE, X0));
+    emit(p, SW(H28, H29, D_TRAP_LOG));
+    emit(p, ADDI(H30, H30, 1));
+    emit(p, SW(H30, H31, D_TRAP_COUNT));
+    b_irq = emit(p, 0);
+    emit(p, LW(H28, H31, D_TRAP_RESUME));
+    b_noresume = emit(p, 0);
+    emit(p, SW(X0, H31, D_TRAP_RESUME));
+    emit(p, CSRRW(X0, CSR_MEPC, H28));
+    emit(p, MRET);
+    patch_b(p, b_noresume, BEQ(H28, X0, 0));
+    emit(p, CSRRS(H28, CSR_MEPC, X0));
+    emit(p, ADDI(H28, H28, 4));
+    emit(p, CSRRW(X0, CSR_MEPC, H28));
+    emit(p, MRET);
+    patch_b(p, b_irq, BLT(H28, X0, 0));
+    emit(p, LUI(H28, IO_BASE_HI));
+    emit(p, ADDI(H30, X0, -1));
+    emit(p, SW(H30, H28, POTNPU_IO_TIMECMP_HI));
+    emit(p, SW(H30, H28, POTNPU_IO_TIMECMP_LO));
+    emit(p, SW(H30, H28, POTNPU_IO_EVENTS));
+    emit(p, MRET);
+    p->n = save;
+}
+
+static uint32_t dmem(PotnpuTest *t, uint32_t off)
+{
+    return mem_rd(t, POTNPU_CORE_DMEM_BASE + off);
+}
+
+static void dmem_wr(PotnpuTest *t, uint32_t off, uint32_t val)
+{
+    mem_wr(t, POTNPU_CORE_DMEM_BASE + off, val);
+}
+
+static void step(PotnpuTest *t, int64_t ns)
+{
+    qtest_clock_step(t->qts, ns);
+}
+
+/* Halt the core and load @p into IMEM. */
+static void core_load(PotnpuTest *t, Prog *p)
+{
+    unsigned i;
+
+    wr(t, POTNPU_REG_CORE_CTRL, 0);
+    for (i = 0; i < p->end; i++) {
+        mem_wr(t, i * 4, p->w[i]);
+    }
+}
+
+static void core_start(PotnpuTest *t, uint32_t entry)
+{
+    wr(t, POTNPU_REG_CORE_ENTRY, entry);
+    wr(t, POTNPU_REG_CORE_CTRL, POTNPU_CORE_CTRL_RUN);
+}
+
+/* Load, start at 0, run until it parks. */
+static void core_run(PotnpuTest *t, Prog *p)
+{
+    core_load(t, p);
+    core_start(t, 0);
+    step(t, RUN_NS);
+    assert_eq(rd(t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+}
+
+static void check_trap(PotnpuTest *t, unsigned i, uint32_t cause,
+                       uint32_t epc, uint32_t tval)
+{
+    assert_eq(dmem(t, D_TRAP_LOG + 16 * i), cause);
+    assert_eq(dmem(t, D_TRAP_LOG + 16 * i + 4), epc);
+    assert_eq(dmem(t, D_TRAP_LOG + 16 * i + 8), tval);
+}
+
+static void test_core_alu(void)
+{
+    PotnpuTest t;
+    Prog p;
+
+    start_vm(&t, NULL);
+    prologue(&p, false);
+    li(&p, RA, 0x7fffffff);
+    li(&p, X2, 0x80000000);
+    li(&p, X3, 0xffffffff);
+    li(&p, X4, 5);
+    emit(&p, ADD(X5, RA, X4));
+    emit(&p, SW(X5, S0, 0));
+    emit(&p, SUB(X5, X2, X4));
+    emit(&p, SW(X5, S0, 4));
+    emit(&p, SLT(X5, X2, RA));
+    emit(&p, SW(X5, S0, 8));
+    emit(&p, SLTU(X5, X2, RA));
+    emit(&p, SW(X5, S0, 12));
+    emit(&p, SLT(X5, X3, X0));
+    emit(&p, SW(X5, S0, 16));
+    emit(&p, SLTU(X5, X0, X3));
+    emit(&p, SW(X5, S0, 20));
+    emit(&p, SLTI(X5, X3, 0));
+    emit(&p, SW(X5, S0, 24));
+    emit(&p, SLTIU(X5, X4, -1));
+    emit(&p, SW(X5, S0, 28));
+    emit(&p, SLL(X5, X3, X4));
+    emit(&p, SW(X5, S0, 32));
+    emit(&p, SRL(X5, X3, X4));
+    emit(&p, SW(X5, S0, 36));
+    emit(&p, SRA(X5, X2, X4));
+    emit(&p, SW(X5, S0, 40));
+    li(&p, X6, 36);                 /* shift amounts use 5 bits */
+    emit(&p, SLL(X5, X4, X6));
+    emit(&p, SW(X5, S0, 44));
+    emit(&p, SRAI(X5, X2, 31));
+    emit(&p, SW(X5, S0, 48));
+    emit(&p, SRLI(X5, X2, 31));
+    emit(&p, SW(X5, S0, 52));
+    emit(&p, SLLI(X5, X4, 31));
+    emit(&p, SW(X5, S0, 56));
+    emit(&p, XOR(X5, RA, X3));
+    emit(&p, SW(X5, S0, 60));
+    emit(&p, OR(X5, X4, X2));
+    emit(&p, SW(X5, S0, 64));
+    emit(&p, AND(X5, X3, X4));
+    emit(&p, SW(X5, S0, 68));
+    emit(&p, XORI(X5, X4, -1));
+    emit(&p, SW(X5, S0, 72));
+    emit(&p, ORI(X5, X0, 0x7ff));
+    emit(&p, SW(X5, S0, 76));
+    emit(&p, ANDI(X5, X3, -2048));
+    emit(&p, SW(X5, S0, 80));
+    /* x0 is hardwired. */
+    emit(&p, ADDI(X0, X0, 5));
+    emit(&p, ADD(X0, RA, RA));
+    emit(&p, LUI(X0, 1));
+    emit(&p, LW(X0, S0, 0));
+    emit(&p, SW(X0, S0, 84));
+    emit(&p, ADD(X5, X0, X0));
+    emit(&p, SW(X5, S0, 88));
+    emit(&p, ADDI(X5, X3, -2048));
+    emit(&p, SW(X5, S0, 92));
+    emit(&p, SRA(X5, RA, X4));
+    emit(&p, SW(X5, S0, 96));
+    emit(&p, SLT(X5, RA, X2));
+    emit(&p, SW(X5, S0, 100));
+    emit(&p, SLTU(X5, RA, X2));
+    emit(&p, SW(X5, S0, 104));
+    emit(&p, FENCE);
+    park(&p);
+    dmem_wr(&t, 84, 0xdead);
+    core_run(&t, &p);
+
+    assert_eq(dmem(&t, 0), 0x80000004);
+    assert_eq(dmem(&t, 4), 0x7ffffffb);
+    assert_eq(dmem(&t, 8), 1);
+    assert_eq(dmem(&t, 12), 0);
+    assert_eq(dmem(&t, 16), 1);
+    assert_eq(dmem(&t, 20), 1);
+    assert_eq(dmem(&t, 24), 1);
+    assert_eq(dmem(&t, 28), 1);
+    assert_eq(dmem(&t, 32), 0xffffffe0);
+    assert_eq(dmem(&t, 36), 0x07ffffff);
+    assert_eq(dmem(&t, 40), 0xfc000000);
+    assert_eq(dmem(&t, 44), 80);
+    assert_eq(dmem(&t, 48), 0xffffffff);
+    assert_eq(dmem(&t, 52), 1);
+    assert_eq(dmem(&t, 56), 0x80000000);
+    assert_eq(dmem(&t, 60), 0x80000000);
+    assert_eq(dmem(&t, 64), 0x80000005);
+    assert_eq(dmem(&t, 68), 5);
+    assert_eq(dmem(&t, 72), 0xfffffffa);
+    assert_eq(dmem(&t, 76), 0x7ff);
+    assert_eq(dmem(&t, 80), 0xfffff800);
+    assert_eq(dmem(&t, 84), 0);
+    assert_eq(dmem(&t, 88), 0);
+    assert_eq(dmem(&t, 92), 0xfffff7ff);
+    assert_eq(dmem(&t, 96), 0x03ffffff);
+    assert_eq(dmem(&t, 100), 0);
+    assert_eq(dmem(&t, 104), 1);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), 0);
+    stop_vm(&t);
+}
+
+static void test_core_load_store(void)
+{
+    PotnpuTest t;
+    Prog p;
+
+    start_vm(&t, NULL);
+    prologue(&p, false);
+    li(&p, RA, 0x80ff7f01);
+    emit(&p, SW(RA, S0, 0x200));
+    emit(&p, LB(X5, S0, 0x200));
+    emit(&p, SW(X5, S0, 0));
+    emit(&p, LB(X5, S0, 0x201));
+    emit(&p, SW(X5, S0, 4));
+    emit(&p, LB(X5, S0, 0x202));
+    emit(&p, SW(X5, S0, 8));
+    emit(&p, LB(X5, S0, 0x203));
+    emit(&p, SW(X5, S0, 12));
+    emit(&p, LBU(X5, S0, 0x203));
+    emit(&p, SW(X5, S0, 16));
+    emit(&p, LH(X5, S0, 0x200));
+    emit(&p, SW(X5, S0, 20));
+    emit(&p, LH(X5, S0, 0x202));
+    emit(&p, SW(X5, S0, 24));
+    emit(&p, LHU(X5, S0, 0x202));
+    emit(&p, SW(X5, S0, 28));
+    emit(&p, LW(X5, S0, 0x200));
+    emit(&p, SW(X5, S0, 32));
+    /* Narrow stores touch only their bytes. */
+    li(&p, X6, 0xffffffff);
+    emit(&p, SW(X6, S0, 0x210));
+    emit(&p, SW(X6, S0, 0x214));
+    emit(&p, SB(RA, S0, 0x211));
+    emit(&p, SH(RA, S0, 0x216));
+    /* Negative offsets; a load from IMEM. */
+    emit(&p, ADDI(X7, S0, 0x300));
+    emit(&p, LW(X5, X7, -0x100));
+    emit(&p, SW(X5, S0, 36));
+    emit(&p, LW(X5, X0, 4));
+    emit(&p, SW(X5, S0, 40));
+    emit(&p, LHU(X5, X0, 6));
+    emit(&p, SW(X5, S0, 44));
+    /* DMEM's last word. */
+    li(&p, X7, POTNPU_CORE_DMEM_BASE + POTNPU_CORE_DMEM_SIZE - 4);
+    emit(&p, SW(RA, X7, 0));
+    emit(&p, LBU(X5, X7, 3));
+    emit(&p, SW(X5, S0, 48));
+    park(&p);
+    core_run(&t, &p);
+
+    assert_eq(dmem(&t, 0), 0x01);
+    assert_eq(dmem(&t, 4), 0x7f);
+    assert_eq(dmem(&t, 8), 0xffffffff);
+    assert_eq(dmem(&t, 12), 0xffffff80);
+    assert_eq(dmem(&t, 16), 0x80);
+    assert_eq(dmem(&t, 20), 0x7f01);
+    assert_eq(dmem(&t, 24), 0xffff80ff);
+    assert_eq(dmem(&t, 28), 0x80ff);
+    assert_eq(dmem(&t, 32), 0x80ff7f01);
+    assert_eq(dmem(&t, 0x210), 0xffff01ff);
+    assert_eq(dmem(&t, 0x214), 0x7f01ffff);
+    assert_eq(dmem(&t, 36), 0x80ff7f01);
+    assert_eq(dmem(&t, 40), p.w[1]);
+    assert_eq(dmem(&t, 44), p.w[1] >> 16);
+    assert_eq(dmem(&t, 48), 0x80);
+    assert_eq(dmem(&t, POTNPU_CORE_DMEM_SIZE - 4), 0x80ff7f01);
+    stop_vm(&t);
+}
+
+static void test_core_branch_jump(void)
+{
+    static const struct {
+        uint32_t f3;
+        int a, b;
+        bool taken;
+    } br[] = {
+        { 0, RA, RA, true }, { 0, RA, X2, false },
+        { 1, RA, X2, true }, { 1, RA, RA, false },
+        { 4, RA, X2, true }, { 4, X2, RA, false }, { 4, RA, RA, false },
+        { 5, X2, RA, true }, { 5, RA, RA, true }, { 5, RA, X2, false },
+        { 6, X2, RA, true }, { 6, RA, X2, false }, { 6, RA, RA, false },
+        { 7, RA, X2, true }, { 7, RA, RA, true }, { 7, X2, RA, false },
+    };
+    PotnpuTest t;
+    Prog p;
+    uint32_t jal_at, auipc_at, auipc2_at, loop;
+    size_t i;
+
+    start_vm(&t, NULL);
+    prologue(&p, false);
+    li(&p, RA, 0xffffffff);         /* -1, or the largest unsigned */
+    li(&p, X2, 1);
+    for (i = 0; i < ARRAY_SIZE(br); i++) {
+        emit(&p, ADDI(X10, X0, 0));
+        emit(&p, enc_b(8, br[i].b, br[i].a, br[i].f3));
+        emit(&p, ADDI(X10, X10, 1));
+        emit(&p, SW(X10, S0, 4 * i));
+    }
+    /* A backward loop: ten iterations. */
+    li(&p, X3, 10);
+    li(&p, X4, 0);
+    loop = emit(&p, ADDI(X4, X4, 1));
+    emit(&p, ADDI(X3, X3, -1));
+    emit(&p, BNE(X3, X0, loop - here(&p)));
+    emit(&p, SW(X4, S0, 0x80));
+    /* JAL links the next address and skips one instruction. */
+    jal_at = emit(&p, JAL(X5, 8));
+    emit(&p, SW(X5, S0, 0x88));     /* skipped */
+    emit(&p, SW(X5, S0, 0x84));
+    /* JALR: target (rs1 + imm) & ~1, link, rd == rs1 allowed. */
+    auipc_at = emit(&p, AUIPC(X6, 0));
+    emit(&p, JALR(X7, X6, 13));     /* to auipc_at + 12 */
+    emit(&p, SW(X6, S0, 0x8c));     /* skipped */
+    emit(&p, SW(X7, S0, 0x90));
+    emit(&p, AUIPC(X6, 0));
+    emit(&p, JALR(X6, X6, 12));     /* rd == rs1: to +12 */
+    emit(&p, SW(X0, S0, 0x94));     /* skipped */
+    emit(&p, SW(X6, S0, 0x98));
+    emit(&p, LUI(X9, 0xabcde));
+    emit(&p, SW(X9, S0, 0x9c));
+    auipc2_at = emit(&p, AUIPC(X9, 0xfffff));
+    emit(&p, SW(X9, S0, 0xa0));
+    park(&p);
+    dmem_wr(&t, 0x88, 0x5a5a);
+    dmem_wr(&t, 0x8c, 0x5a5a);
+    dmem_wr(&t, 0x94, 0x5a5a);
+    core_run(&t, &p);
+
+    for (i = 0; i < ARRAY_SIZE(br); i++) {
+        assert_eq(dmem(&t, 4 * i), br[i].taken ? 0 : 1);
+    }
+    assert_eq(dmem(&t, 0x80), 10);
+    assert_eq(dmem(&t, 0x84), jal_at + 4);
+    assert_eq(dmem(&t, 0x88), 0x5a5a);
+    assert_eq(dmem(&t, 0x8c), 0x5a5a);
+    assert_eq(dmem(&t, 0x90), auipc_at + 8);
+    assert_eq(dmem(&t, 0x94), 0x5a5a);
+    assert_eq(dmem(&t, 0x98), auipc_at + 24);
+    assert_eq(dmem(&t, 0x9c), 0xabcde000);
+    assert_eq(dmem(&t, 0xa0), auipc2_at + 0xfffff000);
+    stop_vm(&t);
+}
+
+static void test_core_csr(void)
+{
+    PotnpuTest t;
+    Prog p;
+
+    start_vm(&t, NULL);
+    prologue(&p, false);
+    li(&p, RA, 0x12345678);
+    emit(&p, CSRRW(X0, CSR_MSCRATCH, RA));
+    li(&p, X2, 0xff);
+    emit(&p, CSRRS(X3, CSR_MSCRATCH, X2));
+    emit(&p, SW(X3, S0, 0));                    /* old value */
+    emit(&p, CSRRC(X3, CSR_MSCRATCH, RA));
+    emit(&p, SW(X3, S0, 4));                    /* 0x123456ff */
+    emit(&p, CSRRS(X3, CSR_MSCRATCH, X0));
+    emit(&p, SW(X3, S0, 8));                    /* 0x87 */
+    emit(&p, CSRRWI(X3, CSR_MSCRATCH, 0x1f));
+    emit(&p, CSRRSI(X3, CSR_MSCRATCH, 0x20 - 1));
+    emit(&p, CSRRCI(X3, CSR_MSCRATCH, 3));
+    emit(&p, CSRRS(X3, CSR_MSCRATCH, X0));
+    emit(&p, SW(X3, S0, 12));                   /* 0x1c */
+    emit(&p, CSRRS(X3, CSR_MISA, X0));
+    emit(&p, SW(X3, S0, 16));
+    emit(&p, CSRRW(X0, CSR_MISA, X0));          /* WARL: ignored */
+    emit(&p, CSRRS(X3, CSR_MISA, X0));
+    emit(&p, SW(X3, S0, 20));
+    emit(&p, CSRRS(X3, CSR_MHARTID, X0));
+    emit(&p, SW(X3, S0, 24));
+    li(&p, X2, 0xffffffff);
+    emit(&p, CSRRW(X0, CSR_MSTATUS, X2));
+    emit(&p, CSRRS(X3, CSR_MSTATUS, X0));
+    emit(&p, SW(X3, S0, 28));                   /* MIE, MPIE, MPP */
+    emit(&p, CSRRW(X0, CSR_MSTATUS, X0));
+    emit(&p, CSRRW(X0, CSR_MIE, X2));
+    emit(&p, CSRRS(X3, CSR_MIE, X0));
+    emit(&p, SW(X3, S0, 32));                   /* MTIE, MEIE only */
+    emit(&p, CSRRW(X0, CSR_MIE, X0));
+    emit(&p, CSRRW(X0, CSR_MIP, X2));           /* read only bits */
+    emit(&p, CSRRS(X3, CSR_MIP, X0));
+    emit(&p, SW(X3, S0, 36));
+    emit(&p, CSRRW(X0, CSR_MTVEC, X2));
+    emit(&p, CSRRS(X3, CSR_MTVEC, X0));
+    emit(&p, SW(X3, S0, 40));                   /* direct mode only */
+    emit(&p, CSRRW(X0, CSR_MTVEC, X0));
+    emit(&p, CSRRW(X0, CSR_MEPC, X2));
+    emit(&p, CSRRS(X3, CSR_MEPC, X0));
+    emit(&p, SW(X3, S0, 44));
+    /* instret counts retired instructions; cycle is the same. */
+    emit(&p, CSRRS(X3, CSR_INSTRET, X0));
+    emit(&p, ADDI(X0, X0, 0));
+    emit(&p, ADDI(X0, X0, 0));
+    emit(&p, CSRRS(X4, CSR_INSTRET, X0));
+    emit(&p, SUB(X4, X4, X3));
+    emit(&p, SW(X4, S0, 48));
+    emit(&p, CSRRS(X3, CSR_CYCLE, X0));
+    emit(&p, CSRRS(X4, CSR_INSTRET, X0));
+    emit(&p, SUB(X4, X4, X3));
+    emit(&p, SW(X4, S0, 52));
+    emit(&p, CSRRS(X3, CSR_INSTRETH, X0));
+    emit(&p, SW(X3, S0, 56));
+    emit(&p, LW(X3, X25, POTNPU_IO_INSTRET_LO));
+    emit(&p, CSRRS(X4, CSR_INSTRET, X0));
+    emit(&p, SUB(X4, X4, X3));
+    emit(&p, SW(X4, S0, 60));
+    park(&p);
+    core_run(&t, &p);
+
+    assert_eq(dmem(&t, 0), 0x12345678);
+    assert_eq(dmem(&t, 4), 0x123456ff);
+    assert_eq(dmem(&t, 8), 0x87);
+    assert_eq(dmem(&t, 12), 0x1c);
+    assert_eq(dmem(&t, 16), 0x40000100);
+    assert_eq(dmem(&t, 20), 0x40000100);
+    assert_eq(dmem(&t, 24), 0);
+    assert_eq(dmem(&t, 28), 0x1888);
+    assert_eq(dmem(&t, 32), 0x880);
+    assert_eq(dmem(&t, 36), 0);
+    assert_eq(dmem(&t, 40), 0xfffffffc);
+    assert_eq(dmem(&t, 44), 0xfffffffc);
+    assert_eq(dmem(&t, 48), 3);
+    assert_eq(dmem(&t, 52), 1);
+    assert_eq(dmem(&t, 56), 0);
+    assert_eq(dmem(&t, 60), 1);
+    /* The host sees the same count. */
+    g_assert(rd(&t, POTNPU_REG_CORE_INSTRET_LO) > 40);
+    assert_eq(rd(&t, POTNPU_REG_CORE_INSTRET_HI), 0);
+    stop_vm(&t);
+}
+
+static void test_core_illegal(void)
+{
+    const uint32_t bad[] = {
+        MUL(X5, RA, X2),                    /* M extension */
+        enc_r(1, X2, RA, 4, X5, 0x33),      /* DIV */
+        0x00000000,
+        0xffffffff,
+        0x00000001,                         /* a compressed encoding */
+        CSRRS(X5, 0x7c0, X0),               /* unknown CSR */
+        CSRRW(X0, CSR_MHARTID, RA),         /* read-only CSR */
+        CSRRS(X5, 0xb00, RA),               /* mcycle: not implemented */
+        CSRRSI(X5, CSR_CYCLE, 1),           /* writing a counter */
+        0x0000100f,                         /* FENCE.I */
+        enc_b(8, X0, X0, 2),                /* branch funct3 2 */
+        enc_i(0, S0, 3, X5, 0x03),          /* LD */
+        enc_s(0, X5, S0, 3),                /* SD */
+        enc_i(0, X0, 4, X5, 0x73),          /* SYSTEM funct3 4 */
+        SLLI(X5, RA, 1) | 1u << 25,         /* bad SLLI funct7 */
+        SRLI(X5, RA, 1) | 1u << 30 | 1u << 25,
+        enc_r(0x40, X2, RA, 0, X5, 0x33),   /* bad ADD funct7 */
+        JALR(X5, RA, 0) | 1u << 12,         /* JALR funct3 1 */
+        ECALL | 1u << 7,                    /* ECALL with rd */
+        0x0000000b,                         /* custom-0 */
+        0x00000007,                         /* FLW */
+    };
+    PotnpuTest t;
+    Prog p;
+    uint32_t at[ARRAY_SIZE(bad)];
+    size_t i;
+
+    start_vm(&t, NULL);
+    prologue(&p, true);
+    li(&p, RA, 6);
+    li(&p, X2, 7);
+    li(&p, X5, 0x5a5a);
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        at[i] = emit(&p, bad[i]);
+    }
+    emit(&p, SW(X5, S0, 0));            /* rd of the bad ones unchanged */
+    park(&p);
+    emit_handler(&p);
+    core_run(&t, &p);
+
+    assert_eq(dmem(&t, D_TRAP_COUNT), ARRAY_SIZE(bad));
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        check_trap(&t, i, 2, at[i], bad[i]);
+    }
+    assert_eq(dmem(&t, 0), 0x5a5a);
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), 0);
+    stop_vm(&t);
+}
+
+static void test_core_fatal_trap(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t at;
+
+    start_vm(&t, NULL);
+    msix_setup(&t);
+    msix_mask_vector(&t, POTNPU_MSIX_VEC_ERROR, false);
+    wr(&t, POTNPU_REG_IRQ_MASK, POTNPU_IRQ_ERROR);
+
+    /* mtvec is 0: the first exception is fatal. */
+    prologue(&p, false);
+    emit(&p, ADDI(RA, X0, 1));
+    at = emit(&p, MUL(X5, RA, RA));
+    park(&p);
+    core_load(&t, &p);
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_TRAPPED);
+    assert_eq(rd(&t, POTNPU_REG_CORE_CTRL), POTNPU_CORE_CTRL_RUN);
+    assert_eq(rd(&t, POTNPU_REG_CORE_FAULT_CAUSE), 2);
+    assert_eq(rd(&t, POTNPU_REG_CORE_FAULT_PC), at);
+    assert_eq(rd(&t, POTNPU_REG_CORE_FAULT_VAL), MUL(X5, RA, RA));
+    assert_eq(rd(&t, POTNPU_REG_CORE_PC), at);
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), POTNPU_IRQ_ERROR);
+    g_assert(msi_received(&t, POTNPU_MSIX_VEC_ERROR));
+    check_no_msi(&t);
+    /* Halted: memory writable again, RUN 1 -> 1 does not restart. */
+    mem_wr(&t, POTNPU_CORE_DMEM_BASE, 0x1234);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    wr(&t, POTNPU_REG_CORE_CTRL, POTNPU_CORE_CTRL_RUN);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_TRAPPED);
+
+    /* A handler that faults itself: fatal too, at the handler. */
+    wr(&t, POTNPU_REG_IRQ_STATUS, POTNPU_IRQ_ERROR);
+    prologue(&p, true);
+    at = emit(&p, ECALL);
+    park(&p);
+    p.n = HANDLER_ADDR / 4;
+    emit(&p, LW(X5, X0, 2));        /* misaligned load in the handler */
+    core_load(&t, &p);
+    core_start(&t, 0);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_RUNNING);
+    assert_eq(rd(&t, POTNPU_REG_CORE_FAULT_CAUSE), 0);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_TRAPPED);
+    assert_eq(rd(&t, POTNPU_REG_CORE_FAULT_CAUSE), 4);
+    assert_eq(rd(&t, POTNPU_REG_CORE_FAULT_PC), HANDLER_ADDR);
+    assert_eq(rd(&t, POTNPU_REG_CORE_FAULT_VAL), 2);
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), POTNPU_IRQ_ERROR);
+    g_assert(msi_received(&t, POTNPU_MSIX_VEC_ERROR));
+    stop_vm(&t);
+}
+
+static void test_core_misaligned(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t at[7];
+
+    start_vm(&t, NULL);
+    prologue(&p, true);
+    at[0] = emit(&p, LW(X5, S0, 2));
+    at[1] = emit(&p, LH(X5, S0, 1));
+    at[2] = emit(&p, LHU(X5, S0, 3));
+    at[3] = emit(&p, SW(X5, S0, 1));
+    at[4] = emit(&p, SH(X5, S0, 3));
+    li(&p, X7, 0x77);
+    emit(&p, AUIPC(X6, 0));
+    at[5] = emit(&p, JALR(X7, X6, 2 + 8));      /* to a non-word address */
+    at[6] = emit(&p, BEQ(X0, X0, 6));
+    emit(&p, SW(X7, S0, 0x40));                 /* link not written */
+    park(&p);
+    emit_handler(&p);
+    core_run(&t, &p);
+
+    assert_eq(dmem(&t, D_TRAP_COUNT), 7);
+    check_trap(&t, 0, 4, at[0], POTNPU_CORE_DMEM_BASE + 2);
+    check_trap(&t, 1, 4, at[1], POTNPU_CORE_DMEM_BASE + 1);
+    check_trap(&t, 2, 4, at[2], POTNPU_CORE_DMEM_BASE + 3);
+    check_trap(&t, 3, 6, at[3], POTNPU_CORE_DMEM_BASE + 1);
+    check_trap(&t, 4, 6, at[4], POTNPU_CORE_DMEM_BASE + 3);
+    check_trap(&t, 5, 0, at[5], at[5] - 4 + 10);
+    check_trap(&t, 6, 0, at[6], at[6] + 6);
+    assert_eq(dmem(&t, 0x40), 0x77);
+    assert_eq(dmem(&t, 0), 0);
+    stop_vm(&t);
+}
+
+static void test_core_access_fault(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t at[10], resume;
+
+    start_vm(&t, NULL);
+    prologue(&p, true);
+    li(&p, X9, 0x20000);
+    at[0] = emit(&p, LW(X5, X9, 0));                /* nothing there */
+    at[1] = emit(&p, LB(X5, X25, 0));               /* IO: words only */
+    at[2] = emit(&p, LW(X5, X25, 0x200));           /* IO: no register */
+    at[3] = emit(&p, SW(X5, X0, 0x10));             /* IMEM read only */
+    at[4] = emit(&p, SW(X5, X9, 0));
+    at[5] = emit(&p, SW(X5, X25, POTNPU_IO_JQ_TAIL));  /* read only */
+    at[6] = emit(&p, SH(X5, X25, POTNPU_IO_HEARTBEAT));
+    li(&p, X10, 0x80000000);
+    at[7] = emit(&p, LW(X5, X10, -4));              /* 0x7ffffffc */
+    /* Fetch from DMEM: the handler resumes at D_TRAP_RESUME. */
+    emit(&p, AUIPC(X12, 0));
+    emit(&p, ADDI(X12, X12, 16));
+    emit(&p, SW(X12, S0, D_TRAP_RESUME));
+    at[8] = emit(&p, JALR(X0, S0, 0));
+    resume = here(&p);
+    li(&p, X11, 0x20000);
+    emit(&p, AUIPC(X12, 0));
+    emit(&p, ADDI(X12, X12, 16));
+    emit(&p, SW(X12, S0, D_TRAP_RESUME));
+    at[9] = emit(&p, JALR(RA, X11, 0));             /* to nowhere */
+    park(&p);
+    emit_handler(&p);
+    core_run(&t, &p);
+
+    assert_eq(dmem(&t, D_TRAP_COUNT), 10);
+    check_trap(&t, 0, 5, at[0], 0x20000);
+    check_trap(&t, 1, 5, at[1], POTNPU_CORE_IO_BASE);
+    check_trap(&t, 2, 5, at[2], POTNPU_CORE_IO_BASE + 0x200);
+    check_trap(&t, 3, 7, at[3], 0x10);
+    check_trap(&t, 4, 7, at[4], 0x20000);
+    check_trap(&t, 5, 7, at[5], POTNPU_CORE_IO_BASE + POTNPU_IO_JQ_TAIL);
+    check_trap(&t, 6, 7, at[6], POTNPU_CORE_IO_BASE + POTNPU_IO_HEARTBEAT);
+    check_trap(&t, 7, 5, at[7], 0x7ffffffc);
+    check_trap(&t, 8, 1, POTNPU_CORE_DMEM_BASE, POTNPU_CORE_DMEM_BASE);
+    check_trap(&t, 9, 1, 0x20000, 0x20000);
+    assert_eq(dmem(&t, D_TRAP_RESUME), 0);
+    g_assert(resume > at[8]);
+    assert_eq(rd(&t, POTNPU_REG_FW_HEARTBEAT), 0);
+    stop_vm(&t);
+}
+
+static void test_core_ecall_mret(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t ecall_at, ebreak_at;
+
+    start_vm(&t, NULL);
+    prologue(&p, true);
+    emit(&p, CSRRSI(X0, CSR_MSTATUS, 8));      /* MIE, nothing enabled */
+    li(&p, X5, 0x55);
+    ecall_at = emit(&p, ECALL);
+    emit(&p, SW(X5, S0, 0));
+    emit(&p, CSRRS(X6, CSR_MSTATUS, X0));
+    emit(&p, SW(X6, S0, 4));
+    ebreak_at = emit(&p, EBREAK);
+    emit(&p, CSRRS(X6, CSR_MCAUSE, X0));
+    emit(&p, SW(X6, S0, 8));
+    emit(&p, CSRRS(X6, CSR_MEPC, X0));
+    emit(&p, SW(X6, S0, 12));
+    park(&p);
+    emit_handler(&p);
+    core_run(&t, &p);
+
+    assert_eq(dmem(&t, D_TRAP_COUNT), 2);
+    check_trap(&t, 0, 11, ecall_at, 0);
+    check_trap(&t, 1, 3, ebreak_at, ebreak_at);
+    assert_eq(dmem(&t, 0), 0x55);
+    /* mret restored MIE from MPIE and set MPIE. */
+    assert_eq(dmem(&t, 4), 0x1888);
+    assert_eq(dmem(&t, 8), 3);
+    assert_eq(dmem(&t, 12), ebreak_at + 4);
+    stop_vm(&t);
+}
+
+static void test_core_timer(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t loop;
+
+    start_vm(&t, NULL);
+    prologue(&p, true);
+    /* Timer interrupt 200 instructions from now. */
+    emit(&p, LW(X2, X25, POTNPU_IO_INSTRET_LO));
+    emit(&p, ADDI(X2, X2, 200));
+    emit(&p, SW(X0, X25, POTNPU_IO_TIMECMP_HI));
+    emit(&p, SW(X2, X25, POTNPU_IO_TIMECMP_LO));
+    li(&p, X3, 0x80);
+    emit(&p, CSRRS(X0, CSR_MIE, X3));
+    emit(&p, CSRRSI(X0, CSR_MSTATUS, 8));
+    loop = emit(&p, ADDI(X4, X4, 1));
+    emit(&p, LW(X5, S0, D_TRAP_COUNT));
+    emit(&p, BEQ(X5, X0, loop - here(&p)));
+    emit(&p, SW(X4, S0, 0));
+    emit(&p, LW(X6, X25, POTNPU_IO_INSTRET_LO));
+    emit(&p, SUB(X6, X6, X2));
+    emit(&p, SW(X6, S0, 4));
+    /* WFI with interrupts globally off: the timer still wakes it. */
+    emit(&p, CSRRCI(X0, CSR_MSTATUS, 8));
+    emit(&p, SW(X0, X25, POTNPU_IO_TIMECMP_HI));
+    emit(&p, LW(X2, X25, POTNPU_IO_INSTRET_LO));
+    li(&p, X7, 50000);
+    emit(&p, ADD(X2, X2, X7));
+    emit(&p, SW(X2, X25, POTNPU_IO_TIMECMP_LO));
+    emit(&p, WFI);
+    emit(&p, LW(X6, X25, POTNPU_IO_INSTRET_LO));
+    emit(&p, SUB(X6, X6, X2));
+    emit(&p, SW(X6, S0, 8));
+    emit(&p, CSRRS(X6, CSR_MIP, X0));
+    emit(&p, SW(X6, S0, 12));
+    emit(&p, CSRRW(X0, CSR_MIE, X0));
+    park(&p);
+    emit_handler(&p);
+    core_load(&t, &p);
+    core_start(&t, 0);
+    step(&t, 2 * SLICE_NS);
+    /* Waiting for the timer: time passes at one slot per instruction. */
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    assert_eq(dmem(&t, 8), 0);
+    step(&t, 30 * SLICE_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+
+    assert_eq(dmem(&t, D_TRAP_COUNT), 1);
+    assert_eq(dmem(&t, D_TRAP_LOG), 0x80000007);
+    assert_eq(dmem(&t, D_TRAP_LOG + 8), 0);
+    /* About 200 instructions, three per iteration. */
+    g_assert(dmem(&t, 0) >= 60 && dmem(&t, 0) <= 70);
+    g_assert(dmem(&t, 4) < 40);
+    /* Woken exactly at TIMECMP; the instructions since counted. */
+    g_assert(dmem(&t, 8) <= 1);
+    assert_eq(dmem(&t, 12), 0x80);
+    stop_vm(&t);
+}
+
+static void test_core_wfi_doorbell(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t wfi_at;
+    uint64_t instret;
+
+    start_vm(&t, NULL);
+    prologue(&p, false);
+    li(&p, X3, 0x800);
+    emit(&p, CSRRS(X0, CSR_MIE, X3));          /* MEIE; MIE stays 0 */
+    wfi_at = emit(&p, WFI);
+    emit(&p, LW(X4, X25, POTNPU_IO_EVENTS));
+    emit(&p, SW(X4, S0, 0));
+    emit(&p, LW(X4, X25, POTNPU_IO_JQ_TAIL));
+    emit(&p, SW(X4, S0, 4));
+    emit(&p, CSRRS(X4, CSR_MIP, X0));
+    emit(&p, SW(X4, S0, 8));
+    li(&p, X5, POTNPU_EVENT_JQ_DOORBELL);
+    emit(&p, SW(X5, X25, POTNPU_IO_EVENTS));   /* RW1C */
+    emit(&p, LW(X4, X25, POTNPU_IO_EVENTS));
+    emit(&p, SW(X4, S0, 12));
+    emit(&p, WFI);
+    emit(&p, LW(X4, X25, POTNPU_IO_EVENTS));
+    emit(&p, SW(X4, S0, 16));
+    emit(&p, LW(X4, X25, POTNPU_IO_H2F_MSG));
+    emit(&p, SW(X4, S0, 20));
+    li(&p, X5, POTNPU_EVENT_H2F);
+    emit(&p, SW(X5, X25, POTNPU_IO_EVENTS));
+    emit(&p, CSRRW(X0, CSR_MIE, X0));
+    park(&p);
+    core_load(&t, &p);
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+
+    /* Parked: no time passes, nothing runs. */
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    assert_eq(rd(&t, POTNPU_REG_CORE_PC), wfi_at + 4);
+    instret = rd(&t, POTNPU_REG_CORE_INSTRET_LO);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_INSTRET_LO), instret);
+    assert_eq(dmem(&t, 0), 0);
+
+    /* The JQ doorbell wakes it. */
+    wr(&t, POTNPU_REG_JQ_TAIL, 7);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    assert_eq(dmem(&t, 0), POTNPU_EVENT_JQ_DOORBELL);
+    assert_eq(dmem(&t, 4), 7);
+    assert_eq(dmem(&t, 8), 0x800);
+    assert_eq(dmem(&t, 12), 0);
+    assert_eq(dmem(&t, 16), 0);
+
+    /* So does H2F_DOORBELL, delivering H2F_MSG. */
+    wr(&t, POTNPU_REG_H2F_MSG, POTNPU_H2F_ABORT_JOB);
+    wr(&t, POTNPU_REG_H2F_DOORBELL, 0);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    assert_eq(dmem(&t, 16), POTNPU_EVENT_H2F);
+    assert_eq(dmem(&t, 20), POTNPU_H2F_ABORT_JOB);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    stop_vm(&t);
+}
+
+static void test_core_watchdog(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t loop;
+
+    start_vm(&t, NULL);
+    msix_setup(&t);
+    msix_mask_vector(&t, POTNPU_MSIX_VEC_ERROR, false);
+    wr(&t, POTNPU_REG_IRQ_MASK, POTNPU_IRQ_ERROR);
+    wr(&t, POTNPU_REG_CORE_WDOG_LIMIT, 1000);
+
+    /* Without kicks: halted after exactly 1000 instructions. */
+    memset(&p, 0, sizeof(p));
+    loop = emit(&p, ADDI(X5, X5, 1));
+    emit(&p, JAL(X0, loop - here(&p)));
+    core_load(&t, &p);
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_WATCHDOG);
+    assert_eq(rd(&t, POTNPU_REG_CORE_INSTRET_LO), 1000);
+    assert_eq(rd(&t, POTNPU_REG_CORE_FAULT_VAL), 1000);
+    assert_eq(rd(&t, POTNPU_REG_CORE_FAULT_PC), 0);
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), POTNPU_IRQ_ERROR);
+    g_assert(msi_received(&t, POTNPU_MSIX_VEC_ERROR));
+    wr(&t, POTNPU_REG_IRQ_STATUS, POTNPU_IRQ_ERROR);
+
+    /* With kicks: runs on, far beyond the limit. */
+    prologue(&p, false);
+    loop = emit(&p, ADDI(X5, X5, 1));
+    emit(&p, SW(X0, X25, POTNPU_IO_WDOG_KICK));
+    emit(&p, JAL(X0, loop - here(&p)));
+    core_load(&t, &p);
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_RUNNING);
+    g_assert(rd(&t, POTNPU_REG_CORE_INSTRET_LO) > 10000);
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), 0);
+    check_no_msi(&t);
+
+    /* Limit 0 turns it off. */
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    wr(&t, POTNPU_REG_CORE_WDOG_LIMIT, 0);
+    memset(&p, 0, sizeof(p));
+    emit(&p, JAL(X0, 0));
+    core_load(&t, &p);
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_RUNNING);
+    stop_vm(&t);
+}
+
+static void test_core_budget_halt(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t errors = 0, pc, instret;
+
+    /* 500 instructions every 50 us. */
+    start_vm(&t, "-global potnpu.slice-insns=500 -global potnpu.slice-us=50");
+    memset(&p, 0, sizeof(p));
+    emit(&p, ADDI(X5, X5, 1));
+    emit(&p, JAL(X0, -4));
+    core_load(&t, &p);
+    core_start(&t, 0);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_RUNNING);
+    assert_eq(rd(&t, POTNPU_REG_CORE_PC), 0);
+    /* Nothing runs in the MMIO handler: only virtual time runs the core. */
+    assert_eq(rd(&t, POTNPU_REG_CORE_INSTRET_LO), 0);
+    step(&t, 1000 * 1000);
+    assert_eq(rd(&t, POTNPU_REG_CORE_INSTRET_LO), 20 * 500);
+    step(&t, 1000 * 1000);
+    assert_eq(rd(&t, POTNPU_REG_CORE_INSTRET_LO), 40 * 500);
+    assert_eq(rd(&t, POTNPU_REG_ID), POTNPU_ID_MAGIC);
+
+    /* BAR4 while running: reads fine, writes refused. */
+    assert_eq(mem_rd(&t, 0), p.w[0]);
+    mem_wr(&t, 0, 0);
+    mem_wr(&t, POTNPU_CORE_DMEM_BASE, 1);
+    errors += 2;
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), errors);
+    assert_eq(mem_rd(&t, 0), p.w[0]);
+    assert_eq(mem_rd(&t, POTNPU_CORE_DMEM_BASE), 0);
+    /* Bad sizes and alignment, running or not. */
+    assert_eq(raw_read_bar(&t, t.bar4, 0, 1), 0);
+    assert_eq(raw_read_bar(&t, t.bar4, 0, 2), 0);
+    assert_eq(raw_read_bar(&t, t.bar4, 0, 8), 0);
+    assert_eq(raw_read_bar(&t, t.bar4, 2, 4), 0);
+    errors += 4;
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), errors);
+    /* CORE_ENTRY must be an aligned IMEM address. */
+    wr(&t, POTNPU_REG_CORE_ENTRY, 2);
+    wr(&t, POTNPU_REG_CORE_ENTRY, POTNPU_CORE_DMEM_BASE);
+    errors += 2;
+    assert_eq(rd(&t, POTNPU_REG_CORE_ENTRY), 0);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), errors);
+
+    /* Halt: at once, state kept, no more progress. */
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), 0);
+    pc = rd(&t, POTNPU_REG_CORE_PC);
+    instret = rd(&t, POTNPU_REG_CORE_INSTRET_LO);
+    g_assert(pc == 0 || pc == 4);
+    step(&t, 1000 * 1000);
+    assert_eq(rd(&t, POTNPU_REG_CORE_PC), pc);
+    assert_eq(rd(&t, POTNPU_REG_CORE_INSTRET_LO), instret);
+    raw_write_bar(&t, t.bar4, 0, 2, 0);
+    raw_write_bar(&t, t.bar4, 1, 4, 0);
+    errors += 2;
+    mem_wr(&t, POTNPU_CORE_DMEM_BASE + 8, 0xabcd);
+    assert_eq(mem_rd(&t, POTNPU_CORE_DMEM_BASE + 8), 0xabcd);
+    assert_eq(mem_rd(&t, 0), p.w[0]);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), errors);
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), 0);
+
+    /* A restart starts afresh at CORE_ENTRY. */
+    core_start(&t, 4);
+    assert_eq(rd(&t, POTNPU_REG_CORE_PC), 4);
+    assert_eq(rd(&t, POTNPU_REG_CORE_INSTRET_LO), 0);
+    step(&t, 50 * 1000);
+    assert_eq(rd(&t, POTNPU_REG_CORE_INSTRET_LO), 500);
+    stop_vm(&t);
+}
+
+static void test_core_mailbox(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t park_at;
+
+    start_vm(&t, NULL);
+    msix_setup(&t);
+    msix_mask_vector(&t, POTNPU_MSIX_VEC_FW, false);
+    msix_mask_vector(&t, POTNPU_MSIX_VEC_JOB, false);
+    wr(&t, POTNPU_REG_IRQ_MASK, POTNPU_IRQ_ALL);
+    wr(&t, POTNPU_REG_HOST_ABI, 0x00010002);
+    wr(&t, POTNPU_REG_H2F_MSG, 0x33);
+    wr(&t, POTNPU_REG_JQ_BASE_LO, 0x12340040);
+    wr(&t, POTNPU_REG_JQ_BASE_HI, 0x5);
+    wr(&t, POTNPU_REG_JQ_SIZE, 64);
+    wr(&t, POTNPU_REG_CQ_BASE_LO, 0x56780000);
+    wr(&t, POTNPU_REG_CQ_BASE_HI, 0x6);
+
+    prologue(&p, false);
+    li(&p, RA, 0x00010203);
+    emit(&p, SW(RA, X25, POTNPU_IO_FW_VERSION));
+    li(&p, RA, 0x00010000);
+    emit(&p, SW(RA, X25, POTNPU_IO_FW_ABI));
+    li(&p, RA, POTNPU_FW_CAP_DMA);
+    emit(&p, SW(RA, X25, POTNPU_IO_FW_CAPS));
+    li(&p, RA, POTNPU_FW_ERR_INTERNAL);
+    emit(&p, SW(RA, X25, POTNPU_IO_FW_ERROR));
+    li(&p, RA, 77);
+    emit(&p, SW(RA, X25, POTNPU_IO_HEARTBEAT));
+    li(&p, RA, 0x8000);
+    emit(&p, SW(RA, X25, POTNPU_IO_LOG_BASE));
+    li(&p, RA, 0x1000);
+    emit(&p, SW(RA, X25, POTNPU_IO_LOG_SIZE));
+    li(&p, RA, 42);
+    emit(&p, SW(RA, X25, POTNPU_IO_LOG_HEAD));
+    emit(&p, LW(RA, X25, POTNPU_IO_HOST_ABI));
+    emit(&p, SW(RA, S0, 0));
+    emit(&p, LW(RA, X25, POTNPU_IO_H2F_MSG));
+    emit(&p, SW(RA, S0, 4));
+    emit(&p, LW(RA, X25, POTNPU_IO_JQ_BASE_LO));
+    emit(&p, SW(RA, S0, 8));
+    emit(&p, LW(RA, X25, POTNPU_IO_JQ_BASE_HI));
+    emit(&p, SW(RA, S0, 12));
+    emit(&p, LW(RA, X25, POTNPU_IO_JQ_SIZE));
+    emit(&p, SW(RA, S0, 16));
+    emit(&p, LW(RA, X25, POTNPU_IO_CQ_BASE_LO));
+    emit(&p, SW(RA, S0, 20));
+    emit(&p, LW(RA, X25, POTNPU_IO_CQ_BASE_HI));
+    emit(&p, SW(RA, S0, 24));
+    li(&p, RA, 3);
+    emit(&p, SW(RA, X25, POTNPU_IO_JQ_HEAD));
+    li(&p, RA, 2);
+    emit(&p, SW(RA, X25, POTNPU_IO_CQ_TAIL));
+    emit(&p, LW(RA, X25, POTNPU_IO_FW_VERSION));  /* reads back */
+    emit(&p, SW(RA, S0, 28));
+    li(&p, RA, POTNPU_FW_STATUS_READY);
+    emit(&p, SW(RA, X25, POTNPU_IO_FW_STATUS));
+    li(&p, RA, POTNPU_IRQ_JOB | 0xf0);
+    emit(&p, SW(RA, X25, POTNPU_IO_HOST_IRQ));
+    park_at = park(&p);
+    core_load(&t, &p);
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+
+    assert_eq(rd(&t, POTNPU_REG_FW_STATUS), POTNPU_FW_STATUS_READY);
+    assert_eq(rd(&t, POTNPU_REG_FW_VERSION), 0x00010203);
+    assert_eq(rd(&t, POTNPU_REG_FW_ABI), 0x00010000);
+    assert_eq(rd(&t, POTNPU_REG_FW_CAPS), POTNPU_FW_CAP_DMA);
+    assert_eq(rd(&t, POTNPU_REG_FW_ERROR), POTNPU_FW_ERR_INTERNAL);
+    assert_eq(rd(&t, POTNPU_REG_FW_HEARTBEAT), 77);
+    assert_eq(rd(&t, POTNPU_REG_FW_LOG_BASE), 0x8000);
+    assert_eq(rd(&t, POTNPU_REG_FW_LOG_SIZE), 0x1000);
+    assert_eq(rd(&t, POTNPU_REG_FW_LOG_HEAD), 42);
+    assert_eq(dmem(&t, 0), 0x00010002);
+    assert_eq(dmem(&t, 4), 0x33);
+    assert_eq(dmem(&t, 8), 0x12340040);
+    assert_eq(dmem(&t, 12), 5);
+    assert_eq(dmem(&t, 16), 64);
+    assert_eq(dmem(&t, 20), 0x56780000);
+    assert_eq(dmem(&t, 24), 6);
+    assert_eq(dmem(&t, 28), 0x00010203);
+    assert_eq(rd(&t, POTNPU_REG_JQ_HEAD), 3);
+    assert_eq(rd(&t, POTNPU_REG_CQ_TAIL), 2);
+    /* FW_STATUS raised IRQ_FW, HOST_IRQ raised IRQ_JOB: their vectors. */
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), POTNPU_IRQ_FW | POTNPU_IRQ_JOB);
+    g_assert(msi_received(&t, POTNPU_MSIX_VEC_FW));
+    g_assert(msi_received(&t, POTNPU_MSIX_VEC_JOB));
+    check_no_msi(&t);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+
+    /* Starting the core again clears the firmware's side of the mailbox. */
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    assert_eq(rd(&t, POTNPU_REG_FW_STATUS), POTNPU_FW_STATUS_READY);
+    core_start(&t, park_at);
+    assert_eq(rd(&t, POTNPU_REG_FW_STATUS), POTNPU_FW_STATUS_OFF);
+    assert_eq(rd(&t, POTNPU_REG_FW_VERSION), 0);
+    assert_eq(rd(&t, POTNPU_REG_FW_LOG_HEAD), 0);
+    assert_eq(rd(&t, POTNPU_REG_HOST_ABI), 0x00010002);
+    assert_eq(rd(&t, POTNPU_REG_JQ_HEAD), 3);
+    stop_vm(&t);
+}
+
+/*
+ * The script runner: a program that executes a list of 12-byte entries
+ * {op, address, value} from DMEM 0: op 1 stores value at address, op 2
+ * loads address into value, op 0 ends. Used to drive CORE_IO, the DMA
+ * engine in particular, from the host.
+ */
+#define SCRIPT_MAX          32
+
+typedef struct Script {
+    uint32_t w[SCRIPT_MAX * 3 + 1];
+    unsigned n;
+} Script;
+
+static void script_program(Prog *p)
+{
+    uint32_t loop, b_end, b_store, j_next;
+
+    prologue(p, false);
+    loop = emit(p, LW(X5, S0, 0));
+    b_end = emit(p, 0);
+    emit(p, LW(X6, S0, 4));
+    emit(p, LW(X7, S0, 8));
+    emit(p, ADDI(X9, X0, 1));
+    b_store = emit(p, 0);
+    emit(p, LW(X7, X6, 0));
+    emit(p, SW(X7, S0, 8));
+    j_next = emit(p, 0);
+    patch_b(p, b_store, BEQ(X5, X9, 0));
+    emit(p, SW(X7, X6, 0));
+    patch_b(p, j_next, JAL(X0, 0));
+    emit(p, ADDI(S0, S0, 12));
+    emit(p, JAL(X0, loop - here(p)));
+    patch_b(p, b_end, BEQ(X5, X0, 0));
+    park(p);
+}
+
+static void script_store(Script *sc, uint32_t addr, uint32_t val)
+{
+    g_assert(sc->n < SCRIPT_MAX);
+    sc->w[sc->n * 3] = 1;
+    sc->w[sc->n * 3 + 1] = addr;
+    sc->w[sc->n * 3 + 2] = val;
+    sc->n++;
+}
+
+/* Returns the DMEM offset where the loaded value will be. */
+static uint32_t script_load(Script *sc, uint32_t addr)
+{
+    g_assert(sc->n < SCRIPT_MAX);
+    sc->w[sc->n * 3] = 2;
+    sc->w[sc->n * 3 + 1] = addr;
+    sc->w[sc->n * 3 + 2] = 0;
+    return 12 * sc->n++ + 8;
+}
+
+static void script_run(PotnpuTest *t, Script *sc)
+{
+    Prog p;
+    unsigned i;
+
+    script_program(&p);
+    core_load(t, &p);
+    sc->w[sc->n * 3] = 0;
+    for (i = 0; i <= sc->n * 3; i++) {
+        dmem_wr(t, 4 * i, sc->w[i]);
+    }
+    core_start(t, 0);
+    step(t, RUN_NS);
+    assert_eq(rd(t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+}
+
+#define IO(off)             (POTNPU_CORE_IO_BASE + (off))
+#define MODE(op, s, d)      POTNPU_DMA_MODE(POTNPU_DMA_OP_##op, \
+                                            POTNPU_DMA_SPACE_##s, \
+                                            POTNPU_DMA_SPACE_##d)
+
+/* One DMA transfer; returns DMA_STATUS, *fault gets DMA_FAULT_ADDR. */
+static uint32_t dma_mode(PotnpuTest *t, uint32_t mode, uint64_t src,
+                         uint64_t dst, uint32_t len, uint32_t ctx,
+                         uint32_t pattern, uint32_t *fault)
+{
+    Script sc = { .n = 0 };
+    uint32_t st, fa;
+
+    script_store(&sc, IO(POTNPU_IO_DMA_SRC_LO), src);
+    script_store(&sc, IO(POTNPU_IO_DMA_SRC_HI), src >> 32);
+    script_store(&sc, IO(POTNPU_IO_DMA_DST_LO), dst);
+    script_store(&sc, IO(POTNPU_IO_DMA_DST_HI), dst >> 32);
+    script_store(&sc, IO(POTNPU_IO_DMA_LEN), len);
+    script_store(&sc, IO(POTNPU_IO_DMA_CTX), ctx);
+    script_store(&sc, IO(POTNPU_IO_DMA_MODE), mode);
+    script_store(&sc, IO(POTNPU_IO_DMA_PATTERN), pattern);
+    script_store(&sc, IO(POTNPU_IO_DMA_START), 1);
+    st = script_load(&sc, IO(POTNPU_IO_DMA_STATUS));
+    fa = script_load(&sc, IO(POTNPU_IO_DMA_FAULT_ADDR));
+    script_run(t, &sc);
+    if (fault) {
+        *fault = dmem(t, fa);
+    }
+    return dmem(t, st);
+}
+
+static uint32_t dma_copy(PotnpuTest *t, uint32_t mode, uint64_t src,
+                         uint64_t dst, uint32_t len, uint32_t ctx)
+{
+    return dma_mode(t, mode, src, dst, len, ctx, 0, NULL);
+}
+
+/* DMEM data for DMA tests, at D_DATA and beyond (the script is below). */
+static void dmem_fill(PotnpuTest *t, uint32_t off, uint32_t len,
+                      uint32_t seed)
+{
+    uint32_t i;
+
+    for (i = 0; i < len; i += 4) {
+        dmem_wr(t, off + i, seed * 0x01000193u ^ i * 0x9e3779b9u);
+    }
+}
+
+static uint8_t dmem_byte(PotnpuTest *t, uint32_t off)
+{
+    return dmem(t, off & ~3u) >> (8 * (off & 3));
+}
+
+static void check_dmem_vs_guest(PotnpuTest *t, uint32_t off, uint64_t gpa,
+                                uint32_t len)
+{
+    g_autofree uint8_t *buf = g_malloc(len);
+    uint32_t i;
+
+    qtest_memread(t->qts, gpa, buf, len);
+    for (i = 0; i < len; i++) {
+        assert_eq(buf[i], dmem_byte(t, off + i));
+    }
+}
+
+static void test_dma_dmem_bus(void)
+{
+    PotnpuTest t;
+    uint64_t buf, buf2;
+    uint8_t bytes[256];
+    uint32_t fault, i;
+    uint16_t cmd;
+
+    start_vm(&t, NULL);
+    buf = guest_alloc(&t.qs->alloc, 0x4000);
+    buf2 = guest_alloc(&t.qs->alloc, 0x4000);
+
+    /* FILL BUS: the little-endian pattern repeated from the start. */
+    qtest_memset(t.qts, buf, 0xee, 0x200);
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, BUS), 0, buf + 1, 101, 0,
+                       0x44332211, NULL), POTNPU_DMA_OK);
+    qtest_memread(t.qts, buf, bytes, 104);
+    assert_eq(bytes[0], 0xee);
+    for (i = 0; i < 101; i++) {
+        assert_eq(bytes[1 + i], 0x11 + 0x11 * (i % 4));
+    }
+    assert_eq(bytes[102], 0xee);
+
+    /* COPY DMEM -> BUS across chunks, then BUS -> DMEM. */
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    dmem_fill(&t, D_DATA, 0x2000, 1);
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, BUS), D_DATA + 3, buf2 + 5,
+                       0x1000 + 13, 0), POTNPU_DMA_OK);
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    check_dmem_vs_guest(&t, D_DATA + 3, buf2 + 5, 0x1000 + 13);
+    assert_eq(dma_copy(&t, MODE(COPY, BUS, DMEM), buf, D_DATA + 0x4001,
+                       0x200, 0), POTNPU_DMA_OK);
+    check_dmem_vs_guest(&t, D_DATA + 0x4001, buf, 0x200);
+
+    /* FILL DMEM, DMEM -> DMEM. */
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, DMEM), 0, D_DATA + 0x6002, 7, 0,
+                       0xa1b2c3d4, NULL), POTNPU_DMA_OK);
+    assert_eq(dmem(&t, D_DATA + 0x6000) >> 16, 0xc3d4);
+    assert_eq(dmem(&t, D_DATA + 0x6004), 0xc3d4a1b2);
+    assert_eq(dmem(&t, D_DATA + 0x6008) & 0xff, 0xb2);
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, DMEM), D_DATA + 0x6002,
+                       D_DATA + 0x7000, 7, 0), POTNPU_DMA_OK);
+    assert_eq(dmem(&t, D_DATA + 0x7000), 0xa1b2c3d4);
+    /* Length 0 does nothing, successfully. */
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, DMEM), 0, 0, 0, 0),
+              POTNPU_DMA_OK);
+
+    /* EINVAL: bad op, bad spaces, reserved mode bits, length, slot. */
+    assert_eq(dma_copy(&t, 2, 0, D_DATA, 4, 0), POTNPU_DMA_EINVAL);
+    assert_eq(dma_copy(&t, POTNPU_DMA_MODE(0, 3, 0), 0, D_DATA, 4, 0),
+              POTNPU_DMA_EINVAL);
+    assert_eq(dma_copy(&t, POTNPU_DMA_MODE(0, 0, 3), 0, D_DATA, 4, 0),
+              POTNPU_DMA_EINVAL);
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, DMEM) | 0x1000, 0, D_DATA, 4, 0),
+              POTNPU_DMA_EINVAL);
+    assert_eq(dma_copy(&t, MODE(COPY, BUS, DMEM), buf, 0,
+                       POTNPU_DMA_MAX_LEN + 1, 0), POTNPU_DMA_EINVAL);
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), 0, D_DATA, 4,
+                       POTNPU_MMU_SLOTS), POTNPU_DMA_EINVAL);
+
+    /* ERANGE: DMEM ranges, bus address wrap. */
+    assert_eq(dma_mode(&t, MODE(COPY, BUS, DMEM), buf, 0xfff0, 0x11, 0, 0,
+                       &fault), POTNPU_DMA_ERANGE);
+    assert_eq(fault, 0xfff0);
+    assert_eq(dma_mode(&t, MODE(COPY, DMEM, BUS), 0x10000, buf, 1, 0, 0,
+                       &fault), POTNPU_DMA_ERANGE);
+    assert_eq(fault, 0x10000);
+    assert_eq(dma_mode(&t, MODE(COPY, DMEM, DMEM), 0xffffffff00000000ull,
+                       D_DATA, 1, 0, 0, &fault), POTNPU_DMA_ERANGE);
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, BUS), 0, 0xfffffffffffffff0ull,
+                       0x20, 0, 0, &fault), POTNPU_DMA_ERANGE);
+    assert_eq(fault, 0xfffffff0);
+    /* The maximum length is fine in range. */
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, DMEM), 0, 0,
+                       POTNPU_CORE_DMEM_SIZE, 0), POTNPU_DMA_OK);
+
+    /* EBUS: nothing at the bus address; bus mastering off. */
+    assert_eq(dma_mode(&t, MODE(COPY, BUS, DMEM), 0xff00000000ull, D_DATA,
+                       4, 0, 0, &fault), POTNPU_DMA_EBUS);
+    assert_eq(fault, 0);
+    cmd = qpci_config_readw(t.dev, PCI_COMMAND);
+    qpci_config_writew(t.dev, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, BUS), D_DATA, buf, 4, 0),
+              POTNPU_DMA_EBUS);
+    qpci_config_writew(t.dev, PCI_COMMAND, cmd);
+    /* The device's own BARs are not reachable by its DMA. */
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, BUS), D_DATA,
+                       t.bar.addr + POTNPU_REG_RESET, 4, 0),
+              POTNPU_DMA_EBUS);
+    assert_eq(dma_copy(&t, MODE(COPY, BUS, DMEM), t.bar4.addr, D_DATA, 4, 0),
+              POTNPU_DMA_EBUS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    /* No MMU involvement for DMEM and BUS. */
+    assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_COUNT), 0);
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), 0);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    stop_vm(&t);
+}
+
+/* Page tables in guest memory for MMU slot SLOT. */
+#define SLOT                3
+#define VA0                 0x200000ull     /* L1 index 1 */
+
+typedef struct Tables {
+    uint64_t l1, l2;
+    uint64_t page[4];
+} Tables;
+
+static uint64_t alloc_page(PotnpuTest *t)
+{
+    uint64_t a = guest_alloc(&t->qs->alloc, POTNPU_PAGE_SIZE);
+
+    g_assert(!(a & (POTNPU_PAGE_SIZE - 1)));
+    qtest_memset(t->qts, a, 0, POTNPU_PAGE_SIZE);
+    return a;
+}
+
+static void set_pte(PotnpuTest *t, uint64_t table, unsigned idx, uint64_t pte)
+{
+    qtest_writeq(t->qts, table + 8 * idx, pte);
+}
+
+static void set_root(PotnpuTest *t, unsigned slot, uint64_t root)
+{
+    wr(t, POTNPU_REG_MMU_CTX_SEL, slot);
+    wr(t, POTNPU_REG_MMU_PT_LO, root);
+    wr(t, POTNPU_REG_MMU_PT_HI, root >> 32);
+}
+
+/*
+ * VA0 + 0x0000 -> page[1] (rw), VA0 + 0x1000 -> page[0] (rw),
+ * VA0 + 0x2000 -> page[2] (read only); nothing else.
+ */
+static void build_tables(PotnpuTest *t, Tables *tb)
+{
+    unsigned i;
+
+    tb->l1 = alloc_page(t);
+    tb->l2 = alloc_page(t);
+    for (i = 0; i < ARRAY_SIZE(tb->page); i++) {
+        tb->page[i] = alloc_page(t);
+    }
+    set_pte(t, tb->l1, POTNPU_PT_INDEX(VA0, POTNPU_PT_L1_SHIFT),
+            tb->l2 | POTNPU_PTE_VALID);
+    set_pte(t, tb->l2, 0, tb->page[1] | POTNPU_PTE_VALID | POTNPU_PTE_WRITE);
+    set_pte(t, tb->l2, 1, tb->page[0] | POTNPU_PTE_VALID | POTNPU_PTE_WRITE);
+    set_pte(t, tb->l2, 2, tb->page[2] | POTNPU_PTE_VALID);
+    set_root(t, SLOT, tb->l1);
+}
+
+static void test_dma_va(void)
+{
+    PotnpuTest t;
+    Tables tb;
+    uint8_t bytes[16];
+    uint32_t i;
+
+    start_vm(&t, NULL);
+    build_tables(&t, &tb);
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    dmem_fill(&t, D_DATA, 0x2000, 7);
+
+    /* DMEM -> VA across a page boundary, onto two scattered pages. */
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, VA), D_DATA, VA0 + 0x800, 0x1000,
+                       SLOT), POTNPU_DMA_OK);
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    check_dmem_vs_guest(&t, D_DATA, tb.page[1] + 0x800, 0x800);
+    check_dmem_vs_guest(&t, D_DATA + 0x800, tb.page[0], 0x800);
+
+    /* VA -> DMEM back, from the read-only page too. */
+    qtest_memset(t.qts, tb.page[2], 0x5c, POTNPU_PAGE_SIZE);
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), VA0 + 0x800,
+                       D_DATA + 0x4000, 0x1000, SLOT), POTNPU_DMA_OK);
+    for (i = 0; i < 0x1000; i += 4) {
+        assert_eq(dmem(&t, D_DATA + 0x4000 + i), dmem(&t, D_DATA + i));
+    }
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), VA0 + 0x2ff0,
+                       D_DATA + 0x6000, 16, SLOT), POTNPU_DMA_OK);
+    assert_eq(dmem(&t, D_DATA + 0x6000), 0x5c5c5c5c);
+
+    /* FILL VA, VA -> VA, BUS -> VA. */
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, VA), 0, VA0 + 0xffe, 4, SLOT,
+                       0x04030201, NULL), POTNPU_DMA_OK);
+    qtest_memread(t.qts, tb.page[1] + 0xffe, bytes, 2);
+    assert_eq(bytes[0], 1);
+    assert_eq(bytes[1], 2);
+    qtest_memread(t.qts, tb.page[0], bytes, 2);
+    assert_eq(bytes[0], 3);
+    assert_eq(bytes[1], 4);
+    assert_eq(dma_copy(&t, MODE(COPY, VA, VA), VA0 + 0x2000, VA0 + 0x10,
+                       8, SLOT), POTNPU_DMA_OK);
+    qtest_memread(t.qts, tb.page[1] + 0x10, bytes, 8);
+    for (i = 0; i < 8; i++) {
+        assert_eq(bytes[i], 0x5c);
+    }
+    qtest_memset(t.qts, tb.page[3], 0x3d, 16);
+    assert_eq(dma_copy(&t, MODE(COPY, BUS, VA), tb.page[3], VA0 + 0x1100,
+                       16, SLOT), POTNPU_DMA_OK);
+    qtest_memread(t.qts, tb.page[0] + 0x100, bytes, 16);
+    assert_eq(bytes[15], 0x3d);
+    assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_COUNT), 0);
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), 0);
+    stop_vm(&t);
+}
+
+/* Run a one-byte transfer at @va expecting an MMU fault of @reason. */
+static void check_fault(PotnpuTest *t, uint32_t slot, uint64_t va,
+                        bool write, unsigned reason, uint32_t dma_status,
+                        uint32_t count)
+{
+    uint32_t fault;
+    uint32_t mode = write ? MODE(FILL, DMEM, VA) : MODE(COPY, VA, DMEM);
+
+    assert_eq(dma_mode(t, mode, write ? 0 : va, write ? va : D_DATA, 1, slot,
+                       0, &fault), dma_status);
+    assert_eq(fault, (uint32_t)va);
+    assert_eq(rd(t, POTNPU_REG_MMU_FAULT_STATUS),
+              POTNPU_MMU_FAULT_MAKE(slot, reason, write));
+    assert_eq(rd(t, POTNPU_REG_MMU_FAULT_ADDR), (uint32_t)va);
+    assert_eq(rd(t, POTNPU_REG_MMU_FAULT_COUNT), count);
+    assert_eq(rd(t, POTNPU_REG_IRQ_STATUS), POTNPU_IRQ_ERROR);
+    g_assert(msi_received(t, POTNPU_MSIX_VEC_ERROR));
+    wr(t, POTNPU_REG_MMU_FAULT_STATUS, POTNPU_MMU_FAULT_VALID);
+    wr(t, POTNPU_REG_IRQ_STATUS, POTNPU_IRQ_ERROR);
+    assert_eq(rd(t, POTNPU_REG_MMU_FAULT_STATUS), 0);
+}
+
+static void test_mmu_faults(void)
+{
+    PotnpuTest t;
+    Tables tb;
+    uint64_t l2b;
+    uint32_t n = 0;
+
+    start_vm(&t, NULL);
+    msix_setup(&t);
+    msix_mask_vector(&t, POTNPU_MSIX_VEC_ERROR, false);
+    wr(&t, POTNPU_REG_IRQ_MASK, POTNPU_IRQ_ERROR);
+    build_tables(&t, &tb);
+    l2b = alloc_page(&t);
+
+    /* SLOT: a slot with no table. */
+    check_fault(&t, 5, VA0, false, POTNPU_MMU_REASON_SLOT, POTNPU_DMA_EMMU,
+                ++n);
+    /* RANGE: at or beyond 1 GiB, also as the end of a transfer. */
+    check_fault(&t, SLOT, POTNPU_VA_SIZE, true, POTNPU_MMU_REASON_RANGE,
+                POTNPU_DMA_EMMU, ++n);
+    check_fault(&t, SLOT, 0x100000000ull | VA0, false,
+                POTNPU_MMU_REASON_RANGE, POTNPU_DMA_EMMU, ++n);
+    /* NOT_PRESENT in L1 and in L2. */
+    check_fault(&t, SLOT, 2 * VA0, false, POTNPU_MMU_REASON_NOT_PRESENT,
+                POTNPU_DMA_EMMU, ++n);
+    check_fault(&t, SLOT, VA0 + 0x3000, true, POTNPU_MMU_REASON_NOT_PRESENT,
+                POTNPU_DMA_EMMU, ++n);
+    /* READ_ONLY: a write to a page without WRITE; reading it is fine. */
+    check_fault(&t, SLOT, VA0 + 0x2004, true, POTNPU_MMU_REASON_READ_ONLY,
+                POTNPU_DMA_EMMU, ++n);
+    /* BAD_PTE: WRITE in L1, reserved bits in L2. */
+    set_pte(&t, tb.l1, 3, l2b | POTNPU_PTE_VALID | POTNPU_PTE_WRITE);
+    check_fault(&t, SLOT, 3 * VA0, false, POTNPU_MMU_REASON_BAD_PTE,
+                POTNPU_DMA_EMMU, ++n);
+    set_pte(&t, tb.l2, 4, tb.page[3] | POTNPU_PTE_VALID | 4);
+    check_fault(&t, SLOT, VA0 + 0x4000, false, POTNPU_MMU_REASON_BAD_PTE,
+                POTNPU_DMA_EMMU, ++n);
+    set_pte(&t, tb.l2, 5, tb.page[3] | POTNPU_PTE_VALID | 1ull << 63);
+    check_fault(&t, SLOT, VA0 + 0x5000, false, POTNPU_MMU_REASON_BAD_PTE,
+                POTNPU_DMA_EMMU, ++n);
+    /* BUS: an L2 table, or a page, where no memory is. */
+    set_pte(&t, tb.l1, 4, 0xff00000000ull | POTNPU_PTE_VALID);
+    check_fault(&t, SLOT, 4 * VA0, false, POTNPU_MMU_REASON_BUS,
+                POTNPU_DMA_EMMU, ++n);
+    set_pte(&t, tb.l2, 6, 0xff00000000ull | POTNPU_PTE_VALID);
+    check_fault(&t, SLOT, VA0 + 0x6000, false, POTNPU_MMU_REASON_BUS,
+                POTNPU_DMA_EBUS, ++n);
+
+    /* The first fault is latched, later ones only counted. */
+    check_no_msi(&t);
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), 2 * VA0, D_DATA, 1, SLOT),
+              POTNPU_DMA_EMMU);
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, VA), D_DATA, VA0 + 0x2000, 1,
+                       SLOT), POTNPU_DMA_EMMU);
+    n += 2;
+    assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_STATUS),
+              POTNPU_MMU_FAULT_MAKE(SLOT, POTNPU_MMU_REASON_NOT_PRESENT, 0));
+    assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_ADDR), 2 * VA0);
+    assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_COUNT), n);
+    g_assert(msi_received(&t, POTNPU_MSIX_VEC_ERROR));
+    check_no_msi(&t);
+    /* Writing 0 clears nothing; the counter is read only. */
+    wr(&t, POTNPU_REG_MMU_FAULT_STATUS, 0);
+    assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_STATUS),
+              POTNPU_MMU_FAULT_MAKE(SLOT, POTNPU_MMU_REASON_NOT_PRESENT, 0));
+
+    /* A transfer stops at the failing page: the first page was written. */
+    wr(&t, POTNPU_REG_MMU_FAULT_STATUS, POTNPU_MMU_FAULT_VALID);
+    qtest_memset(t.qts, tb.page[2], 0, 16);
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, VA), 0, VA0 + 0x1ff0, 0x20,
+                       SLOT, 0x77777777, NULL), POTNPU_DMA_EMMU);
+    assert_eq(qtest_readl(t.qts, tb.page[0] + 0xffc), 0x77777777);
+    assert_eq(qtest_readl(t.qts, tb.page[2]), 0);
+    assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_ADDR), VA0 + 0x2000);
+    stop_vm(&t);
+}
+
+static void test_mmu_tlb(void)
+{
+    PotnpuTest t;
+    Tables tb;
+    uint32_t errors = 0;
+
+    start_vm(&t, NULL);
+    build_tables(&t, &tb);
+    qtest_writel(t.qts, tb.page[1], 0x11111111);
+    qtest_writel(t.qts, tb.page[3], 0x33333333);
+
+    /* Registers: per slot roots, CTX_SEL and INVALIDATE checked. */
+    assert_eq(rd(&t, POTNPU_REG_MMU_CTX_SEL), SLOT);
+    assert_eq(rd(&t, POTNPU_REG_MMU_PT_LO), (uint32_t)tb.l1);
+    wr(&t, POTNPU_REG_MMU_CTX_SEL, 9);
+    wr(&t, POTNPU_REG_MMU_PT_LO, 0xabcdefff);
+    wr(&t, POTNPU_REG_MMU_PT_HI, 0x12);
+    assert_eq(rd(&t, POTNPU_REG_MMU_PT_LO), 0xabcde000);
+    assert_eq(rd(&t, POTNPU_REG_MMU_PT_HI), 0x12);
+    wr(&t, POTNPU_REG_MMU_CTX_SEL, POTNPU_MMU_SLOTS);
+    wr(&t, POTNPU_REG_MMU_INVALIDATE, POTNPU_MMU_SLOTS);
+    errors += 2;
+    assert_eq(rd(&t, POTNPU_REG_MMU_CTX_SEL), 9);
+    set_root(&t, 9, 0);
+    wr(&t, POTNPU_REG_MMU_CTX_SEL, SLOT);
+    assert_eq(rd(&t, POTNPU_REG_MMU_PT_LO), (uint32_t)tb.l1);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), errors);
+
+    /* A translation is cached... */
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), VA0, D_DATA, 4, SLOT),
+              POTNPU_DMA_OK);
+    assert_eq(dmem(&t, D_DATA), 0x11111111);
+    /* ...and used after its PTE changed, until invalidated. */
+    set_pte(&t, tb.l2, 0, tb.page[3] | POTNPU_PTE_VALID);
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), VA0, D_DATA, 4, SLOT),
+              POTNPU_DMA_OK);
+    assert_eq(dmem(&t, D_DATA), 0x11111111);
+    /* The stale entry still allows writes. */
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, VA), 0, VA0 + 4, 4, SLOT,
+                       0x12121212, NULL), POTNPU_DMA_OK);
+    assert_eq(qtest_readl(t.qts, tb.page[1] + 4), 0x12121212);
+    /* Invalidating another slot changes nothing. */
+    wr(&t, POTNPU_REG_MMU_INVALIDATE, SLOT + 1);
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), VA0, D_DATA, 4, SLOT),
+              POTNPU_DMA_OK);
+    assert_eq(dmem(&t, D_DATA), 0x11111111);
+    /* Invalidating the slot does. */
+    wr(&t, POTNPU_REG_MMU_INVALIDATE, SLOT);
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), VA0, D_DATA, 4, SLOT),
+              POTNPU_DMA_OK);
+    assert_eq(dmem(&t, D_DATA), 0x33333333);
+    /* Now read only. */
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, VA), D_DATA, VA0, 4, SLOT),
+              POTNPU_DMA_EMMU);
+    wr(&t, POTNPU_REG_MMU_FAULT_STATUS, POTNPU_MMU_FAULT_VALID);
+
+    /* A disabled root: cached translations stay until INVALIDATE_ALL. */
+    set_root(&t, SLOT, 0);
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), VA0, D_DATA, 4, SLOT),
+              POTNPU_DMA_OK);
+    wr(&t, POTNPU_REG_MMU_INVALIDATE, POTNPU_MMU_INVALIDATE_ALL);
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), VA0, D_DATA, 4, SLOT),
+              POTNPU_DMA_EMMU);
+    assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_STATUS),
+              POTNPU_MMU_FAULT_MAKE(SLOT, POTNPU_MMU_REASON_SLOT, 0));
+
+    /* The same tables in another slot: independent of SLOT's state. */
+    wr(&t, POTNPU_REG_MMU_FAULT_STATUS, POTNPU_MMU_FAULT_VALID);
+    set_root(&t, 0, tb.l1);
+    assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM), VA0 + 0x1000, D_DATA, 4, 0),
+              POTNPU_DMA_OK);
+    /* More pages than TLB entries: every one still translates right. */
+    {
+        unsigned i;
+
+        for (i = 0; i < 20; i++) {
+            uint64_t pg = i % 2 ? tb.page[0] : tb.page[2];
+
+            qtest_writel(t.qts, pg + 8 * i, 0x100 + i);
+            set_pte(&t, tb.l2, 16 + i, pg | POTNPU_PTE_VALID);
+        }
+        for (i = 0; i < 20; i++) {
+            assert_eq(dma_copy(&t, MODE(COPY, VA, DMEM),
+                               VA0 + (16 + i) * 0x1000ull + 8 * i,
+                               D_DATA + 4 * i, 4, 0), POTNPU_DMA_OK);
+            assert_eq(dmem(&t, D_DATA + 4 * i), 0x100 + i);
+        }
+    }
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), errors);
+    stop_vm(&t);
+}
+
+static void test_core_reset_running(void)
+{
+    PotnpuTest t;
+    Prog p;
+
+    start_vm(&t, NULL);
+    msix_setup(&t);
+    memset(&p, 0, sizeof(p));
+    emit(&p, ADDI(X5, X5, 1));
+    emit(&p, JAL(X0, -4));
+    core_load(&t, &p);
+    wr(&t, POTNPU_REG_HOST_ABI, 5);
+    set_root(&t, 2, 0x1000);
+    wr(&t, POTNPU_REG_JQ_TAIL, 9);
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+    g_assert(rd(&t, POTNPU_REG_CORE_INSTRET_LO) > 0);
+
+    /* RESET while it runs: halted, memories and all registers cleared. */
+    wr(&t, POTNPU_REG_RESET, POTNPU_RESET_MAGIC);
+    check_reset_values(&t);
+    step(&t, RUN_NS);
+    check_reset_values(&t);
+    check_no_msi(&t);
+
+    /* Starting again runs the zeroed IMEM: an illegal instruction. */
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_TRAPPED);
+    assert_eq(rd(&t, POTNPU_REG_CORE_FAULT_CAUSE), 2);
+
+    /* And a system reset while it runs. */
+    core_load(&t, &p);
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+    qtest_qmp_assert_success(t.qts, "{ 'execute': 'system_reset' }");
+    qtest_qmp_eventwait(t.qts, "RESET");
+    qpci_msix_disable(t.dev);
+    map_device(&t);
+    check_reset_values(&t);
+    step(&t, RUN_NS);
+    check_reset_values(&t);
     stop_vm(&t);
 }
 
@@ -1062,6 +3138,25 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/system-reset", test_system_reset);
     qtest_add_func("/potnpu/two-devices", test_two_devices);
     qtest_add_func("/potnpu/migration", test_migration);
+    qtest_add_func("/potnpu/core/alu", test_core_alu);
+    qtest_add_func("/potnpu/core/load-store", test_core_load_store);
+    qtest_add_func("/potnpu/core/branch-jump", test_core_branch_jump);
+    qtest_add_func("/potnpu/core/csr", test_core_csr);
+    qtest_add_func("/potnpu/core/illegal", test_core_illegal);
+    qtest_add_func("/potnpu/core/fatal-trap", test_core_fatal_trap);
+    qtest_add_func("/potnpu/core/misaligned", test_core_misaligned);
+    qtest_add_func("/potnpu/core/access-fault", test_core_access_fault);
+    qtest_add_func("/potnpu/core/ecall-mret", test_core_ecall_mret);
+    qtest_add_func("/potnpu/core/timer", test_core_timer);
+    qtest_add_func("/potnpu/core/wfi-doorbell", test_core_wfi_doorbell);
+    qtest_add_func("/potnpu/core/watchdog", test_core_watchdog);
+    qtest_add_func("/potnpu/core/budget-halt", test_core_budget_halt);
+    qtest_add_func("/potnpu/core/mailbox", test_core_mailbox);
+    qtest_add_func("/potnpu/core/reset-running", test_core_reset_running);
+    qtest_add_func("/potnpu/dma/dmem-bus", test_dma_dmem_bus);
+    qtest_add_func("/potnpu/dma/va", test_dma_va);
+    qtest_add_func("/potnpu/mmu/faults", test_mmu_faults);
+    qtest_add_func("/potnpu/mmu/tlb", test_mmu_tlb);
 
     return g_test_run();
 }

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * potnpu: the control core's DMA engine.
+ *
+ * Copyright (c) 2026 The potnpu authors
+ *
+ * COPY and FILL between three address spaces: the core's DMEM, host bus
+ * addresses and device virtual addresses of an MMU context. A transfer is
+ * synchronous: it runs to its end or its first error inside the core's
+ * store to DMA_START. It moves at most POTNPU_DMA_MAX_LEN bytes, in chunks
+ * of at most one page through a bounce buffer, so the loop is bounded by
+ * the length. Host memory is accessed with pci_dma_read()/pci_dma_write()
+ * (memory attributes unspecified, like any bus master) and every
+ * MemTxResult is checked.
+ */
+
+#include "qemu/osdep.h"
+#include "hw/pci/pci_device.h"
+#include "potnpu.h"
+#include "potnpu/potnpu_job.h"
+#include "trace.h"
+
+#define DMA_CHUNK   POTNPU_PAGE_SIZE
+
+void potnpu_dma_reset(PotnpuState *s)
+{
+    s->dma_src = 0;
+    s->dma_dst = 0;
+    s->dma_len = 0;
+    s->dma_ctx = 0;
+    s->dma_mode = 0;
+    s->dma_pattern = 0;
+    s->dma_status = POTNPU_DMA_OK;
+    s->dma_fault_addr = 0;
+}
+
+/* Is [addr, addr + len) inside the space? VA ranges are checked per page. */
+static bool range_ok(unsigned space, uint64_t addr, uint64_t len)
+{
+    switch (space) {
+    case POTNPU_DMA_SPACE_DMEM:
+        return addr <= POTNPU_CORE_DMEM_SIZE &&
+               len <= POTNPU_CORE_DMEM_SIZE - addr;
+    case POTNPU_DMA_SPACE_BUS:
+        return len <= UINT64_MAX - addr;
+    default:
+        return true;
+    }
+}
+
+/*
+ * Move @len bytes between @buf and @addr of @space. @len never crosses a
+ * page boundary when @space is VA. Returns a POTNPU_DMA_* status.
+ */
+static uint32_t dma_access(PotnpuState *s, unsigned space, uint64_t addr,
+                           uint8_t *buf, uint32_t len, bool is_write)
+{
+    uint64_t bus = addr;
+    MemTxResult r;
+
+    switch (space) {
+    case POTNPU_DMA_SPACE_DMEM:
+        if (is_write) {
+            memcpy(s->dmem + addr, buf, len);
+        } else {
+            memcpy(buf, s->dmem + addr, len);
+        }
+        return POTNPU_DMA_OK;
+    case POTNPU_DMA_SPACE_VA:
+        if (!potnpu_mmu_translate(s, s->dma_ctx, addr, is_write, &bus)) {
+            return POTNPU_DMA_EMMU;
+        }
+        break;
+    default:
+        break;
+    }
+    if (is_write) {
+        r = pci_dma_write(PCI_DEVICE(s), bus, buf, len);
+    } else {
+        r = pci_dma_read(PCI_DEVICE(s), bus, buf, len);
+    }
+    if (r != MEMTX_OK) {
+        if (space == POTNPU_DMA_SPACE_VA) {
+            /* The page behind a valid translation is not accessible. */
+            potnpu_mmu_fault(s, s->dma_ctx, addr, is_write,
+                             POTNPU_MMU_REASON_BUS);
+        }
+        return POTNPU_DMA_EBUS;
+    }
+    return POTNPU_DMA_OK;
+}
+
+static uint32_t dma_run(PotnpuState *s, unsigned op, unsigned src_space,
+                        unsigned dst_space)
+{
+    uint8_t buf[DMA_CHUNK];
+    uint32_t done = 0, chunk, st, i;
+    uint64_t src, dst;
+
+    if (op == POTNPU_DMA_OP_COPY &&
+        !range_ok(src_space, s->dma_src, s->dma_len)) {
+        s->dma_fault_addr = s->dma_src;
+        return POTNPU_DMA_ERANGE;
+    }
+    if (!range_ok(dst_space, s->dma_dst, s->dma_len)) {
+        s->dma_fault_addr = s->dma_dst;
+        return POTNPU_DMA_ERANGE;
+    }
+
+    /* At most 2 * MAX_LEN / PAGE_SIZE + 1 iterations. */
+    while (done < s->dma_len) {
+        src = s->dma_src + done;
+        dst = s->dma_dst + done;
+        chunk = MIN(s->dma_len - done, DMA_CHUNK);
+        if (dst_space == POTNPU_DMA_SPACE_VA) {
+            chunk = MIN(chunk,
+                        POTNPU_PAGE_SIZE - (dst & (POTNPU_PAGE_SIZE - 1)));
+        }
+        if (op == POTNPU_DMA_OP_COPY) {
+            if (src_space == POTNPU_DMA_SPACE_VA) {
+                chunk = MIN(chunk,
+                            POTNPU_PAGE_SIZE - (src & (POTNPU_PAGE_SIZE - 1)));
+            }
+            st = dma_access(s, src_space, src, buf, chunk, false);
+            if (st != POTNPU_DMA_OK) {
+                s->dma_fault_addr = src;
+                return st;
+            }
+        } else {
+            for (i = 0; i < chunk; i++) {
+                buf[i] = s->dma_pattern >> (8 * ((done + i) & 3));
+            }
+        }
+        st = dma_access(s, dst_space, dst, buf, chunk, true);
+        if (st != POTNPU_DMA_OK) {
+            s->dma_fault_addr = dst;
+            return st;
+        }
+        done += chunk;
+    }
+    return POTNPU_DMA_OK;
+}
+
+/* A store to DMA_START: validate, then run the whole transfer. */
+void potnpu_dma_start(PotnpuState *s)
+{
+    unsigned op = s->dma_mode & 0xf;
+    unsigned src_space = (s->dma_mode >> 4) & 0xf;
+    unsigned dst_space = (s->dma_mode >> 8) & 0xf;
+    bool uses_va;
+
+    s->dma_fault_addr = 0;
+    uses_va = dst_space == POTNPU_DMA_SPACE_VA ||
+              (op == POTNPU_DMA_OP_COPY && src_space == POTNPU_DMA_SPACE_VA);
+    if ((s->dma_mode & ~0xfffu) || op > POTNPU_DMA_OP_FILL ||
+        dst_space > POTNPU_DMA_SPACE_VA ||
+        (op == POTNPU_DMA_OP_COPY && src_space > POTNPU_DMA_SPACE_VA) ||
+        s->dma_len > POTNPU_DMA_MAX_LEN ||
+        (uses_va && s->dma_ctx >= POTNPU_MMU_SLOTS)) {
+        s->dma_status = POTNPU_DMA_EINVAL;
+    } else {
+        s->dma_status = dma_run(s, op, src_space, dst_space);
+    }
+    trace_potnpu_dma(s->dma_mode, s->dma_src, s->dma_dst, s->dma_len,
+                     s->dma_ctx, s->dma_status, s->dma_fault_addr);
+}
