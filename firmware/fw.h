@@ -23,6 +23,8 @@
 #include "potnpu_job.h"
 #include "potnpu_regs.h"
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
 /* Command stream window: the part of a job's stream held in DMEM. */
 #define FW_CMD_BUF_SIZE		0x4000u
 /* Log ring: a power of two, so a free-running u32 head indexes it. */

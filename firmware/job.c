@@ -43,7 +43,7 @@ static const uint8_t op_words[] = {
 	[POTNPU_OP_FILL] = POTNPU_FILL_WORDS,
 };
 
-#define OP_COUNT (sizeof(op_words) / sizeof(op_words[0]))
+#define OP_COUNT ARRAY_SIZE(op_words)
 
 static const char *const status_names[] = {
 	[POTNPU_JOB_OK] = "ok",
@@ -66,7 +66,7 @@ static const char *const desc_errors[] = {
 
 const char *fw_job_status_name(uint32_t status)
 {
-	if (status < sizeof(status_names) / sizeof(status_names[0]))
+	if (status < ARRAY_SIZE(status_names))
 		return status_names[status];
 	return "?";
 }
@@ -77,7 +77,7 @@ enum fw_desc_error fw_desc_check(const struct potnpu_job_desc *d)
 
 	if (d->flags)
 		return FW_DESC_FLAGS;
-	for (i = 0; i < sizeof(d->reserved) / sizeof(d->reserved[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(d->reserved); i++)
 		if (d->reserved[i])
 			return FW_DESC_RESERVED;
 	if (!d->cmd_size || d->cmd_size > POTNPU_CMD_MAX_SIZE ||

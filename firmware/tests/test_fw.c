@@ -1280,6 +1280,127 @@ static void test_log_line_per_job_error(void)
 	CHECK(strstr(log_text(), "job 2 seqno 5e02: invalid operand at offset 0") != NULL);
 }
 
+/* ---- random streams ----------------------------------------------------- */
+
+static uint32_t rng_state = 0x2545f491u;
+
+static uint32_t rnd(void)
+{
+	/* xorshift32: deterministic, so a failure is reproducible. */
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+/* A random command: mostly valid, sometimes broken in one way. */
+static void s_random_command(void)
+{
+	static const uint32_t words[] = { 1, 4, 3, 6, 5 };
+	uint32_t op = rnd() % 6, r = rnd() % 16, i, n;
+	uint64_t va = DATA_VA + (rnd() & 0x3ffff);
+	uint32_t size = 1 + (rnd() & 0x1fff);
+
+	if (op == 5)
+		op = rnd() & 0xff;			/* any opcode */
+	n = op < 5 ? words[op] : 1 + (rnd() & 7);
+	if (r == 0)
+		n = rnd() & 0xffff;			/* wrong length */
+	S.w[S.n++] = POTNPU_CMD_HDR(op, n) |
+		     (r == 1 ? (rnd() & 0xff) << 8 : 0);	/* flags */
+	switch (op) {
+	case POTNPU_OP_FENCE:
+		s_words(3, (uint32_t)va & ~(r == 2 ? 0u : 3u), 0, rnd());
+		break;
+	case POTNPU_OP_TIMESTAMP:
+		s_words(2, (uint32_t)va & ~(r == 2 ? 0u : 7u), 0);
+		break;
+	case POTNPU_OP_COPY:
+		s_words(5, (uint32_t)va, 0, DATA_VA + (rnd() & 0x3ffff), 0,
+			r == 3 ? 0 : size);
+		break;
+	case POTNPU_OP_FILL:
+		s_words(4, (uint32_t)va, 0, r == 3 ? 0 : size, rnd());
+		break;
+	default:
+		for (i = 1; i < n && i < 8; i++)
+			S.w[S.n++] = rnd();
+		break;
+	}
+}
+
+static void test_random_streams(void)
+{
+	uint32_t job, i, bad = 0, restarts = 0, seen[POTNPU_JOB_ABORTED + 1] = { 0 };
+
+	boot_at(16, 0xfffffff0u);
+	for (job = 0; job < 3000; job++) {
+		uint32_t n = fw.cq_tail, cmds = 1 + rnd() % 12, size;
+		struct potnpu_job_desc d;
+		struct potnpu_job_done c;
+
+		s_reset();
+		for (i = 0; i < cmds; i++)
+			s_random_command();
+		size = s_off();
+		if (rnd() % 8 == 0)
+			size = (rnd() % (size + 1)) & ~3u;	/* truncated */
+		if (!size)
+			size = 4;
+		/* Random faults: stream pages, data pages, aborts, DMA refusals. */
+		memset(fake.page, 0, sizeof(fake.page));
+		for (i = 0; i < 4; i++)
+			if (rnd() % 4 == 0)
+				fake.page[(DATA_VA >> POTNPU_PAGE_SHIFT) + (rnd() & 0x3f)] =
+					(uint8_t)(1u << (rnd() % 3));
+		if (rnd() % 16 == 0)
+			fake.page[(STREAM_VA >> POTNPU_PAGE_SHIFT) + (rnd() & 1)] =
+				FAKE_PAGE_ABSENT;
+		fake.h2f_after_dma = rnd() % 8 == 0 ? fake.dma_count + 1 + rnd() % 6 : 0;
+		fake.h2f_msg = POTNPU_H2F_ABORT_JOB;
+		fake.fail_dma_n = rnd() % 32 == 0 ? fake.dma_count + 1 + rnd() % 6 : 0;
+		fake.fail_dma_status = 1 + rnd() % 4;
+		fake.fail_dma_addr = rnd();
+		s_place(STREAM_VA);
+		d = make_desc(job, STREAM_VA, size, (uint16_t)(rnd() & 15));
+		submit_desc(&d);
+		fw_poll();
+		if (fw.failed) {
+			/* Only an injected failure of the completion write does this. */
+			CHECK(fake.fail_dma_n != 0);
+			CHECK_EQ(reg(POTNPU_IO_FW_ERROR), POTNPU_FW_ERR_QUEUE);
+			CHECK_EQ(reg(POTNPU_IO_CQ_TAIL), n);
+			restarts++;
+			boot_at(16, n);
+			continue;
+		}
+		c = cq(n);
+		bad += reg(POTNPU_IO_CQ_TAIL) != n + 1 ||
+		       reg(POTNPU_IO_JQ_HEAD) != n + 1;
+		bad += c.status > POTNPU_JOB_ABORTED || c.reserved != 0;
+		if (c.status <= POTNPU_JOB_ABORTED)
+			seen[c.status]++;
+		bad += c.err_offset >= size || (c.err_offset & 3);
+		bad += c.status == POTNPU_JOB_OK && (c.err_offset || c.err_info);
+		bad += c.status != POTNPU_JOB_EILLEGAL &&
+		       c.status != POTNPU_JOB_EMMU && c.err_info != 0;
+		bad += c.seqno != job && !(c.seqno == 0 && c.status == POTNPU_JOB_EBUS);
+		if (bad) {
+			printf("# job %u: status %u offset %x info %x size %x\n",
+			       job, c.status, c.err_offset, c.err_info, size);
+			break;
+		}
+	}
+	CHECK_EQ(bad, 0);
+	printf("# %u random jobs, %u firmware restarts; ok %u, eillegal %u, einval %u, emmu %u, ebus %u, edesc %u, aborted %u\n",
+	       job, restarts, seen[0], seen[1], seen[2], seen[3], seen[4], seen[5],
+	       seen[6]);
+	CHECK_EQ(job, 3000);
+	/* Every outcome but EDESC (the descriptors are valid) shows up. */
+	for (i = 0; i <= POTNPU_JOB_ABORTED; i++)
+		CHECK(i == POTNPU_JOB_EDESC || seen[i] > 10);
+}
+
 int main(int argc, char **argv)
 {
 	RUN(test_boot_ready);
@@ -1329,6 +1450,7 @@ int main(int argc, char **argv)
 	RUN(test_log_ring_wrap);
 	RUN(test_log_head_wraps_2_32);
 	RUN(test_log_line_per_job_error);
+	RUN(test_random_streams);
 	/* The built image in the RV32I simulator, when given. */
 	if (argc > 1)
 		image_tests(argc - 1, argv + 1);
