@@ -40,7 +40,7 @@ struct fw_dmem {
 	struct potnpu_job_done done;		/* its completion record */
 	uint32_t word[2];			/* FENCE value, TIMESTAMP */
 	uint32_t pad[6];
-	uint8_t cmd[FW_CMD_BUF_SIZE];		/* command stream window */
+	uint32_t cmd[FW_CMD_BUF_SIZE / 4];	/* command stream window */
 	char log[FW_LOG_SIZE];			/* log ring */
 } __attribute__((aligned(64)));
 

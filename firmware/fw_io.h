@@ -23,14 +23,28 @@ uint32_t fw_dmem_off(const void *p);
 
 #else
 
+/*
+ * Each register access is also a compiler barrier: the DMA engine reads
+ * and writes DMEM behind the compiler's back (a transfer completes within
+ * the store to DMA_START), so no ordinary memory access may be moved
+ * across a register access. The core is in order and the device model
+ * makes fence a no-op, so no fence instruction is needed.
+ */
 static inline uint32_t fw_io_read(uint32_t reg)
 {
-	return *(volatile uint32_t *)(POTNPU_CORE_IO_BASE + reg);
+	uint32_t v;
+
+	__asm__ volatile("" : : : "memory");
+	v = *(volatile uint32_t *)(POTNPU_CORE_IO_BASE + reg);
+	__asm__ volatile("" : : : "memory");
+	return v;
 }
 
 static inline void fw_io_write(uint32_t reg, uint32_t val)
 {
+	__asm__ volatile("" : : : "memory");
 	*(volatile uint32_t *)(POTNPU_CORE_IO_BASE + reg) = val;
+	__asm__ volatile("" : : : "memory");
 }
 
 /* Firmware buffers live in DMEM (linker script): offset = address - base. */

@@ -305,7 +305,7 @@ static uint32_t run_stream(struct job *j)
 		st = need(j, off, 4);
 		if (st)
 			return st;
-		hdr = *(const uint32_t *)(fw_dmem.cmd + (off - j->win_off));
+		hdr = fw_dmem.cmd[(off - j->win_off) >> 2];
 		op = POTNPU_CMD_OP(hdr);
 		words = op < OP_COUNT ? op_words[op] : 0;
 		if (!words || POTNPU_CMD_FLAGS(hdr) ||
@@ -315,8 +315,7 @@ static uint32_t run_stream(struct job *j)
 		st = need(j, off, words << 2);
 		if (st)
 			return st;
-		st = exec(j, off, op, (const uint32_t *)(fw_dmem.cmd +
-							(off - j->win_off)));
+		st = exec(j, off, op, &fw_dmem.cmd[(off - j->win_off) >> 2]);
 		if (st)
 			return st;
 		off += words << 2;
