@@ -9,7 +9,8 @@
  *     of two in [POTNPU_JQ_MIN_SIZE, POTNPU_JQ_MAX_SIZE], JQ_BASE and
  *     CQ_BASE non-zero, 64-byte aligned, the rings not wrapping the 64-bit
  *     bus address space, and JQ_HEAD == CQ_TAIL (the firmware moves both
- *     together);
+ *     together; CQ_TAIL == JQ_HEAD + 1, a stop between the two writes, is
+ *     completed by advancing JQ_HEAD);
  *  6. FW_STATUS = READY.
  * A failure writes FW_ERROR first, then FW_STATUS = FAILED (the status
  * write raises IRQ_FW, so the host finds the error in place).
@@ -87,6 +88,15 @@ static uint32_t check_queue(void)
 		fw_log("boot: CQ_BASE %x:%08x is zero, unaligned or wraps",
 		       (uint32_t)(cq >> 32), (uint32_t)cq);
 		return POTNPU_FW_ERR_QUEUE;
+	}
+	if (cq_tail - head == 1) {
+		/*
+		 * Stopped between publishing a completion and releasing its
+		 * descriptor (complete() in job.c): finish the release.
+		 */
+		fw_log("boot: job %x was completed, advancing JQ_HEAD", head);
+		head = cq_tail;
+		fw_io_write(POTNPU_IO_JQ_HEAD, head);
 	}
 	if (head != cq_tail) {
 		fw_log("boot: JQ_HEAD %x differs from CQ_TAIL %x", head, cq_tail);

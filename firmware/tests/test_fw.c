@@ -397,11 +397,34 @@ static void test_boot_bad_ring_bases(void)
 
 static void test_boot_head_tail_mismatch(void)
 {
+	const uint32_t cq_tail[] = { 4, 7, 0xffffffffu };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cq_tail) / sizeof(cq_tail[0]); i++) {
+		reset_all();
+		fake.regs[POTNPU_IO_HOST_ABI / 4] = POTNPU_FW_ABI_VERSION;
+		set_queue(8, JQ_BASE, CQ_BASE, 5);
+		fake.regs[POTNPU_IO_CQ_TAIL / 4] = cq_tail[i];
+		expect_boot_failure(POTNPU_FW_ERR_QUEUE);
+		CHECK_EQ(reg(POTNPU_IO_JQ_HEAD), 5);
+	}
+}
+
+static void test_boot_finishes_interrupted_completion(void)
+{
 	reset_all();
 	fake.regs[POTNPU_IO_HOST_ABI / 4] = POTNPU_FW_ABI_VERSION;
-	set_queue(8, JQ_BASE, CQ_BASE, 5);
-	fake.regs[POTNPU_IO_CQ_TAIL / 4] = 4;
-	expect_boot_failure(POTNPU_FW_ERR_QUEUE);
+	set_queue(8, JQ_BASE, CQ_BASE, 0xffffffffu);
+	fake.regs[POTNPU_IO_CQ_TAIL / 4] = 0;
+	fake.regs[POTNPU_IO_JQ_TAIL / 4] = 0;
+	CHECK_EQ(fw_boot(), POTNPU_FW_ERR_NONE);
+	CHECK_EQ(reg(POTNPU_IO_JQ_HEAD), 0);
+	CHECK_EQ(fw.jq_head, 0);
+	CHECK_EQ(fw.cq_tail, 0);
+	CHECK(strstr(log_text(), "boot: job ffffffff was completed, advancing JQ_HEAD") != NULL);
+	s_reset();
+	s_nop();
+	run_one(POTNPU_JOB_OK, 0, 0, 0);
 }
 
 static void test_boot_resumes_counters(void)
@@ -1410,6 +1433,7 @@ int main(int argc, char **argv)
 	RUN(test_boot_good_queue_sizes);
 	RUN(test_boot_bad_ring_bases);
 	RUN(test_boot_head_tail_mismatch);
+	RUN(test_boot_finishes_interrupted_completion);
 	RUN(test_boot_resumes_counters);
 	RUN(test_nop_job);
 	RUN(test_fence);
