@@ -5,7 +5,7 @@
 # layers). A layer that fails to build or run, or runs no test, counts as a
 # failure. Exit status: 0 only if nothing failed.
 #
-#   check.sh [LAYER...]     layers: host qtest kunit static guest (default: all)
+#   check.sh [LAYER...]     layers: host firmware qtest kunit static guest (default: all)
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -18,6 +18,7 @@ total_fail=0
 total_skip=0
 
 layer_host() { make -s -C "$POTNPU_ROOT/userspace" check; }
+layer_firmware() { make -s -C "$POTNPU_ROOT/firmware" check; }
 layer_qtest() { "$POTNPU_ROOT/scripts/test-qtest.sh"; }
 layer_kunit() { "$POTNPU_ROOT/scripts/test-kunit.sh"; }
 layer_static() { "$POTNPU_ROOT/scripts/static-checks.sh"; }
@@ -59,7 +60,7 @@ run_layer() {
 }
 
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(host qtest kunit static guest)
+[ ${#layers[@]} -gt 0 ] || layers=(host firmware qtest kunit static guest)
 for l in "${layers[@]}"; do
 	declare -F "layer_$l" >/dev/null || die "unknown layer $l"
 done
