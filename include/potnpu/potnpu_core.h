@@ -21,7 +21,11 @@
  * mstatus.MIE is clear. A trap while mtvec is 0 halts the core (fatal).
  *
  * Time: the core's only clock is its retired-instruction count, so the
- * firmware's behaviour does not depend on the host's speed.
+ * firmware's behaviour does not depend on the host's speed. While the core
+ * waits in wfi with mie.MTIE set, each instruction slot it idles counts as
+ * one (INSTRET advances, so a wfi waiting for TIMECMP ends); the watchdog
+ * counts retired instructions only. "In a trap handler" means: a trap was
+ * taken and no mret executed since.
  */
 #ifndef POTNPU_CORE_H
 #define POTNPU_CORE_H
@@ -78,6 +82,10 @@
  *   VA    a device virtual address in MMU slot DMA_CTX.
  * A transfer whose range leaves its space, or an MMU fault, stops it:
  * bytes before the failing page may have been written, none after.
+ * DMEM and BUS ranges are checked before any byte moves (DMA_ERANGE); a VA
+ * range beyond POTNPU_VA_SIZE faults (MMU reason RANGE) at its first page
+ * outside. A page behind a valid translation that cannot be accessed is
+ * DMA_EBUS and also latches an MMU fault with reason BUS.
  */
 #define POTNPU_IO_DMA_SRC_LO		0x100	/* RW */
 #define POTNPU_IO_DMA_SRC_HI		0x104	/* RW */

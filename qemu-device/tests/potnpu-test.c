@@ -2608,6 +2608,19 @@ static void test_dma_dmem_bus(void)
     assert_eq(dma_copy(&t, MODE(COPY, DMEM, DMEM), D_DATA + 0x6002,
                        D_DATA + 0x7000, 7, 0), POTNPU_DMA_OK);
     assert_eq(dmem(&t, D_DATA + 0x7000), 0xa1b2c3d4);
+    /* The largest transfer, BUS -> BUS, within one instruction. */
+    {
+        uint64_t big = guest_alloc(&t.qs->alloc, 2 * POTNPU_DMA_MAX_LEN);
+
+        qtest_memset(t.qts, big, 0x6b, POTNPU_DMA_MAX_LEN);
+        qtest_writel(t.qts, big + POTNPU_DMA_MAX_LEN - 4, 0x01020304);
+        assert_eq(dma_copy(&t, MODE(COPY, BUS, BUS), big,
+                           big + POTNPU_DMA_MAX_LEN, POTNPU_DMA_MAX_LEN, 0),
+                  POTNPU_DMA_OK);
+        assert_eq(qtest_readl(t.qts, big + POTNPU_DMA_MAX_LEN), 0x6b6b6b6b);
+        assert_eq(qtest_readl(t.qts, big + 2 * POTNPU_DMA_MAX_LEN - 4),
+                  0x01020304);
+    }
     /* Length 0 does nothing, successfully. */
     assert_eq(dma_copy(&t, MODE(COPY, DMEM, DMEM), 0, 0, 0, 0),
               POTNPU_DMA_OK);
@@ -3065,6 +3078,8 @@ static void test_migration(void)
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autofree char *incoming = g_strdup_printf("-incoming %s", uri);
     PotnpuTest src, dst;
+    uint32_t wfi_at, instret;
+    Prog p;
 
     g_assert(tmpdir);
     start_vm(&src, NULL);
@@ -3072,6 +3087,28 @@ static void test_migration(void)
     dirty_device(&src);
     /* A message waits in the PBA behind a masked vector. */
     g_assert(qpci_msix_pending(src.dev, POTNPU_MSIX_VEC_PING));
+
+    /* A running core waits in WFI, with state in registers and CSRs. */
+    prologue(&p, false);
+    li(&p, X10, 0x600dcafe);
+    li(&p, RA, 0x7654321);
+    emit(&p, CSRRW(X0, CSR_MSCRATCH, RA));
+    li(&p, X3, 0x800);
+    emit(&p, CSRRS(X0, CSR_MIE, X3));
+    wfi_at = emit(&p, WFI);
+    emit(&p, SW(X10, S0, 0));
+    emit(&p, CSRRS(X4, CSR_MSCRATCH, X0));
+    emit(&p, SW(X4, S0, 4));
+    emit(&p, LW(X4, X25, POTNPU_IO_JQ_TAIL));
+    emit(&p, SW(X4, S0, 8));
+    emit(&p, CSRRW(X0, CSR_MIE, X0));
+    park(&p);
+    wr(&src, POTNPU_REG_CORE_WDOG_LIMIT, 123456);
+    wr(&src, POTNPU_REG_HOST_ABI, 0x10001);
+    set_root(&src, 7, 0x12345000);
+    core_run(&src, &p);
+    assert_eq(rd(&src, POTNPU_REG_CORE_PC), wfi_at + 4);
+    instret = rd(&src, POTNPU_REG_CORE_INSTRET_LO);
 
     dst = src;
     {
@@ -3100,6 +3137,21 @@ static void test_migration(void)
     assert_eq(rd(&dst, POTNPU_REG_PING_DATA), 0x2345bcde);
     assert_eq(rd(&dst, POTNPU_REG_PING_COUNT), 2);
     assert_eq(rd(&dst, POTNPU_REG_GUEST_ERRORS), 1);
+    assert_eq(rd(&dst, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    assert_eq(rd(&dst, POTNPU_REG_CORE_PC), wfi_at + 4);
+    assert_eq(rd(&dst, POTNPU_REG_CORE_INSTRET_LO), instret);
+    assert_eq(rd(&dst, POTNPU_REG_CORE_WDOG_LIMIT), 123456);
+    assert_eq(rd(&dst, POTNPU_REG_HOST_ABI), 0x10001);
+    assert_eq(rd(&dst, POTNPU_REG_MMU_CTX_SEL), 7);
+    assert_eq(rd(&dst, POTNPU_REG_MMU_PT_LO), 0x12345000);
+    assert_eq(mem_rd(&dst, 0), p.w[0]);
+    /* The core carries on where it was. */
+    wr(&dst, POTNPU_REG_JQ_TAIL, 3);
+    step(&dst, RUN_NS);
+    assert_eq(rd(&dst, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    assert_eq(dmem(&dst, 0), 0x600dcafe);
+    assert_eq(dmem(&dst, 4), 0x7654321);
+    assert_eq(dmem(&dst, 8), 3);
     g_assert(msix_is_enabled(&dst));
     g_assert(qpci_msix_pending(dst.dev, POTNPU_MSIX_VEC_PING));
 
