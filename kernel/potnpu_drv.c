@@ -10,8 +10,10 @@
  * resources (mapping, vectors, PCI enable, memory) go after that.
  */
 
+#include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
@@ -19,25 +21,67 @@
 #include <drm/drm_ioctl.h>
 #include <drm/potnpu_accel.h>
 
+#include "potnpu_debugfs.h"
 #include "potnpu_drv.h"
 #include "potnpu_fw.h"
+#include "potnpu_gem.h"
 #include "potnpu_hw.h"
 #include "potnpu_irq.h"
 #include "potnpu_query.h"
+#include "potnpu_vm.h"
 
 static const struct drm_ioctl_desc potnpu_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(POTNPU_QUERY, potnpu_query_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(POTNPU_BO_CREATE, potnpu_bo_create_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(POTNPU_BO_INFO, potnpu_bo_info_ioctl, 0),
 };
+
+/* Every file gets its own device address space and MMU slot. */
+static int potnpu_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct potnpu_device *ndev = to_potnpu(drm);
+	struct potnpu_file *pfile;
+	int ret, idx;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	pfile = kzalloc(sizeof(*pfile), GFP_KERNEL);
+	if (!pfile) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	pfile->ndev = ndev;
+	pfile->vm = potnpu_vm_create(ndev);
+	if (IS_ERR(pfile->vm)) {
+		ret = PTR_ERR(pfile->vm);
+		kfree(pfile);
+		goto out;
+	}
+	file->driver_priv = pfile;
+	ret = 0;
+out:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/* After drm_gem_release(): the file's handles are gone. */
+static void potnpu_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct potnpu_file *pfile = file->driver_priv;
+
+	potnpu_vm_release_slot(pfile->vm);
+	potnpu_vm_put(pfile->vm);
+	kfree(pfile);
+}
 
 DEFINE_DRM_ACCEL_FOPS(potnpu_fops);
 
 static const struct drm_driver potnpu_drm_driver = {
-	/*
-	 * DRIVER_GEM although there are no buffer objects yet: the accel
-	 * file operations route mmap() to drm_gem_mmap(), which needs the
-	 * GEM offset manager that only DRIVER_GEM devices have.
-	 */
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL,
+	.open = potnpu_open,
+	.postclose = potnpu_postclose,
+	.gem_create_object = potnpu_gem_create_object,
 	.ioctls = potnpu_drm_ioctls,
 	.num_ioctls = ARRAY_SIZE(potnpu_drm_ioctls),
 	.fops = &potnpu_fops,
@@ -64,6 +108,14 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	}
 
+	/* Page table entries hold 52-bit bus addresses. */
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(52));
+	if (ret) {
+		dev_err(&pdev->dev, "no usable DMA addressing: %d\n", ret);
+		return ret;
+	}
+	potnpu_mmu_init(ndev);
+
 	ret = potnpu_hw_map(ndev);
 	if (ret)
 		return ret;
@@ -86,6 +138,8 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err(&pdev->dev, "cannot register the DRM device: %d\n", ret);
 		goto err_irq;
 	}
+
+	potnpu_debugfs_init(ndev);
 
 	dev_info(&pdev->dev,
 		 "potnpu host interface %u.%u, caps %#x, capabilities %#llx, accel minor %d\n",

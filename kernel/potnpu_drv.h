@@ -8,6 +8,8 @@
 
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/idr.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/types.h>
 
@@ -45,6 +47,31 @@ struct potnpu_fw {
 };
 
 /**
+ * struct potnpu_mmu - device MMU context slots
+ * @slots: allocator of slot numbers 0..POTNPU_MMU_SLOTS-1, one per open file
+ * @lock: serialises the CTX_SEL / PT_LO / PT_HI sequence
+ * @va_limit: end of the VA range of files opened from now on
+ *	(POTNPU_VA_SIZE; lowered through debugfs by tests)
+ */
+struct potnpu_mmu {
+	struct ida slots;
+	struct mutex lock; /* CTX_SEL and the root registers */
+	u64 va_limit;
+};
+
+struct potnpu_vm;
+
+/**
+ * struct potnpu_file - per open file state
+ * @ndev: the device
+ * @vm: the file's device address space
+ */
+struct potnpu_file {
+	struct potnpu_device *ndev;
+	struct potnpu_vm *vm;
+};
+
+/**
  * struct potnpu_device - one potnpu PCI function
  * @drm: DRM device, first so that the DRM core can free us
  * @regs: BAR0 mapping; valid from probe to remove only
@@ -54,6 +81,7 @@ struct potnpu_fw {
  *	the DRM device is registered
  * @irq: interrupt state
  * @fw: firmware image
+ * @mmu: MMU context slots
  */
 struct potnpu_device {
 	struct drm_device drm;
@@ -63,6 +91,7 @@ struct potnpu_device {
 	u64 capabilities;
 	struct potnpu_irq irq;
 	struct potnpu_fw fw;
+	struct potnpu_mmu mmu;
 };
 
 static inline struct potnpu_device *to_potnpu(struct drm_device *drm)

@@ -20,14 +20,24 @@
 extern "C" {
 #endif
 
-/* Interface version, also the DRM driver's major.minor. */
+/*
+ * Interface version, also the DRM driver's major.minor. 0.2 added buffer
+ * objects (DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO).
+ */
 #define DRM_POTNPU_UAPI_MAJOR		0
-#define DRM_POTNPU_UAPI_MINOR		1
+#define DRM_POTNPU_UAPI_MINOR		2
 
 #define DRM_POTNPU_QUERY		0x00
+#define DRM_POTNPU_BO_CREATE		0x01
+#define DRM_POTNPU_BO_INFO		0x02
 
 #define DRM_IOCTL_POTNPU_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_POTNPU_QUERY, struct drm_potnpu_query)
+#define DRM_IOCTL_POTNPU_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_POTNPU_BO_CREATE, \
+		 struct drm_potnpu_bo_create)
+#define DRM_IOCTL_POTNPU_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_POTNPU_BO_INFO, struct drm_potnpu_bo_info)
 
 /**
  * enum drm_potnpu_query_param - what &struct drm_potnpu_query asks for
@@ -106,6 +116,62 @@ struct drm_potnpu_device_info {
 	__u32 pad2;
 	__u64 capabilities;
 	__u32 pci_bus_id;
+	__u32 pad1;
+};
+
+/* &drm_potnpu_bo_create.flags: the device may only read the buffer. */
+#define DRM_POTNPU_BO_READ_ONLY		(1u << 0)
+#define DRM_POTNPU_BO_FLAGS		DRM_POTNPU_BO_READ_ONLY
+
+/* Largest buffer object, in bytes. */
+#define DRM_POTNPU_BO_MAX_SIZE		(256ull << 20)
+
+/**
+ * struct drm_potnpu_bo_create - create a buffer object
+ * @size: in: size in bytes, 1..%DRM_POTNPU_BO_MAX_SIZE; out: the size
+ *	allocated, rounded up to a multiple of the page size
+ * @flags: DRM_POTNPU_BO_* flags; unknown bits are -EINVAL
+ * @handle: out: GEM handle of the new object, released with
+ *	DRM_IOCTL_GEM_CLOSE; ignored on input
+ * @va: out: device virtual address of the object in the file's address
+ *	space, page aligned, never 0; ignored on input
+ *
+ * The buffer is zeroed, its pages are allocated and mapped into the
+ * calling file's device address space before the ioctl returns, writable
+ * by the device unless %DRM_POTNPU_BO_READ_ONLY. The CPU maps it with
+ * mmap() of the accel node at the offset %DRM_IOCTL_POTNPU_BO_INFO returns
+ * (shared mappings only).
+ *
+ * Returns 0, -EINVAL for a bad @size or @flags, -ENOSPC when the file's
+ * address space has no free range that large, -ENOMEM.
+ */
+struct drm_potnpu_bo_create {
+	__u64 size;
+	__u32 flags;
+	__u32 handle;
+	__u64 va;
+};
+
+/**
+ * struct drm_potnpu_bo_info - information on a buffer object
+ * @handle: in: GEM handle
+ * @pad: must be zero
+ * @size: out: size in bytes
+ * @va: out: device virtual address
+ * @mmap_offset: out: offset to pass to mmap() on the accel node
+ * @flags: out: the object's DRM_POTNPU_BO_* flags
+ * @pad1: out: zero
+ *
+ * Returns 0, -EINVAL for a non-zero @pad, -ENOENT for a handle that is not
+ * a buffer object of the calling file's address space.
+ */
+struct drm_potnpu_bo_info {
+	__u32 handle;
+	__u32 pad;
+	__u64 size;
+	__u64 va;
+	__u64 mmap_offset;
+	__u32 flags;
 	__u32 pad1;
 };
 
