@@ -2137,6 +2137,60 @@ static void test_core_timer(void)
     stop_vm(&t);
 }
 
+static void test_core_external_irq(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t loop, loop2;
+
+    start_vm(&t, NULL);
+    prologue(&p, true);
+    li(&p, X3, 0x880);
+    emit(&p, CSRRS(X0, CSR_MIE, X3));          /* MEIE and MTIE */
+    emit(&p, CSRRSI(X0, CSR_MSTATUS, 8));
+    /* Wait for one interrupt: the host rings H2F_DOORBELL. */
+    loop = emit(&p, LW(X5, S0, D_TRAP_COUNT));
+    emit(&p, BEQ(X5, X0, loop - here(&p)));
+    emit(&p, LW(X6, X25, POTNPU_IO_EVENTS));   /* the handler cleared it */
+    emit(&p, SW(X6, S0, 0));
+    /*
+     * Both pending at once: a timer in the past, and an event raised
+     * while MIE is off. External goes first; its handler disarms both.
+     */
+    emit(&p, CSRRCI(X0, CSR_MSTATUS, 8));
+    emit(&p, SW(X0, X25, POTNPU_IO_TIMECMP_HI));
+    emit(&p, SW(X0, X25, POTNPU_IO_TIMECMP_LO));
+    emit(&p, SW(X0, S0, 4));                   /* tell the host */
+    loop2 = emit(&p, LW(X5, X25, POTNPU_IO_EVENTS));
+    emit(&p, BEQ(X5, X0, loop2 - here(&p)));
+    emit(&p, CSRRSI(X0, CSR_MSTATUS, 8));
+    emit(&p, ADDI(X0, X0, 0));
+    emit(&p, CSRRW(X0, CSR_MIE, X0));
+    park(&p);
+    emit_handler(&p);
+    core_load(&t, &p);
+    dmem_wr(&t, 4, 0xffff);
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_RUNNING);
+    assert_eq(dmem(&t, D_TRAP_COUNT), 0);
+
+    wr(&t, POTNPU_REG_H2F_DOORBELL, 1);
+    step(&t, RUN_NS);
+    assert_eq(dmem(&t, D_TRAP_COUNT), 1);
+    assert_eq(dmem(&t, D_TRAP_LOG), 0x8000000b);
+    assert_eq(dmem(&t, 0), 0);
+    assert_eq(dmem(&t, 4), 0);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), POTNPU_CORE_STATUS_RUNNING);
+
+    wr(&t, POTNPU_REG_JQ_TAIL, 1);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    assert_eq(dmem(&t, D_TRAP_COUNT), 2);
+    assert_eq(dmem(&t, D_TRAP_LOG + 16), 0x8000000b);
+    stop_vm(&t);
+}
+
 static void test_core_wfi_doorbell(void)
 {
     PotnpuTest t;
@@ -3200,6 +3254,7 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/core/access-fault", test_core_access_fault);
     qtest_add_func("/potnpu/core/ecall-mret", test_core_ecall_mret);
     qtest_add_func("/potnpu/core/timer", test_core_timer);
+    qtest_add_func("/potnpu/core/external-irq", test_core_external_irq);
     qtest_add_func("/potnpu/core/wfi-doorbell", test_core_wfi_doorbell);
     qtest_add_func("/potnpu/core/watchdog", test_core_watchdog);
     qtest_add_func("/potnpu/core/budget-halt", test_core_budget_halt);
