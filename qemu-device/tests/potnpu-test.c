@@ -2307,6 +2307,112 @@ static void test_core_watchdog(void)
     stop_vm(&t);
 }
 
+/*
+ * Hostile firmware: seeded random programs, biased towards valid
+ * encodings (CSR writes, CORE_IO and DMA included), run for a few slices
+ * each. QEMU must survive, the core must stay within its budget, and the
+ * device must work normally afterwards.
+ */
+#define RANDOM_SEED         0x9e70f00du
+#define RANDOM_ROUNDS       80
+#define RANDOM_WORDS        256
+
+static uint32_t random_insn(GRand *r)
+{
+    static const uint32_t opcodes[] = {
+        0x37, 0x17, 0x6f, 0x67, 0x63, 0x03, 0x23, 0x13, 0x33, 0x0f, 0x73,
+    };
+    uint32_t insn = g_rand_int(r);
+    int rs1;
+
+    if (g_rand_int_range(r, 0, 8) == 0) {
+        return insn;                    /* anything at all */
+    }
+    insn = (insn & ~0x7fu) | opcodes[g_rand_int_range(r, 0,
+                                                        ARRAY_SIZE(opcodes))];
+    /* Often address CORE_IO (x25) or DMEM (x8), and real CSRs. */
+    rs1 = g_rand_int_range(r, 0, 4);
+    if (rs1 == 0) {
+        insn = (insn & ~(31u << 15)) | X25 << 15;
+    } else if (rs1 == 1) {
+        insn = (insn & ~(31u << 15)) | S0 << 15;
+    }
+    if ((insn & 0x7f) == 0x73 && g_rand_boolean(r)) {
+        static const uint32_t csrs[] = {
+            CSR_MSTATUS, CSR_MIE, CSR_MEPC, CSR_MSCRATCH, CSR_MIP,
+            CSR_INSTRET,
+        };
+        insn = (insn & 0xfffff) |
+               csrs[g_rand_int_range(r, 0, ARRAY_SIZE(csrs))] << 20;
+    }
+    if ((insn & 0x7f) == 0x03 || (insn & 0x7f) == 0x23) {
+        /* Small offsets, so the IO base hits registers. */
+        insn &= ~(0xfe000000u | 0xf00u);
+        insn &= ~0x80000000u;
+    }
+    return insn;
+}
+
+static void test_core_random_programs(void)
+{
+    PotnpuTest t;
+    GRand *r = g_rand_new_with_seed(RANDOM_SEED);
+    unsigned round, i, trapped = 0, watchdog = 0, running = 0;
+    Prog p;
+
+    start_vm(&t, NULL);
+    msix_setup(&t);
+    for (round = 0; round < RANDOM_ROUNDS; round++) {
+        uint64_t instret;
+        uint32_t st;
+
+        wr(&t, POTNPU_REG_CORE_WDOG_LIMIT, g_rand_int_range(r, 0, 20000));
+        prologue(&p, round % 4 != 0);
+        for (i = p.n; i < RANDOM_WORDS; i++) {
+            emit(&p, random_insn(r));
+        }
+        /* A forgiving handler: skip the trapping instruction. */
+        p.n = HANDLER_ADDR / 4;
+        emit(&p, CSRRS(H28, CSR_MEPC, X0));
+        emit(&p, ADDI(H28, H28, 4));
+        emit(&p, CSRRW(X0, CSR_MEPC, H28));
+        emit(&p, MRET);
+        core_load(&t, &p);
+        core_start(&t, 0);
+        if (g_rand_boolean(r)) {
+            wr(&t, POTNPU_REG_JQ_TAIL, round);
+        }
+        step(&t, 5 * SLICE_NS);
+        instret = rd(&t, POTNPU_REG_CORE_INSTRET_LO) |
+                  (uint64_t)rd(&t, POTNPU_REG_CORE_INSTRET_HI) << 32;
+        /* At most the budget of 5 slices, idle WFI slots included. */
+        g_assert(instret <= 5 * SLICE_INSNS);
+        st = rd(&t, POTNPU_REG_CORE_STATUS);
+        trapped += !!(st & POTNPU_CORE_STATUS_TRAPPED);
+        watchdog += !!(st & POTNPU_CORE_STATUS_WATCHDOG);
+        running += !!(st & POTNPU_CORE_STATUS_RUNNING);
+        wr(&t, POTNPU_REG_CORE_CTRL, 0);
+        if (round % 8 == 7) {
+            wr(&t, POTNPU_REG_RESET, POTNPU_RESET_MAGIC);
+        }
+    }
+    g_test_message("random programs: seed 0x%x, %u rounds: %u trapped, "
+                   "%u watchdog, %u still running", RANDOM_SEED,
+                   RANDOM_ROUNDS, trapped, watchdog, running);
+    g_rand_free(r);
+
+    /* The device is intact: reset, and a real program runs. */
+    wr(&t, POTNPU_REG_RESET, POTNPU_RESET_MAGIC);
+    check_reset_values(&t);
+    prologue(&p, false);
+    li(&p, RA, 0x5eed);
+    emit(&p, SW(RA, S0, 0));
+    park(&p);
+    core_run(&t, &p);
+    assert_eq(dmem(&t, 0), 0x5eed);
+    stop_vm(&t);
+}
+
 static void test_core_budget_halt(void)
 {
     PotnpuTest t;
@@ -3259,6 +3365,8 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/core/watchdog", test_core_watchdog);
     qtest_add_func("/potnpu/core/budget-halt", test_core_budget_halt);
     qtest_add_func("/potnpu/core/mailbox", test_core_mailbox);
+    qtest_add_func("/potnpu/core/random-programs",
+                   test_core_random_programs);
     qtest_add_func("/potnpu/core/reset-running", test_core_reset_running);
     qtest_add_func("/potnpu/dma/dmem-bus", test_dma_dmem_bus);
     qtest_add_func("/potnpu/dma/va", test_dma_va);
