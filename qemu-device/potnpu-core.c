@@ -788,6 +788,15 @@ static void core_run(PotnpuState *s, uint32_t budget)
     while (s->core_running && done < budget) {
         uint32_t pending = core_mip(s) & s->mie;
 
+        if (s->slot_debt) {
+            /* Time the last DMA transfers took. */
+            uint32_t pay = MIN(s->slot_debt, budget - done);
+
+            s->slot_debt -= pay;
+            done += pay;
+            continue;
+        }
+
         if (s->core_wfi) {
             uint64_t idle;
 
@@ -879,6 +888,7 @@ static void core_hart_reset(PotnpuState *s)
     s->instret = 0;
     s->timecmp = UINT64_MAX;
     s->wdog_count = 0;
+    s->slot_debt = 0;
     s->core_wfi = false;
 }
 

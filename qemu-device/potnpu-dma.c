@@ -160,6 +160,8 @@ void potnpu_dma_start(PotnpuState *s)
         s->dma_status = POTNPU_DMA_EINVAL;
     } else {
         s->dma_status = dma_run(s, op, src_space, dst_space);
+        /* Whole transfer charged, bounded: MAX_LEN / BYTES_PER_SLOT. */
+        s->slot_debt += s->dma_len / POTNPU_DMA_BYTES_PER_SLOT;
     }
     trace_potnpu_dma(s->dma_mode, s->dma_src, s->dma_dst, s->dma_len,
                      s->dma_ctx, s->dma_status, s->dma_fault_addr);

@@ -668,6 +668,7 @@ static int potnpu_post_load(void *opaque, int version_id)
         (s->core_wfi && !s->core_running) ||
         (s->core_entry & 3) || s->core_entry >= POTNPU_CORE_IMEM_SIZE ||
         s->mmu_ctx_sel >= POTNPU_MMU_SLOTS ||
+        s->slot_debt > POTNPU_DMA_MAX_LEN / POTNPU_DMA_BYTES_PER_SLOT ||
         (s->mstatus & ~0x88u) || (s->mie & ~0x880u) || (s->mtvec & 3) ||
         (s->mepc & 3) ||
         (s->events & ~(POTNPU_EVENT_JQ_DOORBELL | POTNPU_EVENT_H2F))) {
@@ -705,6 +706,7 @@ static const VMStateDescription vmstate_potnpu = {
         VMSTATE_UINT32_V(fault_val, PotnpuState, 2),
         VMSTATE_UINT32_V(wdog_limit, PotnpuState, 2),
         VMSTATE_UINT32_V(wdog_count, PotnpuState, 2),
+        VMSTATE_UINT32_V(slot_debt, PotnpuState, 2),
         VMSTATE_UINT32_ARRAY_V(x, PotnpuState, 32, 2),
         VMSTATE_UINT32_V(pc, PotnpuState, 2),
         VMSTATE_UINT32_V(mstatus, PotnpuState, 2),

@@ -35,6 +35,13 @@ OBJECT_DECLARE_SIMPLE_TYPE(PotnpuState, POTNPU)
 #define POTNPU_SLICE_INSNS_DEFAULT      2000
 #define POTNPU_SLICE_INSNS_MAX          10000000
 
+/*
+ * A DMA transfer also costs the core time slots, one per this many bytes
+ * moved, so that the host work of one slice stays bounded by the budget
+ * (plus at most one transfer) however often the firmware starts DMA.
+ */
+#define POTNPU_DMA_BYTES_PER_SLOT       64
+
 typedef struct PotnpuTlbEntry {
     bool valid;
     bool writable;
@@ -76,6 +83,7 @@ struct PotnpuState {
     uint32_t fault_val;
     uint32_t wdog_limit;
     uint32_t wdog_count;        /* retired instructions since the last kick */
+    uint32_t slot_debt;         /* slots owed for DMA, paid before executing */
 
     /* RV32I hart state. */
     uint32_t x[32];

@@ -2780,6 +2780,39 @@ static void test_dma_dmem_bus(void)
         assert_eq(qtest_readl(t.qts, big + POTNPU_DMA_MAX_LEN), 0x6b6b6b6b);
         assert_eq(qtest_readl(t.qts, big + 2 * POTNPU_DMA_MAX_LEN - 4),
                   0x01020304);
+
+        /*
+         * Transfers cost time: one slot per 64 bytes. A loop of 1 MiB
+         * copies gets 16384 slots each, not one instruction's worth.
+         */
+        {
+            Prog p;
+            uint32_t loop;
+
+            prologue(&p, false);
+            li(&p, RA, big);
+            emit(&p, SW(RA, X25, POTNPU_IO_DMA_SRC_LO));
+            li(&p, RA, big + POTNPU_DMA_MAX_LEN);
+            emit(&p, SW(RA, X25, POTNPU_IO_DMA_DST_LO));
+            li(&p, RA, POTNPU_DMA_MAX_LEN);
+            emit(&p, SW(RA, X25, POTNPU_IO_DMA_LEN));
+            li(&p, RA, MODE(COPY, BUS, BUS));
+            emit(&p, SW(RA, X25, POTNPU_IO_DMA_MODE));
+            emit(&p, SW(X0, X25, POTNPU_IO_DMA_SRC_HI));
+            emit(&p, SW(X0, X25, POTNPU_IO_DMA_DST_HI));
+            loop = emit(&p, SW(X0, X25, POTNPU_IO_DMA_START));
+            emit(&p, ADDI(X5, X5, 1));
+            emit(&p, SW(X5, S0, 0));
+            emit(&p, JAL(X0, loop - here(&p)));
+            core_load(&t, &p);
+            dmem_wr(&t, 0, 0);
+            core_start(&t, 0);
+            step(&t, 10 * SLICE_NS);
+            g_assert(dmem(&t, 0) >= 1 && dmem(&t, 0) <= 2);
+            step(&t, 90 * SLICE_NS);
+            g_assert(dmem(&t, 0) >= 10 && dmem(&t, 0) <= 13);
+            wr(&t, POTNPU_REG_CORE_CTRL, 0);
+        }
     }
     /* Length 0 does nothing, successfully. */
     assert_eq(dma_copy(&t, MODE(COPY, DMEM, DMEM), 0, 0, 0, 0),
