@@ -16,7 +16,10 @@
 #
 # Environment: POTNPU_QTEST_TIMEOUT (seconds per case, default 300),
 # POTNPU_QTEST_FIRMWARE_DIRS (colon-separated BIOS directories given to
-# QEMU with -L; the test's default is Debian's seabios and qemu dirs).
+# QEMU with -L; the test's default is Debian's seabios and qemu dirs),
+# POTNPU_QTEST_FW_IMAGE (the potnpu firmware image the firmware/* cases
+# boot; default $POTNPU_BUILD/firmware/potnpu-fw.bin when it exists, else
+# those cases skip: build it with 'make -C firmware').
 
 set -uo pipefail
 
@@ -33,6 +36,10 @@ if ! bash "$POTNPU_ROOT/scripts/build-qemu.sh" >&2; then
 fi
 
 export QTEST_QEMU_BINARY=$QEMU_BUILD/qemu-system-x86_64
+if [ -z "${POTNPU_QTEST_FW_IMAGE:-}" ] &&
+   [ -f "$POTNPU_BUILD/firmware/potnpu-fw.bin" ]; then
+	export POTNPU_QTEST_FW_IMAGE=$POTNPU_BUILD/firmware/potnpu-fw.bin
+fi
 TEST_BIN=$QEMU_BUILD/tests/qtest/potnpu-test
 [ -x "$TEST_BIN" ] || die "no $TEST_BIN"
 

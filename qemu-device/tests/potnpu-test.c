@@ -14,12 +14,14 @@
 
 #include "qemu/osdep.h"
 #include "libqtest.h"
+#include "qemu/bswap.h"
 #include "libqos/libqos-pc.h"
 #include "libqos/pci.h"
 #include "hw/pci/pci_regs.h"
 #include "potnpu/potnpu_regs.h"
 #include "potnpu/potnpu_core.h"
 #include "potnpu/potnpu_job.h"
+#include "potnpu/potnpu_fw_image.h"
 
 #define POTNPU_SLOT             4
 #define POTNPU_SLOT2            5
@@ -3167,6 +3169,185 @@ static void test_mmu_tlb(void)
     stop_vm(&t);
 }
 
+/*
+ * End to end with the real firmware: boot it, run jobs through the rings.
+ * The image comes from $POTNPU_QTEST_FW_IMAGE (scripts/test-qtest.sh sets
+ * it to the firmware build's potnpu-fw.bin); without it the case skips.
+ */
+#define FW_JQ_SIZE          4
+#define FW_SLOT             2
+#define FW_CMD_VA           0x200000ull
+#define FW_DATA_VA          0x201000ull
+
+static bool load_fw_image(PotnpuTest *t, uint32_t *entry)
+{
+    const char *path = g_getenv("POTNPU_QTEST_FW_IMAGE");
+    g_autofree gchar *img = NULL;
+    gsize len;
+    uint32_t hsize, load, size, i;
+
+    if (!path || !g_file_get_contents(path, &img, &len, NULL)) {
+        return false;
+    }
+    g_assert(len >= 64);
+    assert_eq(ldl_le_p(img), 0x57464e50);               /* "PNFW" */
+    hsize = ldl_le_p(img + 8);
+    load = ldl_le_p(img + 24);
+    *entry = ldl_le_p(img + 28);
+    size = ldl_le_p(img + 32);
+    g_assert(hsize + (uint64_t)size <= len);
+    g_assert(load + (uint64_t)size <= POTNPU_CORE_IMEM_SIZE);
+    wr(t, POTNPU_REG_CORE_CTRL, 0);
+    for (i = 0; i < size; i += 4) {
+        uint32_t w = 0;
+
+        memcpy(&w, img + hsize + i, MIN(4, size - i));
+        mem_wr(t, load + i, le32_to_cpu(w));
+    }
+    return true;
+}
+
+/* Step the clock until @reg reads @want, at most @max_ms milliseconds. */
+static void wait_reg(PotnpuTest *t, uint32_t reg, uint32_t want,
+                     unsigned max_ms)
+{
+    unsigned i;
+
+    for (i = 0; i < max_ms && rd(t, reg) != want; i++) {
+        step(t, 1000 * 1000);
+    }
+    assert_eq(rd(t, reg), want);
+}
+
+static void put_job(PotnpuTest *t, uint64_t jq, uint32_t idx, uint32_t seqno,
+                    uint64_t cmd_va, uint32_t cmd_size)
+{
+    uint64_t d = jq + (idx % FW_JQ_SIZE) * 64;
+
+    qtest_memset(t->qts, d, 0, 64);
+    qtest_writel(t->qts, d, seqno);
+    qtest_writew(t->qts, d + 4, FW_SLOT);
+    qtest_writeq(t->qts, d + 8, cmd_va);
+    qtest_writel(t->qts, d + 16, cmd_size);
+}
+
+static void test_firmware_jobs(void)
+{
+    PotnpuTest t;
+    Tables tb;
+    uint64_t jq, cq, rec, cmd;
+    uint32_t entry, n;
+
+    start_vm(&t, NULL);
+    if (!load_fw_image(&t, &entry)) {
+        g_test_skip("no firmware image (POTNPU_QTEST_FW_IMAGE)");
+        stop_vm(&t);
+        return;
+    }
+    msix_setup(&t);
+    for (n = 0; n < POTNPU_MSIX_NUM_VECTORS; n++) {
+        msix_mask_vector(&t, n, false);
+    }
+    wr(&t, POTNPU_REG_IRQ_MASK, POTNPU_IRQ_ALL);
+
+    /* Address space: the command page (read only) and a data page. */
+    build_tables(&t, &tb);
+    set_pte(&t, tb.l2, 0, tb.page[0] | POTNPU_PTE_VALID);
+    set_pte(&t, tb.l2, 1, tb.page[1] | POTNPU_PTE_VALID | POTNPU_PTE_WRITE);
+    set_pte(&t, tb.l2, 2, 0);
+    set_root(&t, SLOT, 0);
+    set_root(&t, FW_SLOT, tb.l1);
+    cmd = tb.page[0];
+
+    jq = guest_alloc(&t.qs->alloc, FW_JQ_SIZE * 64);
+    cq = guest_alloc(&t.qs->alloc, FW_JQ_SIZE * 32);
+    qtest_memset(t.qts, cq, 0xff, FW_JQ_SIZE * 32);
+    wr(&t, POTNPU_REG_JQ_BASE_LO, jq);
+    wr(&t, POTNPU_REG_JQ_BASE_HI, jq >> 32);
+    wr(&t, POTNPU_REG_JQ_SIZE, FW_JQ_SIZE);
+    wr(&t, POTNPU_REG_CQ_BASE_LO, cq);
+    wr(&t, POTNPU_REG_CQ_BASE_HI, cq >> 32);
+    wr(&t, POTNPU_REG_HOST_ABI, POTNPU_FW_ABI_VERSION);
+
+    /* Boot: the handshake ends in READY, announced by IRQ_FW. */
+    core_start(&t, entry);
+    wait_reg(&t, POTNPU_REG_FW_STATUS, POTNPU_FW_STATUS_READY, 100);
+    assert_eq(rd(&t, POTNPU_REG_FW_ABI), POTNPU_FW_ABI_VERSION);
+    g_assert(rd(&t, POTNPU_REG_FW_CAPS) & POTNPU_FW_CAP_DMA);
+    g_assert(msi_received(&t, POTNPU_MSIX_VEC_FW));
+    wr(&t, POTNPU_REG_IRQ_STATUS, POTNPU_IRQ_FW);
+    step(&t, 10 * 1000 * 1000);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+
+    /* Job 1: FENCE, FILL, COPY, NOP. */
+    n = 0;
+    qtest_writel(t.qts, cmd + 4 * n++, POTNPU_CMD_HDR(POTNPU_OP_FENCE, 4));
+    qtest_writel(t.qts, cmd + 4 * n++, FW_DATA_VA);
+    qtest_writel(t.qts, cmd + 4 * n++, 0);
+    qtest_writel(t.qts, cmd + 4 * n++, 0xfeedface);
+    qtest_writel(t.qts, cmd + 4 * n++, POTNPU_CMD_HDR(POTNPU_OP_FILL, 5));
+    qtest_writel(t.qts, cmd + 4 * n++, FW_DATA_VA + 0x101);
+    qtest_writel(t.qts, cmd + 4 * n++, 0);
+    qtest_writel(t.qts, cmd + 4 * n++, 6);
+    qtest_writel(t.qts, cmd + 4 * n++, 0x44332211);
+    qtest_writel(t.qts, cmd + 4 * n++, POTNPU_CMD_HDR(POTNPU_OP_COPY, 6));
+    qtest_writel(t.qts, cmd + 4 * n++, FW_DATA_VA);
+    qtest_writel(t.qts, cmd + 4 * n++, 0);
+    qtest_writel(t.qts, cmd + 4 * n++, FW_DATA_VA + 0x200);
+    qtest_writel(t.qts, cmd + 4 * n++, 0);
+    qtest_writel(t.qts, cmd + 4 * n++, 4);
+    qtest_writel(t.qts, cmd + 4 * n++, POTNPU_CMD_HDR(POTNPU_OP_NOP, 1));
+    put_job(&t, jq, 0, 42, FW_CMD_VA, 4 * n);
+    wr(&t, POTNPU_REG_JQ_TAIL, 1);
+    wait_reg(&t, POTNPU_REG_CQ_TAIL, 1, 100);
+    assert_eq(rd(&t, POTNPU_REG_JQ_HEAD), 1);
+    rec = cq;
+    assert_eq(qtest_readl(t.qts, rec), 42);
+    assert_eq(qtest_readl(t.qts, rec + 4), POTNPU_JOB_OK);
+    assert_eq(qtest_readl(t.qts, tb.page[1]), 0xfeedface);
+    assert_eq(qtest_readl(t.qts, tb.page[1] + 0x100), 0x33221100);
+    assert_eq(qtest_readl(t.qts, tb.page[1] + 0x104), 0x00221144);
+    assert_eq(qtest_readl(t.qts, tb.page[1] + 0x200), 0xfeedface);
+    g_assert(msi_received(&t, POTNPU_MSIX_VEC_JOB));
+    wr(&t, POTNPU_REG_IRQ_STATUS, POTNPU_IRQ_JOB);
+
+    /* Job 2: a FENCE outside the address space: EMMU, IRQ_ERROR. */
+    n = 0x100;
+    qtest_writel(t.qts, cmd + n, POTNPU_CMD_HDR(POTNPU_OP_NOP, 1));
+    qtest_writel(t.qts, cmd + n + 4, POTNPU_CMD_HDR(POTNPU_OP_FENCE, 4));
+    qtest_writel(t.qts, cmd + n + 8, FW_DATA_VA + 0x1000);
+    qtest_writel(t.qts, cmd + n + 12, 0);
+    qtest_writel(t.qts, cmd + n + 16, 1);
+    put_job(&t, jq, 1, 43, FW_CMD_VA + n, 20);
+    /* Job 3: an unknown opcode: EILLEGAL. */
+    qtest_writel(t.qts, cmd + 0x200, POTNPU_CMD_HDR(0x10, 1));
+    put_job(&t, jq, 2, 44, FW_CMD_VA + 0x200, 4);
+    wr(&t, POTNPU_REG_JQ_TAIL, 3);
+    wait_reg(&t, POTNPU_REG_CQ_TAIL, 3, 100);
+    rec = cq + 32;
+    assert_eq(qtest_readl(t.qts, rec), 43);
+    assert_eq(qtest_readl(t.qts, rec + 4), POTNPU_JOB_EMMU);
+    assert_eq(qtest_readl(t.qts, rec + 8), 4);
+    assert_eq(qtest_readl(t.qts, rec + 16), FW_DATA_VA + 0x1000);
+    assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_STATUS),
+              POTNPU_MMU_FAULT_MAKE(FW_SLOT, POTNPU_MMU_REASON_NOT_PRESENT,
+                                    1));
+    assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_ADDR), FW_DATA_VA + 0x1000);
+    g_assert(msi_received(&t, POTNPU_MSIX_VEC_ERROR));
+    rec = cq + 64;
+    assert_eq(qtest_readl(t.qts, rec), 44);
+    assert_eq(qtest_readl(t.qts, rec + 4), POTNPU_JOB_EILLEGAL);
+    assert_eq(qtest_readl(t.qts, rec + 12), 0x10);
+    g_assert(msi_received(&t, POTNPU_MSIX_VEC_JOB));
+
+    /* The firmware is still healthy; nothing was a guest error. */
+    assert_eq(rd(&t, POTNPU_REG_FW_STATUS), POTNPU_FW_STATUS_READY);
+    step(&t, 10 * 1000 * 1000);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    stop_vm(&t);
+}
+
 static void test_core_reset_running(void)
 {
     PotnpuTest t;
@@ -3405,6 +3586,7 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/dma/va", test_dma_va);
     qtest_add_func("/potnpu/mmu/faults", test_mmu_faults);
     qtest_add_func("/potnpu/mmu/tlb", test_mmu_tlb);
+    qtest_add_func("/potnpu/firmware/jobs", test_firmware_jobs);
 
     return g_test_run();
 }
