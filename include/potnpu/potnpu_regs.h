@@ -34,9 +34,9 @@
 
 /* MSI-X vectors. */
 #define POTNPU_MSIX_VEC_PING		0	/* PING doorbell acknowledgment */
-#define POTNPU_MSIX_VEC_JOB		1	/* reserved: job completion */
-#define POTNPU_MSIX_VEC_ERROR		2	/* reserved: errors, faults */
-#define POTNPU_MSIX_VEC_FW		3	/* reserved: firmware mailbox */
+#define POTNPU_MSIX_VEC_JOB		1	/* job completion (IRQ_JOB) */
+#define POTNPU_MSIX_VEC_ERROR		2	/* errors, faults (IRQ_ERROR) */
+#define POTNPU_MSIX_VEC_FW		3	/* firmware mailbox (IRQ_FW) */
 #define POTNPU_MSIX_NUM_VECTORS		4
 
 /* Identification block (0x000 - 0x03f). */
