@@ -429,9 +429,20 @@ static void test_pci_config(void)
               ~PCI_BASE_ADDRESS_MEM_MASK,
               PCI_BASE_ADDRESS_SPACE_MEMORY | PCI_BASE_ADDRESS_MEM_TYPE_32);
 
-    /* BAR1 is not implemented. */
+    /* BAR1, BAR3 and BAR5 are not implemented. */
     qpci_config_writel(t.dev, PCI_BASE_ADDRESS_1, 0xffffffff);
     assert_eq(qpci_config_readl(t.dev, PCI_BASE_ADDRESS_1), 0);
+    qpci_config_writel(t.dev, PCI_BASE_ADDRESS_3, 0xffffffff);
+    assert_eq(qpci_config_readl(t.dev, PCI_BASE_ADDRESS_3), 0);
+    qpci_config_writel(t.dev, PCI_BASE_ADDRESS_5, 0xffffffff);
+    assert_eq(qpci_config_readl(t.dev, PCI_BASE_ADDRESS_5), 0);
+
+    /* BAR4: the core memory window, 128 KiB of 32-bit memory. */
+    assert_eq(t.bar4_size, POTNPU_BAR_CORE_MEM_SIZE);
+    g_assert(!t.bar4.is_io);
+    assert_eq(qpci_config_readl(t.dev, PCI_BASE_ADDRESS_4) &
+              ~PCI_BASE_ADDRESS_MEM_MASK,
+              PCI_BASE_ADDRESS_SPACE_MEMORY | PCI_BASE_ADDRESS_MEM_TYPE_32);
 
     /* MSI-X: POTNPU_MSIX_NUM_VECTORS vectors, table and PBA in BAR2. */
     cap = qpci_find_capability(t.dev, PCI_CAP_ID_MSIX, 0);
