@@ -5,7 +5,7 @@
 # layers). A layer that fails to build or run, or runs no test, counts as a
 # failure. Exit status: 0 only if nothing failed.
 #
-#   check.sh [LAYER...]     layers: host firmware qtest kunit static guest (default: all)
+#   check.sh [LAYER...]     layers: host qtest firmware kunit static guest (default: all)
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -18,7 +18,12 @@ total_fail=0
 total_skip=0
 
 layer_host() { make -s -C "$POTNPU_ROOT/userspace" check; }
-layer_firmware() { make -s -C "$POTNPU_ROOT/firmware" check; }
+# Firmware unit tests on the host, then the image on the QEMU device model.
+layer_firmware() {
+	make -s -C "$POTNPU_ROOT/firmware" check || return 1
+	"$POTNPU_ROOT/scripts/build-qemu.sh" >&2 || return 1
+	make -s -C "$POTNPU_ROOT/firmware" qemu-smoke
+}
 layer_qtest() { "$POTNPU_ROOT/scripts/test-qtest.sh"; }
 layer_kunit() { "$POTNPU_ROOT/scripts/test-kunit.sh"; }
 layer_static() { "$POTNPU_ROOT/scripts/static-checks.sh"; }
@@ -60,7 +65,7 @@ run_layer() {
 }
 
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(host firmware qtest kunit static guest)
+[ ${#layers[@]} -gt 0 ] || layers=(host qtest firmware kunit static guest)
 for l in "${layers[@]}"; do
 	declare -F "layer_$l" >/dev/null || die "unknown layer $l"
 done
