@@ -5,13 +5,19 @@
  * va_limit: end of the device VA range of files opened from now on
  * (default and maximum POTNPU_VA_SIZE; at least two pages). Lowering it
  * lets tests exhaust an address space without allocating 1 GiB.
+ * fw_status: the firmware's state, versions, heartbeat, boot and recovery
+ * counters. fw_log: the firmware's log ring, read through BAR4.
+ * force_recovery: writing anything resets the device and boots the
+ * firmware again.
  */
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/seq_file.h>
 
 #include <potnpu/potnpu_job.h>
 
+#include "potnpu_boot.h"
 #include "potnpu_debugfs.h"
 #include "potnpu_drv.h"
 
@@ -37,6 +43,36 @@ static int potnpu_va_limit_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(potnpu_va_limit_fops, potnpu_va_limit_get,
 			 potnpu_va_limit_set, "%llu\n");
 
+static int potnpu_fw_status_show(struct seq_file *m, void *unused)
+{
+	potnpu_boot_show_status(m->private, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(potnpu_fw_status);
+
+static int potnpu_fw_log_show(struct seq_file *m, void *unused)
+{
+	return potnpu_boot_show_log(m->private, m);
+}
+DEFINE_SHOW_ATTRIBUTE(potnpu_fw_log);
+
+static ssize_t potnpu_force_recovery_write(struct file *file,
+					   const char __user *buf,
+					   size_t count, loff_t *ppos)
+{
+	struct potnpu_device *ndev = file->private_data;
+	int ret;
+
+	ret = potnpu_boot_recover(ndev, "forced through debugfs");
+	return ret ? ret : count;
+}
+
+static const struct file_operations potnpu_force_recovery_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = potnpu_force_recovery_write,
+};
+
 /**
  * potnpu_debugfs_init() - create the device's debugfs files
  * @ndev: the device; its DRM debugfs directory exists
@@ -51,4 +87,9 @@ void potnpu_debugfs_init(struct potnpu_device *ndev)
 		return;
 	debugfs_create_file_unsafe("va_limit", 0600, root, ndev,
 				   &potnpu_va_limit_fops);
+	debugfs_create_file("fw_status", 0400, root, ndev,
+			    &potnpu_fw_status_fops);
+	debugfs_create_file("fw_log", 0400, root, ndev, &potnpu_fw_log_fops);
+	debugfs_create_file("force_recovery", 0200, root, ndev,
+			    &potnpu_force_recovery_fops);
 }

@@ -21,6 +21,7 @@
 #include <drm/drm_ioctl.h>
 #include <drm/potnpu_accel.h>
 
+#include "potnpu_boot.h"
 #include "potnpu_debugfs.h"
 #include "potnpu_drv.h"
 #include "potnpu_fw.h"
@@ -132,6 +133,11 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/* MSI-X messages are memory writes from the device. */
 	pci_set_master(pdev);
 	potnpu_irq_init(ndev);
+
+	/* Runs the firmware on the control core, when the device has one. */
+	ret = potnpu_boot_init(ndev);
+	if (ret)
+		goto err_irq;
 
 	ret = drm_dev_register(&ndev->drm, 0);
 	if (ret) {

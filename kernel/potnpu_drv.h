@@ -16,6 +16,8 @@
 #include <drm/drm_device.h>
 
 #include <potnpu/potnpu_fw_validate.h>
+#include <potnpu/potnpu_job.h>
+#include <potnpu/potnpu_regs.h>
 
 #define DRIVER_NAME	"potnpu"
 #define DRIVER_DESC	"potnpu shift-add neural processor"
@@ -52,11 +54,50 @@ struct potnpu_fw {
  * @lock: serialises the CTX_SEL / PT_LO / PT_HI sequence
  * @va_limit: end of the VA range of files opened from now on
  *	(POTNPU_VA_SIZE; lowered through debugfs by tests)
+ * @roots: root table bus address of each slot, 0 when free; what a
+ *	recovery programs again after the device reset
  */
 struct potnpu_mmu {
 	struct ida slots;
-	struct mutex lock; /* CTX_SEL and the root registers */
+	struct mutex lock; /* CTX_SEL, the root registers, @roots */
 	u64 va_limit;
+	dma_addr_t roots[POTNPU_MMU_SLOTS];
+};
+
+/**
+ * struct potnpu_boot - the control core and its firmware
+ * @core_mem: BAR4 mapping (IMEM and DMEM), NULL without CAPS.CORE
+ * @jq: job submission ring, POTNPU_JQ_ENTRIES descriptors
+ * @jq_dma: its bus address
+ * @cq: completion ring, POTNPU_JQ_ENTRIES records
+ * @cq_dma: its bus address
+ * @lock: serialises boots, recoveries and debugfs readers
+ * @fw_status: POTNPU_FW_STATUS_* after the last boot (OFF: never booted)
+ * @fw_error: FW_ERROR after the last boot
+ * @fw_version: FW_VERSION the running firmware reported
+ * @fw_abi: FW_ABI the running firmware reported
+ * @fw_caps: FW_CAPS the running firmware reported
+ * @boots: boots attempted
+ * @boot_failures: boots that did not reach READY
+ * @recoveries: device resets for recovery
+ * @last_result: 0 or the errno of the last boot
+ */
+struct potnpu_boot {
+	void __iomem *core_mem;
+	struct potnpu_job_desc *jq;
+	dma_addr_t jq_dma;
+	struct potnpu_job_done *cq;
+	dma_addr_t cq_dma;
+	struct mutex lock; /* boot, recovery */
+	u32 fw_status;
+	u32 fw_error;
+	u32 fw_version;
+	u32 fw_abi;
+	u32 fw_caps;
+	unsigned int boots;
+	unsigned int boot_failures;
+	unsigned int recoveries;
+	int last_result;
 };
 
 struct potnpu_vm;
@@ -82,6 +123,7 @@ struct potnpu_file {
  * @irq: interrupt state
  * @fw: firmware image
  * @mmu: MMU context slots
+ * @boot: control core and firmware state
  */
 struct potnpu_device {
 	struct drm_device drm;
@@ -92,6 +134,7 @@ struct potnpu_device {
 	struct potnpu_irq irq;
 	struct potnpu_fw fw;
 	struct potnpu_mmu mmu;
+	struct potnpu_boot boot;
 };
 
 static inline struct potnpu_device *to_potnpu(struct drm_device *drm)

@@ -34,6 +34,10 @@ static_assert(offsetof(struct drm_potnpu_device_info, pci_bus_id) ==
 static_assert(sizeof(struct drm_potnpu_device_info) ==
 	      POTNPU_DEVICE_INFO_SIZE_V1);
 static_assert(POTNPU_DEVICE_INFO_SIZE_V1 == 48);
+static_assert(sizeof(struct drm_potnpu_fw_info) == POTNPU_FW_INFO_SIZE_V1);
+static_assert(POTNPU_FW_INFO_SIZE_V1 == 32);
+static_assert(DRM_POTNPU_FW_STATUS_READY == POTNPU_FW_STATUS_READY);
+static_assert(DRM_POTNPU_FW_STATUS_FAILED == POTNPU_FW_STATUS_FAILED);
 
 /**
  * struct potnpu_query_desc - sizes of one query's answer
@@ -49,6 +53,10 @@ static const struct potnpu_query_desc potnpu_queries[] = {
 	[DRM_POTNPU_QUERY_DEVICE_INFO] = {
 		.min_size = POTNPU_DEVICE_INFO_SIZE_V1,
 		.cur_size = sizeof(struct drm_potnpu_device_info),
+	},
+	[DRM_POTNPU_QUERY_FW_INFO] = {
+		.min_size = POTNPU_FW_INFO_SIZE_V1,
+		.cur_size = sizeof(struct drm_potnpu_fw_info),
 	},
 };
 
@@ -136,6 +144,24 @@ static void potnpu_query_device_info(struct potnpu_device *ndev,
 			   pdev->bus->number << 8 | pdev->devfn;
 }
 
+/* The state recorded by the last boot, not the live registers. */
+static void potnpu_query_fw_info(struct potnpu_device *ndev,
+				 struct drm_potnpu_fw_info *info)
+{
+	struct potnpu_boot *boot = &ndev->boot;
+
+	memset(info, 0, sizeof(*info));
+	mutex_lock(&boot->lock);
+	info->status = boot->fw_status;
+	info->error = boot->fw_error;
+	info->version = boot->fw_version;
+	info->abi_version = boot->fw_abi;
+	info->caps = boot->fw_caps;
+	info->boots = boot->boots;
+	info->recoveries = boot->recoveries;
+	mutex_unlock(&boot->lock);
+}
+
 int potnpu_query_ioctl(struct drm_device *drm, void *data,
 		       struct drm_file *file)
 {
@@ -144,6 +170,7 @@ int potnpu_query_ioctl(struct drm_device *drm, void *data,
 	struct potnpu_query_plan plan;
 	union {
 		struct drm_potnpu_device_info device_info;
+		struct drm_potnpu_fw_info fw_info;
 	} answer;
 	u8 __user *buf = u64_to_user_ptr(q->data);
 	int ret, idx;
@@ -158,6 +185,9 @@ int potnpu_query_ioctl(struct drm_device *drm, void *data,
 	switch (q->param) {
 	case DRM_POTNPU_QUERY_DEVICE_INFO:
 		potnpu_query_device_info(ndev, &answer.device_info);
+		break;
+	case DRM_POTNPU_QUERY_FW_INFO:
+		potnpu_query_fw_info(ndev, &answer.fw_info);
 		break;
 	default:
 		ret = -EINVAL;

@@ -19,6 +19,8 @@ struct drm_file;
  */
 #define POTNPU_DEVICE_INFO_SIZE_V1 \
 	offsetofend(struct drm_potnpu_device_info, pad1)
+#define POTNPU_FW_INFO_SIZE_V1 \
+	offsetofend(struct drm_potnpu_fw_info, pad)
 
 /**
  * struct potnpu_query_plan - what the query ioctl must do with the buffer

@@ -52,17 +52,18 @@ static void potnpu_mmu_set_root(struct potnpu_device *ndev, int slot,
 {
 	int idx;
 
-	if (!potnpu_has_mmu(ndev))
-		return;
-	if (!drm_dev_enter(&ndev->drm, &idx))
-		return;
 	mutex_lock(&ndev->mmu.lock);
+	ndev->mmu.roots[slot] = root;
+	if (!potnpu_has_mmu(ndev) || !drm_dev_enter(&ndev->drm, &idx)) {
+		mutex_unlock(&ndev->mmu.lock);
+		return;
+	}
 	potnpu_wr(ndev, POTNPU_REG_MMU_CTX_SEL, slot);
 	potnpu_wr(ndev, POTNPU_REG_MMU_PT_LO, lower_32_bits(root));
 	potnpu_wr(ndev, POTNPU_REG_MMU_PT_HI, upper_32_bits(root));
 	potnpu_wr(ndev, POTNPU_REG_MMU_INVALIDATE, slot);
-	mutex_unlock(&ndev->mmu.lock);
 	drm_dev_exit(idx);
+	mutex_unlock(&ndev->mmu.lock);
 }
 
 static void potnpu_mmu_release(struct drm_device *drm, void *arg)

@@ -123,7 +123,7 @@ static void query_flags_pad(struct kunit *test)
 
 static void query_unknown_param(struct kunit *test)
 {
-	static const u32 params[] = { 1, 2, 0x100, 0x80000000u, U32_MAX };
+	static const u32 params[] = { 2, 3, 0x100, 0x80000000u, U32_MAX };
 	struct potnpu_query_plan plan;
 	struct drm_potnpu_query q;
 	unsigned int i;
@@ -179,6 +179,38 @@ static void query_device_info(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, potnpu_query_plan(&q, &plan), -EINVAL);
 }
 
+/* The real table: DRM_POTNPU_QUERY_FW_INFO, 32 bytes. */
+static void query_fw_info(struct kunit *test)
+{
+	struct potnpu_query_plan plan;
+	struct drm_potnpu_query q;
+
+	KUNIT_EXPECT_EQ(test, (u32)sizeof(struct drm_potnpu_fw_info), 32u);
+	KUNIT_EXPECT_EQ(test, (u32)POTNPU_FW_INFO_SIZE_V1, 32u);
+
+	q = query(DRM_POTNPU_QUERY_FW_INFO, 0);
+	KUNIT_ASSERT_EQ(test, potnpu_query_plan(&q, &plan), 0);
+	KUNIT_EXPECT_EQ(test, plan.size, 32u);
+	KUNIT_EXPECT_EQ(test, plan.copy, 0u);
+
+	q = query(DRM_POTNPU_QUERY_FW_INFO, 32);
+	KUNIT_ASSERT_EQ(test, potnpu_query_plan(&q, &plan), 0);
+	KUNIT_EXPECT_EQ(test, plan.copy, 32u);
+	KUNIT_EXPECT_EQ(test, plan.clear, 0u);
+
+	q = query(DRM_POTNPU_QUERY_FW_INFO, 100);
+	KUNIT_ASSERT_EQ(test, potnpu_query_plan(&q, &plan), 0);
+	KUNIT_EXPECT_EQ(test, plan.copy, 32u);
+	KUNIT_EXPECT_EQ(test, plan.clear, 68u);
+	KUNIT_EXPECT_EQ(test, plan.size, 32u);
+
+	q = query(DRM_POTNPU_QUERY_FW_INFO, 31);
+	KUNIT_EXPECT_EQ(test, potnpu_query_plan(&q, &plan), -EINVAL);
+	q = query(DRM_POTNPU_QUERY_FW_INFO, 32);
+	q.pad = 1;
+	KUNIT_EXPECT_EQ(test, potnpu_query_plan(&q, &plan), -EINVAL);
+}
+
 /* The data pointer is the ioctl's business, never the planner's. */
 static void query_data_ignored(struct kunit *test)
 {
@@ -200,6 +232,7 @@ static struct kunit_case potnpu_query_cases[] = {
 	KUNIT_CASE(query_larger),
 	KUNIT_CASE(query_flags_pad),
 	KUNIT_CASE(query_unknown_param),
+	KUNIT_CASE(query_fw_info),
 	KUNIT_CASE(query_device_info),
 	KUNIT_CASE(query_data_ignored),
 	{}

@@ -116,15 +116,6 @@ FIXTURE_TEARDOWN(bo)
 	close(self->fd);
 }
 
-TEST_F(bo, driver_version_has_bo_ioctls)
-{
-	struct drm_version v = {};
-
-	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_VERSION, &v));
-	EXPECT_EQ(DRM_POTNPU_UAPI_MAJOR, v.version_major);
-	EXPECT_GE(v.version_minor, 2);
-}
-
 TEST_F(bo, create_mmap_write_read_close)
 {
 	const size_t size = 64 * 1024;

@@ -166,7 +166,7 @@ TEST_F(query, unknown_param_rejected)
 		.size = sizeof(info),
 		.data = (uintptr_t)&info,
 	};
-	__u32 params[] = { 1, 2, 0x100, 0xffffffffu };
+	__u32 params[] = { 2, 3, 0x100, 0xffffffffu };
 	size_t i;
 
 	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {

@@ -21,11 +21,14 @@ extern "C" {
 #endif
 
 /*
- * Interface version, also the DRM driver's major.minor. 0.2 added buffer
- * objects (DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO).
+ * Interface version, also the DRM driver's major.minor. Still 0.1 while
+ * the interface grows before its first release: buffer objects
+ * (DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO) and
+ * %DRM_POTNPU_QUERY_FW_INFO were added since; an older kernel answers
+ * them with -EINVAL.
  */
 #define DRM_POTNPU_UAPI_MAJOR		0
-#define DRM_POTNPU_UAPI_MINOR		2
+#define DRM_POTNPU_UAPI_MINOR		1
 
 #define DRM_POTNPU_QUERY		0x00
 #define DRM_POTNPU_BO_CREATE		0x01
@@ -42,9 +45,11 @@ extern "C" {
 /**
  * enum drm_potnpu_query_param - what &struct drm_potnpu_query asks for
  * @DRM_POTNPU_QUERY_DEVICE_INFO: &struct drm_potnpu_device_info
+ * @DRM_POTNPU_QUERY_FW_INFO: &struct drm_potnpu_fw_info
  */
 enum drm_potnpu_query_param {
 	DRM_POTNPU_QUERY_DEVICE_INFO = 0,
+	DRM_POTNPU_QUERY_FW_INFO = 1,
 };
 
 /**
@@ -117,6 +122,43 @@ struct drm_potnpu_device_info {
 	__u64 capabilities;
 	__u32 pci_bus_id;
 	__u32 pad1;
+};
+
+/* &drm_potnpu_fw_info.status: the device's FW_STATUS values. */
+#define DRM_POTNPU_FW_STATUS_OFF	0
+#define DRM_POTNPU_FW_STATUS_BOOTING	1
+#define DRM_POTNPU_FW_STATUS_READY	2
+#define DRM_POTNPU_FW_STATUS_FAILED	3
+
+/**
+ * struct drm_potnpu_fw_info - answer to %DRM_POTNPU_QUERY_FW_INFO: the
+ *	firmware running on the device's control core
+ * @status: DRM_POTNPU_FW_STATUS_* after the last boot; OFF when the
+ *	device has no control core (or the firmware was never started)
+ * @error: the firmware's error code when @status is FAILED (1: the driver's
+ *	ABI is not supported, 2: job queue rejected, 3: internal error),
+ *	else 0
+ * @version: version the running firmware reports (major << 24 |
+ *	minor << 16 | patch), 0 if it never reported one
+ * @abi_version: host/firmware ABI the running firmware reports, same
+ *	packing
+ * @caps: the running firmware's capabilities (the device's FW_CAPS bits)
+ * @boots: boots attempted since the driver bound the device
+ * @recoveries: device resets for recovery since then
+ * @pad: zero
+ *
+ * The values are those recorded at the last boot; the query does not
+ * touch the device.
+ */
+struct drm_potnpu_fw_info {
+	__u32 status;
+	__u32 error;
+	__u32 version;
+	__u32 abi_version;
+	__u32 caps;
+	__u32 boots;
+	__u32 recoveries;
+	__u32 pad;
 };
 
 /* &drm_potnpu_bo_create.flags: the device may only read the buffer. */
