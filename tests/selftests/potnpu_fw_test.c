@@ -16,6 +16,7 @@
 
 #include "kselftest_harness.h"
 #include "potnpu_fw_image.h"
+#include "potnpu_fw_validate.h"
 #include "potnpu_regs.h"
 #include "potnpu_test_util.h"
 
@@ -257,6 +258,133 @@ TEST_F(fw, forced_recovery_boots_again)
 	EXPECT_EQ(0, ioctl(self->fd, DRM_IOCTL_POTNPU_BO_CREATE, &c));
 	free(before);
 	free(after);
+}
+
+/*
+ * The real image with every payload word replaced by @insn, checksums
+ * fixed: valid for the loader, fatal for the core.
+ */
+static uint8_t *bad_image(const uint8_t *img, size_t size, uint32_t insn)
+{
+	uint32_t payload = potnpu_le32(img + POTNPU_FW_OFF_PAYLOAD_SIZE);
+	uint8_t *bad = malloc(size);
+	uint32_t i, crc;
+
+	if (!bad || POTNPU_FW_HEADER_SIZE + (size_t)payload > size) {
+		free(bad);
+		return NULL;
+	}
+	memcpy(bad, img, size);
+	for (i = 0; i < payload; i++)
+		bad[POTNPU_FW_HEADER_SIZE + i] = insn >> (8 * (i % 4));
+	crc = potnpu_fw_crc32(0, bad + POTNPU_FW_HEADER_SIZE, payload);
+	for (i = 0; i < 4; i++)
+		bad[POTNPU_FW_OFF_PAYLOAD_CRC + i] = crc >> (8 * i);
+	crc = potnpu_fw_header_crc(bad);
+	for (i = 0; i < 4; i++)
+		bad[POTNPU_FW_OFF_HEADER_CRC + i] = crc >> (8 * i);
+	return bad;
+}
+
+FIXTURE(bootfail) {
+	uint8_t *fw;
+	size_t fw_size;
+	bool has_core;
+};
+
+FIXTURE_SETUP(bootfail)
+{
+	struct drm_potnpu_device_info info;
+	int fd;
+
+	self->fw = potnpu_read_file(POTNPU_FW_PATH, 1 << 20, &self->fw_size);
+	ASSERT_NE(NULL, self->fw);
+	fd = potnpu_open_node(0, NULL);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, potnpu_query_info(fd, &info));
+	close(fd);
+	self->has_core = info.hw_caps & POTNPU_CAP_CORE;
+}
+
+FIXTURE_TEARDOWN(bootfail)
+{
+	/* Whatever happened, the original firmware, loaded and booted. */
+	potnpu_system("rmmod potnpu 2>/dev/null");
+	potnpu_write_file(POTNPU_FW_PATH, self->fw, self->fw_size);
+	potnpu_system("modprobe potnpu");
+	free(self->fw);
+}
+
+static void expect_boot_failure(struct __test_metadata *_metadata,
+				FIXTURE_DATA(bootfail) *self, uint32_t insn,
+				const char *const msgs[2])
+{
+	struct drm_potnpu_fw_info fw;
+	uint8_t *bad;
+	char *status;
+	int fd, index, n;
+
+	bad = bad_image(self->fw, self->fw_size, insn);
+	ASSERT_NE(NULL, bad);
+	n = potnpu_count_nodes();
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	ASSERT_EQ(0, potnpu_write_file(POTNPU_FW_PATH, bad, self->fw_size));
+	potnpu_klog_clear();
+	ASSERT_EQ(0, potnpu_system("modprobe potnpu"));
+
+	/* The device stays bound and says what went wrong. */
+	EXPECT_EQ(n, potnpu_count_nodes());
+	EXPECT_TRUE(potnpu_klog_contains(msgs[0]) ||
+		    potnpu_klog_contains(msgs[1]));
+	EXPECT_TRUE(potnpu_klog_contains("firmware potnpu/potnpu-fw.bin"));
+	fd = potnpu_open_node(0, &index);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, query_fw(fd, &fw));
+	EXPECT_EQ(DRM_POTNPU_FW_STATUS_FAILED, fw.status);
+	status = read_debugfs(index, "fw_status");
+	if (status) {
+		EXPECT_TRUE(status_says(status, "\nstatus: failed\n"));
+		EXPECT_EQ(-5, status_field(status, "last_result"));
+		free(status);
+	}
+	close(fd);
+	free(bad);
+
+	/* The good image boots again. */
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	ASSERT_EQ(0, potnpu_write_file(POTNPU_FW_PATH, self->fw,
+				       self->fw_size));
+	ASSERT_EQ(0, potnpu_system("modprobe potnpu"));
+	fd = potnpu_open_node(0, NULL);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, query_fw(fd, &fw));
+	EXPECT_EQ(DRM_POTNPU_FW_STATUS_READY, fw.status);
+	close(fd);
+}
+
+/* All-zero words are illegal instructions: a fatal trap at the entry. */
+TEST_F(bootfail, trapping_firmware_reported)
+{
+	static const char *const msgs[2] = {
+		"halted the core during boot", "halted the core during boot",
+	};
+
+	if (!self->has_core)
+		SKIP(return, "device without a control core");
+	expect_boot_failure(_metadata, self, 0x00000000, msgs);
+	EXPECT_TRUE(potnpu_klog_contains("mcause 0x2"));
+}
+
+/* "j ." never reports: the watchdog or the driver's timeout ends it. */
+TEST_F(bootfail, silent_firmware_reported)
+{
+	static const char *const msgs[2] = {
+		"halted the core during boot", "did not report ready within",
+	};
+
+	if (!self->has_core)
+		SKIP(return, "device without a control core");
+	expect_boot_failure(_metadata, self, 0x0000006f, msgs);
 }
 
 TEST_HARNESS_MAIN
