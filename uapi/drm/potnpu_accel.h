@@ -33,6 +33,9 @@ extern "C" {
 #define DRM_POTNPU_QUERY		0x00
 #define DRM_POTNPU_BO_CREATE		0x01
 #define DRM_POTNPU_BO_INFO		0x02
+/* Designed, not implemented yet: the kernel answers -EINVAL (unknown). */
+#define DRM_POTNPU_SUBMIT		0x03
+#define DRM_POTNPU_JOB_STATUS		0x04
 
 #define DRM_IOCTL_POTNPU_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_POTNPU_QUERY, struct drm_potnpu_query)
@@ -41,6 +44,11 @@ extern "C" {
 		 struct drm_potnpu_bo_create)
 #define DRM_IOCTL_POTNPU_BO_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_POTNPU_BO_INFO, struct drm_potnpu_bo_info)
+#define DRM_IOCTL_POTNPU_SUBMIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_POTNPU_SUBMIT, struct drm_potnpu_submit)
+#define DRM_IOCTL_POTNPU_JOB_STATUS \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_POTNPU_JOB_STATUS, \
+		 struct drm_potnpu_job_status)
 
 /**
  * enum drm_potnpu_query_param - what &struct drm_potnpu_query asks for
@@ -215,6 +223,89 @@ struct drm_potnpu_bo_info {
 	__u64 mmap_offset;
 	__u32 flags;
 	__u32 pad1;
+};
+
+/* Most buffer objects one job may use, and most in-fences. */
+#define DRM_POTNPU_MAX_JOB_BOS		64
+#define DRM_POTNPU_MAX_IN_SYNCOBJS	16
+
+/**
+ * struct drm_potnpu_submit - queue a job (designed; not implemented yet)
+ * @cmd_handle: BO holding the command stream
+ * @cmd_offset: byte offset of the stream in that BO, 4-byte aligned
+ * @cmd_size: stream size in bytes, a multiple of 4 in 4..65536
+ *	(POTNPU_CMD_MAX_SIZE); @cmd_offset + @cmd_size within the BO
+ * @bo_count: number of handles at @bo_handles, 1..%DRM_POTNPU_MAX_JOB_BOS
+ * @bo_handles: user pointer to an array of __u32 BO handles: every BO the
+ *	commands touch (the command BO included if they do). Each must be a
+ *	BO of the calling file's address space; duplicates are -EINVAL.
+ * @in_syncobjs: user pointer to an array of __u32 syncobj handles whose
+ *	fences the job waits for (binary syncobjs)
+ * @in_syncobj_count: entries at @in_syncobjs, 0..%DRM_POTNPU_MAX_IN_SYNCOBJS
+ * @out_syncobj: syncobj that receives the job's fence, 0 for none
+ * @out_point: timeline point for @out_syncobj, 0 for a binary syncobj
+ * @job_id: out: the job's id in this file, increasing from 1, for
+ *	%DRM_IOCTL_POTNPU_JOB_STATUS
+ * @flags: must be zero
+ * @pad: must be zero
+ *
+ * The stream is validated against @bo_handles before the ioctl returns
+ * (-EINVAL for any command that is malformed or touches memory outside
+ * the listed BOs, or writes a read-only one); the device MMU checks every
+ * access again. The job's fence signals when the job completed, failed or
+ * was cancelled; its status is then in %DRM_IOCTL_POTNPU_JOB_STATUS. A job
+ * that makes no progress for the driver's timeout is aborted; a file whose
+ * job faulted (MMU) is banned: later submits fail with -EIO.
+ */
+struct drm_potnpu_submit {
+	__u32 cmd_handle;
+	__u32 cmd_offset;
+	__u32 cmd_size;
+	__u32 bo_count;
+	__u64 bo_handles;
+	__u64 in_syncobjs;
+	__u32 in_syncobj_count;
+	__u32 out_syncobj;
+	__u64 out_point;
+	__u64 job_id;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* &drm_potnpu_job_status.state */
+#define DRM_POTNPU_JOB_PENDING		0	/* queued or running */
+#define DRM_POTNPU_JOB_DONE		1	/* finished, see status */
+
+/* &drm_potnpu_job_status.status beyond the device's own codes (0..6). */
+#define DRM_POTNPU_JOB_TIMEOUT		0x100	/* aborted by the driver */
+#define DRM_POTNPU_JOB_CANCELLED	0x101	/* device reset before it ran */
+
+/**
+ * struct drm_potnpu_job_status - the state of a submitted job (designed;
+ *	not implemented yet)
+ * @job_id: in: id returned by %DRM_IOCTL_POTNPU_SUBMIT in this file
+ * @state: out: DRM_POTNPU_JOB_PENDING or DRM_POTNPU_JOB_DONE
+ * @status: out: when done, the device's result (0 OK, 1 illegal command,
+ *	2 bad operand, 3 MMU fault, 4 bus error, 5 bad descriptor,
+ *	6 aborted) or %DRM_POTNPU_JOB_TIMEOUT / %DRM_POTNPU_JOB_CANCELLED
+ * @err_offset: out: byte offset in the stream of the failing command
+ * @err_info: out: the opcode for an illegal command, the MMU fault status
+ *	for an MMU fault, else 0
+ * @fault_addr: out: the device VA that faulted
+ * @pad: must be zero
+ *
+ * Returns 0, -ENOENT for an id this file never got or whose record was
+ * recycled (the driver keeps the last 256 per file), -EINVAL for a
+ * non-zero @pad.
+ */
+struct drm_potnpu_job_status {
+	__u64 job_id;
+	__u32 state;
+	__u32 status;
+	__u32 err_offset;
+	__u32 err_info;
+	__u32 fault_addr;
+	__u32 pad;
 };
 
 #if defined(__cplusplus)
