@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +42,21 @@ struct potnpu_device {
 	char *path;
 	struct potnpu_driver_info driver;
 	uint32_t info_size;	/* size of the driver's device-info answer */
+};
+
+/*
+ * Oldest uapi minor (of DRM_POTNPU_UAPI_MAJOR) with buffer objects
+ * (DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO).
+ */
+#define UAPI_MINOR_BO	1
+
+struct potnpu_bo {
+	struct potnpu_device *dev;
+	uint32_t handle;
+	uint32_t flags;
+	size_t size;		/* as allocated (whole pages) */
+	uint64_t va;
+	void *map;		/* CPU mapping, NULL until potnpu_bo_map() */
 };
 
 struct potnpu_list_entry {
@@ -97,7 +113,9 @@ EXPORT const char *potnpu_strerror(int err)
 	case EBADMSG:
 		return "malformed answer from the potnpu driver";
 	case EOPNOTSUPP:
-		return "the device does not support this capability";
+		return "the device or its driver does not support this";
+	case ENOSPC:
+		return "device address space exhausted";
 	case EINVAL:
 		return "invalid argument";
 	case ENOMEM:
@@ -179,16 +197,20 @@ static void copy_str(char *dst, size_t dstlen, const char *src)
 	snprintf(dst, dstlen, "%s", src ? src : "");
 }
 
+/*
+ * Any minor of the library's uapi major is accepted: a driver older than
+ * the header the library was built with still serves the calls it has,
+ * and the calls that need a newer minor refuse on their own
+ * (require_minor()). A different major is a different interface.
+ */
 static int check_driver_version(const char *path, const drmVersion *ver)
 {
 	int major = ver->version_major, minor = ver->version_minor;
 
-	if (major < DRM_POTNPU_UAPI_MAJOR ||
-	    (major == DRM_POTNPU_UAPI_MAJOR && minor < DRM_POTNPU_UAPI_MINOR))
+	if (major < DRM_POTNPU_UAPI_MAJOR || minor < 0)
 		return set_error(-EPROTO,
-				 "potnpu driver too old: %s implements uapi %d.%d, libpotnpu %s needs uapi %d.%d or a later %d.x (update the potnpu kernel module)",
+				 "potnpu driver too old: %s implements uapi %d.%d, libpotnpu %s needs uapi %d.x (update the potnpu kernel module)",
 				 path, major, minor, LIB_VERSION_STRING,
-				 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR,
 				 DRM_POTNPU_UAPI_MAJOR);
 	if (major > DRM_POTNPU_UAPI_MAJOR)
 		return set_error(-EPROTO,
@@ -196,6 +218,21 @@ static int check_driver_version(const char *path, const drmVersion *ver)
 				 path, major, minor, LIB_VERSION_STRING,
 				 DRM_POTNPU_UAPI_MAJOR);
 	return 0;
+}
+
+/*
+ * Fail with -EOPNOTSUPP unless the driver behind @dev implements at least
+ * uapi minor @minor (the one that introduced @what).
+ */
+static int require_minor(const struct potnpu_device *dev, int minor,
+			 const char *what)
+{
+	if (dev->driver.minor >= minor)
+		return 0;
+	return set_error(-EOPNOTSUPP,
+			 "%s: the potnpu driver implements uapi %d.%d, %s needs uapi %d.%d or later (update the potnpu kernel module)",
+			 dev->path, dev->driver.major, dev->driver.minor, what,
+			 DRM_POTNPU_UAPI_MAJOR, minor);
 }
 
 EXPORT int potnpu_open(const char *path, struct potnpu_device **devp)
@@ -575,6 +612,197 @@ EXPORT int potnpu_query_device_info(struct potnpu_device *dev,
 				 dev->path, major, info->uapi_version & 0xffff,
 				 LIB_VERSION_STRING, DRM_POTNPU_UAPI_MAJOR);
 	return 0;
+}
+
+/* ---- buffer objects ---------------------------------------------------- */
+
+static size_t page_size(void)
+{
+	long n = sysconf(_SC_PAGESIZE);
+
+	return n > 0 ? (size_t)n : 4096;
+}
+
+/* Release a GEM handle, keeping errno as it was. */
+static void gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close c;
+	int saved = errno;
+
+	memset(&c, 0, sizeof(c));
+	c.handle = handle;
+	drmIoctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+	errno = saved;
+}
+
+static int bo_create_error(struct potnpu_device *dev, size_t size,
+			   uint32_t flags, int err)
+{
+	switch (err) {
+	case ENOSPC:
+		return set_error(-ENOSPC,
+				 "%s: cannot create a %zu-byte buffer: device address space exhausted (free buffers or create smaller ones)",
+				 dev->path, size);
+	case ENOMEM:
+		return set_error(-ENOMEM,
+				 "%s: cannot create a %zu-byte buffer: out of memory",
+				 dev->path, size);
+	case EINVAL:
+		/* Size and flags were checked: the driver does not know them,
+		 * or the ioctl itself. */
+		return set_error(-EINVAL,
+				 "%s: the potnpu driver (uapi %d.%d) refused a %zu-byte buffer with flags 0x%x; it may predate buffer objects (update the potnpu kernel module)",
+				 dev->path, dev->driver.major, dev->driver.minor,
+				 size, flags);
+	default:
+		return set_error(-err,
+				 "%s: cannot create a %zu-byte buffer: DRM_IOCTL_POTNPU_BO_CREATE failed: %s",
+				 dev->path, size, strerror(err));
+	}
+}
+
+EXPORT int potnpu_bo_create(struct potnpu_device *dev, size_t size,
+			    uint32_t flags, struct potnpu_bo **bop)
+{
+	struct drm_potnpu_bo_create c;
+	struct potnpu_bo *bo;
+	size_t page = page_size();
+	int err;
+
+	if (!bop)
+		return set_error(-EINVAL, "potnpu_bo_create: bop is NULL");
+	*bop = NULL;
+	if (!dev)
+		return set_error(-EINVAL, "potnpu_bo_create: dev is NULL");
+	if (!size)
+		return set_error(-EINVAL,
+				 "buffer size 0 is invalid (1 to %llu bytes)",
+				 (unsigned long long)DRM_POTNPU_BO_MAX_SIZE);
+	if (size > DRM_POTNPU_BO_MAX_SIZE)
+		return set_error(-EINVAL,
+				 "buffer size %zu is too large (at most %llu bytes)",
+				 size,
+				 (unsigned long long)DRM_POTNPU_BO_MAX_SIZE);
+	if (flags & ~(uint32_t)DRM_POTNPU_BO_FLAGS)
+		return set_error(-EINVAL,
+				 "unknown buffer flags 0x%x (known: 0x%x)",
+				 flags & ~(uint32_t)DRM_POTNPU_BO_FLAGS,
+				 (uint32_t)DRM_POTNPU_BO_FLAGS);
+	err = require_minor(dev, UAPI_MINOR_BO, "buffer objects");
+	if (err)
+		return err;
+
+	bo = calloc(1, sizeof(*bo));
+	if (!bo)
+		return set_error(-ENOMEM,
+				 "%s: cannot create a %zu-byte buffer: out of memory",
+				 dev->path, size);
+	memset(&c, 0, sizeof(c));
+	c.size = size;
+	c.flags = flags;
+	if (drmIoctl(dev->fd, DRM_IOCTL_POTNPU_BO_CREATE, &c)) {
+		err = errno ? errno : EIO;
+		free(bo);
+		return bo_create_error(dev, size, flags, err);
+	}
+	/* Whole pages, at least what was asked, at a page-aligned address. */
+	if (!c.handle || !c.va || c.va % page || c.size < size ||
+	    c.size - size >= page || c.size % page) {
+		if (c.handle)
+			gem_close(dev->fd, c.handle);
+		free(bo);
+		return set_error(-EBADMSG,
+				 "%s: the potnpu driver answered a %zu-byte buffer request with handle %u, %llu bytes at device address 0x%llx",
+				 dev->path, size, c.handle,
+				 (unsigned long long)c.size,
+				 (unsigned long long)c.va);
+	}
+	bo->dev = dev;
+	bo->handle = c.handle;
+	bo->flags = flags;
+	bo->size = (size_t)c.size;
+	bo->va = c.va;
+	*bop = bo;
+	return 0;
+}
+
+EXPORT int potnpu_bo_map(struct potnpu_bo *bo, void **ptrp)
+{
+	struct drm_potnpu_bo_info info;
+	struct potnpu_device *dev;
+	void *p;
+	int err;
+
+	if (!ptrp)
+		return set_error(-EINVAL, "potnpu_bo_map: ptrp is NULL");
+	*ptrp = NULL;
+	if (!bo)
+		return set_error(-EINVAL, "potnpu_bo_map: bo is NULL");
+	if (bo->map) {
+		*ptrp = bo->map;
+		return 0;
+	}
+	dev = bo->dev;
+	memset(&info, 0, sizeof(info));
+	info.handle = bo->handle;
+	if (drmIoctl(dev->fd, DRM_IOCTL_POTNPU_BO_INFO, &info)) {
+		err = errno ? errno : EIO;
+		return set_error(-err,
+				 "%s: cannot map buffer %u: DRM_IOCTL_POTNPU_BO_INFO failed: %s",
+				 dev->path, bo->handle, strerror(err));
+	}
+	if (info.size != bo->size || info.va != bo->va ||
+	    info.mmap_offset % page_size() || info.mmap_offset > INT64_MAX)
+		return set_error(-EBADMSG,
+				 "%s: the potnpu driver describes buffer %u (%zu bytes at 0x%llx) as %llu bytes at 0x%llx, mmap offset 0x%llx",
+				 dev->path, bo->handle, bo->size,
+				 (unsigned long long)bo->va,
+				 (unsigned long long)info.size,
+				 (unsigned long long)info.va,
+				 (unsigned long long)info.mmap_offset);
+	p = mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_SHARED, dev->fd,
+		 (off_t)info.mmap_offset);
+	if (p == MAP_FAILED) {
+		err = errno ? errno : EIO;
+		return set_error(-err,
+				 "%s: cannot map buffer %u (%zu bytes) into memory: %s",
+				 dev->path, bo->handle, bo->size,
+				 err == ENOMEM ? "out of memory or address space" :
+				 strerror(err));
+	}
+	bo->map = p;
+	*ptrp = p;
+	return 0;
+}
+
+EXPORT void potnpu_bo_free(struct potnpu_bo *bo)
+{
+	if (!bo)
+		return;
+	if (bo->map)
+		munmap(bo->map, bo->size);
+	gem_close(bo->dev->fd, bo->handle);
+	free(bo);
+}
+
+EXPORT uint64_t potnpu_bo_va(const struct potnpu_bo *bo)
+{
+	return bo ? bo->va : 0;
+}
+
+EXPORT size_t potnpu_bo_size(const struct potnpu_bo *bo)
+{
+	return bo ? bo->size : 0;
+}
+
+EXPORT uint32_t potnpu_bo_handle(const struct potnpu_bo *bo)
+{
+	return bo ? bo->handle : 0;
+}
+
+EXPORT uint32_t potnpu_bo_flags(const struct potnpu_bo *bo)
+{
+	return bo ? bo->flags : 0;
 }
 
 /* ---- capabilities ------------------------------------------------------ */

@@ -31,7 +31,10 @@
  *  -EPROTO	the potnpu driver speaks an incompatible uapi version (too
  *		old or too new for this library)
  *  -EBADMSG	the driver returned a malformed answer
- *  -EOPNOTSUPP	the device lacks a capability the caller asked for
+ *  -EOPNOTSUPP	the device lacks a capability the caller asked for, or
+ *		its driver's uapi minor predates the call (e.g. buffer
+ *		objects on a uapi 0.0 driver)
+ *  -ENOSPC	the device address space has no room for a buffer
  *  -EINVAL	invalid argument (NULL pointer, buffer too small, ...)
  *  -ENOMEM	out of memory
  * Other values are errno codes passed through from the system.
@@ -172,12 +175,14 @@ struct potnpu_driver_info {
  * @devp: receives the handle, to be released with potnpu_close()
  *
  * Checks that @path is a character device driven by the potnpu DRM driver
- * whose uapi this library speaks (same major, minor at least the one this
- * library was built for), and that the driver answers the device-info
- * query.
+ * whose uapi this library speaks (the same major; any minor), and that
+ * the driver answers the device-info query. A driver with an older minor
+ * than the header this library was built with is accepted: the calls it
+ * implements work, and a call that needs a newer minor fails with
+ * -EOPNOTSUPP and a message naming the uapi version it needs.
  *
  * Return: 0, or -ENOENT, -EACCES, -ENOTTY (not a DRM device), -ENXIO
- * (another driver), -EPROTO (driver too old or too new), -EBADMSG, -EINVAL,
+ * (another driver), -EPROTO (another uapi major), -EBADMSG, -EINVAL,
  * -ENOMEM or a system errno. On error *devp is NULL.
  */
 int potnpu_open(const char *path, struct potnpu_device **devp);
@@ -236,6 +241,91 @@ int potnpu_query(struct potnpu_device *dev, uint32_t param, void *data,
  */
 int potnpu_query_device_info(struct potnpu_device *dev,
 			     struct drm_potnpu_device_info *info, size_t size);
+
+/* ---- buffer objects --------------------------------------------------- */
+
+/**
+ * struct potnpu_bo - opaque handle of a buffer object
+ *
+ * A buffer object is zeroed memory (GEM shmem) mapped into the device
+ * address space of the potnpu_device it was created on, at potnpu_bo_va().
+ * It belongs to that device: free every buffer before potnpu_close(), and
+ * use a buffer only from the thread using its device.
+ */
+struct potnpu_bo;
+
+/** Flag of potnpu_bo_create(): the device may only read the buffer. */
+#define POTNPU_BO_READ_ONLY	DRM_POTNPU_BO_READ_ONLY
+/** Largest buffer, in bytes (256 MiB). */
+#define POTNPU_BO_MAX_SIZE	DRM_POTNPU_BO_MAX_SIZE
+
+/**
+ * potnpu_bo_create() - allocate a buffer object (DRM_IOCTL_POTNPU_BO_CREATE)
+ * @dev: device whose address space gets the buffer
+ * @size: bytes, 1..POTNPU_BO_MAX_SIZE; rounded up to whole pages
+ *	(potnpu_bo_size() tells the result)
+ * @flags: 0 or POTNPU_BO_READ_ONLY (the device cannot write it; the CPU
+ *	mapping is writable either way)
+ * @bop: receives the buffer, to be released with potnpu_bo_free()
+ *
+ * The buffer is zeroed and already mapped for the device when this
+ * returns; map it for the CPU with potnpu_bo_map().
+ *
+ * Return: 0, or
+ *  -EINVAL	NULL argument, size 0 ("buffer size 0 is invalid ..."),
+ *		size above the maximum, unknown flags; or the driver refused
+ *		the request (it may predate buffer objects)
+ *  -ENOSPC	"device address space exhausted": no free range that large
+ *		in @dev's address space
+ *  -ENOMEM	out of memory (host or kernel)
+ *  -EOPNOTSUPP	the driver's uapi is older than 0.1 (no buffer objects)
+ *  -EBADMSG	the driver's answer is malformed (no handle, unaligned
+ *		address, wrong size)
+ *  or another errno of the ioctl. On error *bop is NULL.
+ */
+int potnpu_bo_create(struct potnpu_device *dev, size_t size, uint32_t flags,
+		     struct potnpu_bo **bop);
+
+/**
+ * potnpu_bo_map() - CPU mapping of a buffer
+ * @bo: buffer
+ * @ptrp: receives the address of potnpu_bo_size() readable and writable
+ *	bytes, shared with the device
+ *
+ * The first call asks the driver for the buffer's mmap offset
+ * (DRM_IOCTL_POTNPU_BO_INFO) and maps it; later calls return the same
+ * address. The mapping lasts until potnpu_bo_free().
+ *
+ * Return: 0, -EINVAL (NULL argument), -EBADMSG (the driver's description
+ * of the buffer disagrees with its creation), -ENOENT (the driver does not
+ * know the buffer), -ENOMEM (mmap failed for lack of memory or address
+ * space), or another errno of the ioctl or mmap(). On error *ptrp is NULL.
+ */
+int potnpu_bo_map(struct potnpu_bo *bo, void **ptrp);
+
+/**
+ * potnpu_bo_free() - unmap and release a buffer (NULL is fine)
+ *
+ * Removes the CPU mapping, if any, and closes the GEM handle
+ * (DRM_IOCTL_GEM_CLOSE); the driver frees the memory and the device
+ * address range once no job uses them.
+ */
+void potnpu_bo_free(struct potnpu_bo *bo);
+
+/** potnpu_bo_va() - device virtual address of @bo (0 for NULL) */
+uint64_t potnpu_bo_va(const struct potnpu_bo *bo);
+
+/** potnpu_bo_size() - size of @bo in bytes, whole pages (0 for NULL) */
+size_t potnpu_bo_size(const struct potnpu_bo *bo);
+
+/**
+ * potnpu_bo_handle() - GEM handle of @bo on potnpu_fd() (0 for NULL), for
+ * ioctls that take buffer handles
+ */
+uint32_t potnpu_bo_handle(const struct potnpu_bo *bo);
+
+/** potnpu_bo_flags() - the POTNPU_BO_* flags @bo was created with */
+uint32_t potnpu_bo_flags(const struct potnpu_bo *bo);
 
 /* ---- capabilities ----------------------------------------------------- */
 

@@ -11,6 +11,17 @@
  * (size 0 asks for the size, a buffer smaller than the first version is
  * -EINVAL, a larger one is zero-filled) and misbehaves on request.
  *
+ * Buffer objects: DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO and
+ * DRM_IOCTL_GEM_CLOSE per open file, each BO backed by a memfd; linking
+ * also with -Wl,--wrap=mmap -Wl,--wrap=mmap64 -Wl,--wrap=munmap (mmap is
+ * mmap64 under _FILE_OFFSET_BITS=64 with some C libraries) makes mmap() of a fake
+ * node at a BO's mmap offset map that memfd, so what the CPU writes
+ * through the mapping can be read back from the "device" side
+ * (fake_drm_bo_read()). The device address space of every file holds
+ * fake_va_limit bytes (ENOSPC beyond); fake_drm_fail() injects an errno
+ * into the next matching ioctl or mmap. Every live BO and mapping is
+ * counted, for leak checks.
+ *
  * Test programs fill the table with fake_drm_add(). Tool binaries linked
  * against the fake read it from $POTNPU_FAKE_DRM instead:
  *   "DEV:NAME:MAJOR.MINOR:CAPS[;...]"   e.g. "zero:potnpu:0.1:0x3"
@@ -21,6 +32,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <xf86drm.h>
 
@@ -32,7 +44,20 @@ enum fake_mode {
 	FAKE_SHORT_SIZE,	/* announces a 16-byte answer */
 	FAKE_OVERRUN,		/* claims to write more than the buffer */
 	FAKE_NO_ZERO_TAIL,	/* leaves the caller's tail untouched */
+	FAKE_NO_BO,		/* predates buffer objects: -EINVAL for them */
 };
+
+/* How the fake answers buffer-object ioctls (fake_bo_mode). */
+enum fake_bo_mode {
+	FAKE_BO_OK,
+	FAKE_BO_NO_HANDLE,	/* BO_CREATE succeeds with handle 0 */
+	FAKE_BO_UNALIGNED_VA,	/* BO_CREATE reports an unaligned address */
+	FAKE_BO_SHORT,		/* BO_CREATE reports less than asked */
+	FAKE_BO_INFO_WRONG,	/* BO_INFO reports another size */
+};
+
+/* fake_drm_fail() request value meaning mmap() of a fake node. */
+#define FAKE_MMAP	0ul
 
 struct fake_node {
 	char target[32];	/* character device the node links to */
@@ -51,8 +76,28 @@ extern struct drm_potnpu_device_info fake_info;
 extern uint32_t fake_query_sizes[64];
 extern size_t fake_nqueries;
 
-/* Empty table, default fake_info, cleared query log. */
+/* Buffer objects: bytes of address space per file (default 1 GiB). */
+extern uint64_t fake_va_limit;
+extern enum fake_bo_mode fake_bo_mode;
+/* Calls seen, for checking what the library asked. */
+extern unsigned int fake_bo_creates, fake_bo_infos, fake_gem_closes,
+	fake_mmaps, fake_munmaps;
+
+/* Empty table, default fake_info, cleared query log, no BO (all live ones
+ * released), no failure pending. */
 void fake_drm_reset(void);
+/*
+ * The next @request (a DRM_IOCTL_* value, or FAKE_MMAP) on a fake node
+ * fails with @err, once.
+ */
+void fake_drm_fail(unsigned long request, int err);
+/* Live buffer objects of every file, and live mappings of them. */
+size_t fake_drm_live_bos(void);
+size_t fake_drm_live_maps(void);
+/* Read @len bytes at @off of live BO @handle (of any file): 0 or -1. */
+int fake_drm_bo_read(uint32_t handle, uint64_t off, void *buf, size_t len);
+/* Flags BO @handle was created with, or -1 if there is no such BO. */
+long fake_drm_bo_flags(uint32_t handle);
 void fake_drm_add(const char *target, const char *name, int major, int minor,
 		  enum fake_mode mode, uint32_t answer_size, uint64_t caps);
 /* Fill the table from $POTNPU_FAKE_DRM. Return: number of nodes or -1. */
@@ -61,5 +106,11 @@ int fake_drm_from_env(void);
 drmVersionPtr __wrap_drmGetVersion(int fd);
 void __wrap_drmFreeVersion(drmVersionPtr v);
 int __wrap_drmIoctl(int fd, unsigned long request, void *arg);
+/* off_t is 64-bit here: the build uses _FILE_OFFSET_BITS=64. */
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		  off_t off);
+void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd,
+		    off_t off);
+int __wrap_munmap(void *addr, size_t len);
 
 #endif /* POTNPU_TESTS_FAKE_DRM_H */

@@ -809,7 +809,19 @@ static void make_fake_dir(void)
 	}
 }
 
-#define FAKE_DRM "zero:potnpu:0.1:0x3;full:ivpu:1.0:0;urandom:potnpu:0.1:0x1"
+/* Two potnpu nodes speaking the header's uapi version, and an ivpu. */
+static const char *fake_drm_env(void)
+{
+	static char env[128];
+
+	snprintf(env, sizeof(env),
+		 "zero:potnpu:%d.%d:0x3;full:ivpu:1.0:0;urandom:potnpu:%d.%d:0x1",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR,
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	return env;
+}
+
+#define FAKE_DRM fake_drm_env()
 
 static void test_run_info_fake(void **state)
 {
@@ -824,12 +836,17 @@ static void test_run_info_fake(void **state)
 	assert_contains(r.out, want);
 	snprintf(want, sizeof(want), "potnpu device 1: %s/accel2\n", fake_dir);
 	assert_contains(r.out, want);
-	assert_contains(r.out, "  driver:        potnpu 0.1.3 \"fake potnpu driver\" (date 20261123)\n");
+	snprintf(want, sizeof(want),
+		 "  driver:        potnpu %d.%d.3 \"fake potnpu driver\" (date 20261123)\n",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	assert_contains(r.out, want);
 	assert_contains(r.out, "  pci:           1234:9e70 rev 01 at 0000:00:03.0\n");
 	assert_contains(r.out, "  hw version:    1.0\n");
 	assert_contains(r.out, "  hw caps:       0x00000003 (PING,CORE)\n");
 	assert_contains(r.out, "  firmware:      0.1.0 (fw ABI 0.1.0)\n");
-	assert_contains(r.out, "  uapi version:  0.1\n");
+	snprintf(want, sizeof(want), "  uapi version:  %d.%d\n",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	assert_contains(r.out, want);
 	assert_contains(r.out, "  capabilities:  0x0000000000000003 (IRQ,FIRMWARE)\n");
 	assert_contains(r.out, "  capabilities:  0x0000000000000001 (IRQ)\n");
 	assert_string_equal(r.err, "");
@@ -851,9 +868,20 @@ static void test_run_info_fake(void **state)
 	assert_contains(r.out, "\"bus_id\": \"0000:00:03.0\"");
 	assert_contains(r.out, "\"cap_names\": [\n          \"PING\",\n          \"CORE\"\n        ]");
 	assert_contains(r.out, "\"firmware\": {\n        \"version\": \"0.1.0\",\n        \"abi\": \"0.1.0\"\n      }");
-	assert_contains(r.out, "\"uapi_version\": \"0.1\"");
+	snprintf(want, sizeof(want), "\"uapi_version\": \"%d.%d\"",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	assert_contains(r.out, want);
 	assert_contains(r.out, "\"capabilities\": 3,");
 	assert_contains(r.out, "\"capability_names\": [\n        \"IRQ\",\n        \"FIRMWARE\"\n      ]");
+
+	/* A driver older than the header is still listed (each call checks
+	 * the minor it needs). */
+	snprintf(want, sizeof(want), "zero:potnpu:%d.0:0x3",
+		 DRM_POTNPU_UAPI_MAJOR);
+	run_fake(&r, fake_dir, want, "potnpu-info-fake", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "potnpu device 0: ");
+	assert_string_equal(r.err, "");
 
 	/* A potnpu driver this library cannot talk to. */
 	snprintf(want, sizeof(want), "zero:potnpu:%d.0:0x3",
@@ -889,7 +917,9 @@ static void test_run_bench_fake(void **state)
 	assert_contains(r.out, "\"results\": null");
 
 	/* A device that could run models: the skeleton says it cannot yet. */
-	run_fake(&r, fake_dir, "zero:potnpu:0.1:0x9", "potnpu-bench-fake",
+	snprintf(want, sizeof(want), "zero:potnpu:%d.%d:0x9",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	run_fake(&r, fake_dir, want, "potnpu-bench-fake",
 		 "/etc/hostname", NULL);
 	assert_exit(&r, EX_SOFTWARE);
 	assert_contains(r.err, "cannot run models yet");
