@@ -925,6 +925,49 @@ static void test_run_bench_fake(void **state)
 	assert_contains(r.err, "cannot run models yet");
 }
 
+static void test_run_bo_check_fake(void **state)
+{
+	struct run r;
+	char want[256];
+
+	(void)state;
+	make_fake_dir();
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bo-check-fake", NULL);
+	assert_exit(&r, 0);
+	snprintf(want, sizeof(want),
+		 "potnpu-bo-check: device 0 (%s/accel0): 3 buffer objects created, mapped, written, read back and freed\n",
+		 fake_dir);
+	assert_string_equal(r.out, want);
+	assert_string_equal(r.err, "");
+
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bo-check-fake", "-d", "1",
+		 NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "/accel2): 3 buffer objects");
+
+	/* A driver that predates buffer objects: unavailable. */
+	snprintf(want, sizeof(want), "zero:potnpu:%d.0:0x3",
+		 DRM_POTNPU_UAPI_MAJOR);
+	run_fake(&r, fake_dir, want, "potnpu-bo-check-fake", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "buffer objects needs uapi");
+
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bo-check-fake", "-d", "2",
+		 NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "potnpu-bo-check: no potnpu device with index 2");
+
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bo-check-fake", "-d", "x",
+		 NULL);
+	assert_exit(&r, EX_USAGE);
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bo-check-fake", "extra", NULL);
+	assert_exit(&r, EX_USAGE);
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bo-check-fake", "--help",
+		 NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "usage: potnpu-bo-check");
+}
+
 #define R(fn) cmocka_unit_test_setup_teardown(fn, setup_run, teardown_run)
 
 int main(void)
@@ -944,6 +987,7 @@ int main(void)
 		R(test_run_fwimage),
 		R(test_run_info_fake),
 		R(test_run_bench_fake),
+		R(test_run_bo_check_fake),
 	};
 
 	return cmocka_run_group_tests_name("tools", tests, NULL, NULL);
