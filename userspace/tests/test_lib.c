@@ -119,7 +119,7 @@ static void assert_contains(const char *s, const char *sub)
 
 static const int lib_errors[] = {
 	ENODEV, ENOENT, ENOTDIR, EACCES, ENOTTY, ENXIO, EPROTO, EBADMSG,
-	EOPNOTSUPP, EINVAL, ENOMEM,
+	EOPNOTSUPP, ENOSPC, EINVAL, ENOMEM,
 };
 
 static void test_strerror_every_code(void **state)
@@ -389,6 +389,27 @@ static void test_format_helpers(void **state)
 			    "0000:00:03.0");
 }
 
+/* The buffer-object entry points of the shared library, without a device. */
+static void test_bo_without_device(void **state)
+{
+	struct potnpu_bo *bo = (struct potnpu_bo *)&bo;
+	void *p = &p;
+
+	(void)state;
+	assert_int_equal(potnpu_bo_create(NULL, 4096, 0, &bo), -EINVAL);
+	assert_null(bo);
+	assert_string_equal(potnpu_last_error(), "potnpu_bo_create: dev is NULL");
+	assert_int_equal(potnpu_bo_map(NULL, &p), -EINVAL);
+	assert_null(p);
+	potnpu_bo_free(NULL);
+	assert_int_equal(potnpu_bo_va(NULL), 0);
+	assert_int_equal(potnpu_bo_size(NULL), 0);
+	assert_int_equal(potnpu_bo_handle(NULL), 0);
+	assert_int_equal(potnpu_bo_flags(NULL), 0);
+	assert_string_equal(potnpu_strerror(-ENOSPC),
+			    "device address space exhausted");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_cap_names),
 		cmocka_unit_test(test_has_cap),
 		cmocka_unit_test(test_format_helpers),
+		cmocka_unit_test(test_bo_without_device),
 	};
 
 	return cmocka_run_group_tests_name("libpotnpu", tests, NULL, NULL);
