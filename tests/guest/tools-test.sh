@@ -40,6 +40,14 @@ bench_missing_model() {
 	[ $? -eq 66 ]
 }
 
+bo_check_all_devices() {
+	i=0
+	while [ $i -lt "$want" ]; do
+		potnpu-bo-check --device $i >/dev/null || return 1
+		i=$((i + 1))
+	done
+}
+
 installed_firmware_valid() {
 	potnpu-fwimage check /lib/firmware/potnpu/potnpu-fw.bin >/dev/null
 }
@@ -57,6 +65,7 @@ check "potnpu-info --json lists $want devices" info_json_lists_devices
 check "potnpu-bench exits 69 without MODEL_EXEC and says why" bench_reports_unavailable
 check "potnpu-bench exits 66 on a missing model" bench_missing_model
 check "installed firmware passes potnpu-fwimage check" installed_firmware_valid
+check "potnpu-bo-check passes on every device (create, map, write, read, free)" bo_check_all_devices
 check "potnpu-info without the module exits 69 with a hint" no_device_message
 echo "1..$n"
 exit $rc
