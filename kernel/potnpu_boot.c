@@ -427,8 +427,7 @@ int potnpu_boot_recover(struct potnpu_device *ndev, const char *why)
 	ret = potnpu_hw_reset(ndev);
 	if (!ret) {
 		potnpu_wr(ndev, POTNPU_REG_IRQ_STATUS, POTNPU_IRQ_ALL);
-		if (ndev->capabilities & DRM_POTNPU_CAP_IRQ)
-			potnpu_wr(ndev, POTNPU_REG_IRQ_MASK, POTNPU_IRQ_PING);
+		potnpu_wr(ndev, POTNPU_REG_IRQ_MASK, ndev->irq.mask);
 		ret = potnpu_boot_run(ndev);
 	}
 	mutex_unlock(&boot->lock);

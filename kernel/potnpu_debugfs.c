@@ -7,12 +7,14 @@
  * lets tests exhaust an address space without allocating 1 GiB.
  * fw_status: the firmware's state, versions, heartbeat, boot and recovery
  * counters. fw_log: the firmware's log ring, read through BAR4.
- * force_recovery: writing anything resets the device and boots the
- * firmware again.
+ * force_recovery: writing anything cancels the jobs in the ring, resets
+ * the device and boots the firmware again. job_timeout_ms: the scheduler's
+ * job timeout (default 5000 ms), lowered by tests to provoke a timeout.
  */
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/jiffies.h>
 #include <linux/seq_file.h>
 
 #include <potnpu/potnpu_job.h>
@@ -20,6 +22,7 @@
 #include "potnpu_boot.h"
 #include "potnpu_debugfs.h"
 #include "potnpu_drv.h"
+#include "potnpu_sched.h"
 
 static int potnpu_va_limit_get(void *data, u64 *val)
 {
@@ -43,6 +46,31 @@ static int potnpu_va_limit_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(potnpu_va_limit_fops, potnpu_va_limit_get,
 			 potnpu_va_limit_set, "%llu\n");
 
+static int potnpu_job_timeout_get(void *data, u64 *val)
+{
+	struct potnpu_device *ndev = data;
+
+	if (!ndev->sched.fence_context)
+		return -ENODEV;
+	*val = jiffies_to_msecs(READ_ONCE(ndev->sched.sched.timeout));
+	return 0;
+}
+
+static int potnpu_job_timeout_set(void *data, u64 val)
+{
+	struct potnpu_device *ndev = data;
+
+	if (!ndev->sched.fence_context)
+		return -ENODEV;
+	if (!val || val > 600000)
+		return -EINVAL;
+	WRITE_ONCE(ndev->sched.sched.timeout, msecs_to_jiffies(val));
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(potnpu_job_timeout_fops, potnpu_job_timeout_get,
+			 potnpu_job_timeout_set, "%llu\n");
+
 static int potnpu_fw_status_show(struct seq_file *m, void *unused)
 {
 	potnpu_boot_show_status(m->private, m);
@@ -63,7 +91,7 @@ static ssize_t potnpu_force_recovery_write(struct file *file,
 	struct potnpu_device *ndev = file->private_data;
 	int ret;
 
-	ret = potnpu_boot_recover(ndev, "forced through debugfs");
+	ret = potnpu_sched_recover(ndev, NULL, "forced through debugfs");
 	return ret ? ret : count;
 }
 
@@ -87,6 +115,8 @@ void potnpu_debugfs_init(struct potnpu_device *ndev)
 		return;
 	debugfs_create_file_unsafe("va_limit", 0600, root, ndev,
 				   &potnpu_va_limit_fops);
+	debugfs_create_file_unsafe("job_timeout_ms", 0600, root, ndev,
+				   &potnpu_job_timeout_fops);
 	debugfs_create_file("fw_status", 0400, root, ndev,
 			    &potnpu_fw_status_fops);
 	debugfs_create_file("fw_log", 0400, root, ndev, &potnpu_fw_log_fops);

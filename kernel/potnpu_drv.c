@@ -19,6 +19,7 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/potnpu_accel.h>
 
 #include "potnpu_boot.h"
@@ -29,12 +30,15 @@
 #include "potnpu_hw.h"
 #include "potnpu_irq.h"
 #include "potnpu_query.h"
+#include "potnpu_sched.h"
 #include "potnpu_vm.h"
 
 static const struct drm_ioctl_desc potnpu_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(POTNPU_QUERY, potnpu_query_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(POTNPU_BO_CREATE, potnpu_bo_create_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(POTNPU_BO_INFO, potnpu_bo_info_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(POTNPU_SUBMIT, potnpu_submit_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(POTNPU_JOB_STATUS, potnpu_job_status_ioctl, 0),
 };
 
 /* Every file gets its own device address space and MMU slot. */
@@ -59,6 +63,7 @@ static int potnpu_open(struct drm_device *drm, struct drm_file *file)
 		kfree(pfile);
 		goto out;
 	}
+	potnpu_sched_file_init(ndev, pfile);
 	file->driver_priv = pfile;
 	ret = 0;
 out:
@@ -71,6 +76,7 @@ static void potnpu_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct potnpu_file *pfile = file->driver_priv;
 
+	potnpu_sched_file_fini(pfile->ndev, pfile);
 	potnpu_vm_release_slot(pfile->vm);
 	potnpu_vm_put(pfile->vm);
 	kfree(pfile);
@@ -79,7 +85,8 @@ static void potnpu_postclose(struct drm_device *drm, struct drm_file *file)
 DEFINE_DRM_ACCEL_FOPS(potnpu_fops);
 
 static const struct drm_driver potnpu_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL,
+	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
 	.open = potnpu_open,
 	.postclose = potnpu_postclose,
 	.gem_create_object = potnpu_gem_create_object,
@@ -92,6 +99,11 @@ static const struct drm_driver potnpu_drm_driver = {
 	.minor = DRM_POTNPU_UAPI_MINOR,
 };
 
+static void potnpu_sched_release(struct drm_device *drm, void *arg)
+{
+	potnpu_sched_fini(arg);
+}
+
 static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct potnpu_device *ndev;
@@ -102,6 +114,8 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (IS_ERR(ndev))
 		return PTR_ERR(ndev);
 	pci_set_drvdata(pdev, ndev);
+	spin_lock_init(&ndev->sched.lock);
+	INIT_LIST_HEAD(&ndev->sched.pending);
 
 	ret = pcim_enable_device(pdev);
 	if (ret) {
@@ -139,6 +153,14 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_irq;
 
+	/* Jobs need a ready firmware; without, submits are -ENODEV. */
+	ret = potnpu_sched_init(ndev);
+	if (!ret)
+		ret = drmm_add_action_or_reset(&ndev->drm, potnpu_sched_release,
+					       ndev);
+	if (ret)
+		goto err_irq;
+
 	ret = drm_dev_register(&ndev->drm, 0);
 	if (ret) {
 		dev_err(&pdev->dev, "cannot register the DRM device: %d\n", ret);
@@ -155,6 +177,7 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	return 0;
 
 err_irq:
+	potnpu_sched_stop(ndev);
 	potnpu_irq_fini(ndev);
 err_reset:
 	potnpu_hw_fini(ndev);
@@ -167,6 +190,7 @@ static void potnpu_remove(struct pci_dev *pdev)
 
 	/* No new ioctl gets past drm_dev_enter(), running ones are waited for. */
 	drm_dev_unplug(&ndev->drm);
+	potnpu_sched_stop(ndev);
 	potnpu_irq_fini(ndev);
 	potnpu_hw_fini(ndev);
 }

@@ -19,6 +19,8 @@
 #include <potnpu/potnpu_job.h>
 #include <potnpu/potnpu_regs.h>
 
+#include "potnpu_sched.h"
+
 #define DRIVER_NAME	"potnpu"
 #define DRIVER_DESC	"potnpu shift-add neural processor"
 
@@ -30,11 +32,13 @@
  * @ping_irq: Linux irq number of the ping vector, 0 when not requested
  * @ping_done: completed by the ping handler
  * @ping_count: ping interrupts handled since probe
+ * @mask: interrupt sources enabled (IRQ_MASK), restored after a reset
  */
 struct potnpu_irq {
 	int ping_irq;
 	struct completion ping_done;
 	atomic_t ping_count;
+	u32 mask;
 };
 
 /**
@@ -106,10 +110,12 @@ struct potnpu_vm;
  * struct potnpu_file - per open file state
  * @ndev: the device
  * @vm: the file's device address space
+ * @jobs: the file's scheduler entity and job records
  */
 struct potnpu_file {
 	struct potnpu_device *ndev;
 	struct potnpu_vm *vm;
+	struct potnpu_file_jobs jobs;
 };
 
 /**
@@ -124,6 +130,7 @@ struct potnpu_file {
  * @fw: firmware image
  * @mmu: MMU context slots
  * @boot: control core and firmware state
+ * @sched: job queue
  */
 struct potnpu_device {
 	struct drm_device drm;
@@ -135,6 +142,7 @@ struct potnpu_device {
 	struct potnpu_fw fw;
 	struct potnpu_mmu mmu;
 	struct potnpu_boot boot;
+	struct potnpu_sched sched;
 };
 
 static inline struct potnpu_device *to_potnpu(struct drm_device *drm)

@@ -138,6 +138,7 @@ void potnpu_irq_init(struct potnpu_device *ndev)
 		potnpu_irq_fini(ndev);
 		return;
 	}
+	ndev->irq.mask = POTNPU_IRQ_PING;
 	ndev->capabilities |= DRM_POTNPU_CAP_IRQ;
 }
 

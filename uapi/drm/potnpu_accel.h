@@ -33,7 +33,6 @@ extern "C" {
 #define DRM_POTNPU_QUERY		0x00
 #define DRM_POTNPU_BO_CREATE		0x01
 #define DRM_POTNPU_BO_INFO		0x02
-/* Designed, not implemented yet: the kernel answers -EINVAL (unknown). */
 #define DRM_POTNPU_SUBMIT		0x03
 #define DRM_POTNPU_JOB_STATUS		0x04
 
@@ -230,7 +229,7 @@ struct drm_potnpu_bo_info {
 #define DRM_POTNPU_MAX_IN_SYNCOBJS	16
 
 /**
- * struct drm_potnpu_submit - queue a job (designed; not implemented yet)
+ * struct drm_potnpu_submit - queue a job
  * @cmd_handle: BO holding the command stream
  * @cmd_offset: byte offset of the stream in that BO, 4-byte aligned
  * @cmd_size: stream size in bytes, a multiple of 4 in 4..65536
@@ -254,8 +253,15 @@ struct drm_potnpu_bo_info {
  * the listed BOs, or writes a read-only one); the device MMU checks every
  * access again. The job's fence signals when the job completed, failed or
  * was cancelled; its status is then in %DRM_IOCTL_POTNPU_JOB_STATUS. A job
- * that makes no progress for the driver's timeout is aborted; a file whose
- * job faulted (MMU) is banned: later submits fail with -EIO.
+ * that runs longer than the driver's timeout (5 s) is stopped by a device
+ * reset; a file whose job faulted (MMU) is banned: later submits fail with
+ * -EIO.
+ *
+ * Returns 0; -EINVAL for bad arguments or a rejected stream, -ENOENT for
+ * an unknown BO or syncobj handle (or a BO of another file's address
+ * space), -EFAULT for bad pointers, -ENODEV when the device cannot run
+ * jobs (no control core, firmware not ready) or was unplugged, -EIO when
+ * the file is banned.
  */
 struct drm_potnpu_submit {
 	__u32 cmd_handle;
@@ -281,8 +287,7 @@ struct drm_potnpu_submit {
 #define DRM_POTNPU_JOB_CANCELLED	0x101	/* device reset before it ran */
 
 /**
- * struct drm_potnpu_job_status - the state of a submitted job (designed;
- *	not implemented yet)
+ * struct drm_potnpu_job_status - the state of a submitted job
  * @job_id: in: id returned by %DRM_IOCTL_POTNPU_SUBMIT in this file
  * @state: out: DRM_POTNPU_JOB_PENDING or DRM_POTNPU_JOB_DONE
  * @status: out: when done, the device's result (0 OK, 1 illegal command,

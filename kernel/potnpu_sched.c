@@ -1,0 +1,687 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * potnpu DRM accel driver: job scheduling and execution.
+ *
+ * One drm_sched scheduler per device feeds the device's single job ring;
+ * every open file has its own entity. DRM_IOCTL_POTNPU_SUBMIT checks the
+ * arguments, looks up the BOs (all in the file's address space), validates
+ * a snapshot of the command stream against them, adds the in-syncobj
+ * dependencies and pushes the job; the out-syncobj gets the job's finished
+ * fence. run_job() writes a descriptor to the ring and rings the JQ_TAIL
+ * doorbell; the IRQ_JOB handler consumes completion records (CQ_TAIL is
+ * checked, the firmware is not trusted), records each job's status for
+ * DRM_IOCTL_POTNPU_JOB_STATUS and signals its fence. A job that ends with
+ * an MMU fault bans its file. A job that exceeds the timeout, a forced
+ * recovery and unplug cancel every job in the ring; the first two reset
+ * the device and boot the firmware again.
+ *
+ * The stream is validated from a snapshot taken at submit time; userspace
+ * can still change the BO before the device reads it, so the device MMU,
+ * which confines every access to the file's own address space, is what
+ * enforces isolation.
+ */
+
+#include <linux/dma-fence.h>
+#include <linux/dma-fence-chain.h>
+#include <linux/interrupt.h>
+#include <linux/iosys-map.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
+
+#include "potnpu_boot.h"
+#include "potnpu_drv.h"
+#include "potnpu_gem.h"
+#include "potnpu_hw.h"
+#include "potnpu_sched.h"
+#include "potnpu_submit.h"
+#include "potnpu_validate.h"
+#include "potnpu_vm.h"
+
+#define POTNPU_JOB_TIMEOUT_MS		5000
+/* How long a closing file waits for its jobs before a recovery. */
+#define POTNPU_CLOSE_TIMEOUT_MS		10000
+
+/**
+ * struct potnpu_job - one submitted job
+ * @base: scheduler job
+ * @ndev: the device
+ * @pfile: the submitting file (outlives the job: see file_fini)
+ * @vm: the file's address space (reference)
+ * @bos: the BOs of the job (references)
+ * @bo_count: entries in @bos
+ * @cmd_va: device VA of the stream
+ * @cmd_size: its size
+ * @id: the job's id in its file
+ * @seqno: ring position it was written at
+ * @hw_fence: signalled by the completion interrupt
+ * @node: in &potnpu_sched.pending while in the ring
+ */
+struct potnpu_job {
+	struct drm_sched_job base;
+	struct potnpu_device *ndev;
+	struct potnpu_file *pfile;
+	struct potnpu_vm *vm;
+	struct drm_gem_object **bos;
+	u32 bo_count;
+	u64 cmd_va;
+	u32 cmd_size;
+	u64 id;
+	u32 seqno;
+	struct dma_fence *hw_fence;
+	struct list_head node;
+};
+
+static struct potnpu_job *to_potnpu_job(struct drm_sched_job *job)
+{
+	return container_of(job, struct potnpu_job, base);
+}
+
+static const char *potnpu_fence_driver_name(struct dma_fence *fence)
+{
+	return DRIVER_NAME;
+}
+
+static const char *potnpu_fence_timeline_name(struct dma_fence *fence)
+{
+	return "potnpu-jq";
+}
+
+static const struct dma_fence_ops potnpu_fence_ops = {
+	.get_driver_name = potnpu_fence_driver_name,
+	.get_timeline_name = potnpu_fence_timeline_name,
+};
+
+/* Store a job's outcome for DRM_IOCTL_POTNPU_JOB_STATUS. */
+static void potnpu_job_record(struct potnpu_job *job,
+			      const struct drm_potnpu_job_status *st)
+{
+	struct potnpu_file_jobs *fj = &job->pfile->jobs;
+	struct drm_potnpu_job_status *rec;
+	unsigned long flags;
+
+	spin_lock_irqsave(&fj->lock, flags);
+	rec = &fj->records[job->id % POTNPU_JOB_RECORDS];
+	if (rec->job_id == job->id) {
+		*rec = *st;
+		rec->job_id = job->id;
+	}
+	if (st->status == POTNPU_JOB_EMMU)
+		fj->banned = true;
+	spin_unlock_irqrestore(&fj->lock, flags);
+}
+
+/* Complete every job in the ring with @status; called with sched.lock. */
+static void potnpu_sched_cancel_locked(struct potnpu_device *ndev,
+				       struct potnpu_job *bad)
+{
+	struct potnpu_sched *s = &ndev->sched;
+	struct drm_potnpu_job_status st = { .state = DRM_POTNPU_JOB_DONE };
+	struct potnpu_job *job, *tmp;
+
+	list_for_each_entry_safe(job, tmp, &s->pending, node) {
+		st.status = job == bad ? DRM_POTNPU_JOB_TIMEOUT :
+			    DRM_POTNPU_JOB_CANCELLED;
+		potnpu_job_record(job, &st);
+		list_del_init(&job->node);
+		dma_fence_set_error(job->hw_fence,
+				    job == bad ? -ETIMEDOUT : -ECANCELED);
+		dma_fence_signal_locked(job->hw_fence);
+	}
+	s->tail = 0;
+	s->consumed = 0;
+}
+
+/* Consume new completion records; called from the job interrupt. */
+static void potnpu_sched_complete(struct potnpu_device *ndev)
+{
+	struct potnpu_sched *s = &ndev->sched;
+	struct drm_potnpu_job_status st;
+	const struct potnpu_job_done *rec;
+	struct potnpu_job *job;
+	unsigned long flags;
+	u32 cq_tail, n;
+
+	spin_lock_irqsave(&s->lock, flags);
+	cq_tail = potnpu_rd(ndev, POTNPU_REG_CQ_TAIL);
+	if (potnpu_cq_pending(cq_tail, s->consumed, s->tail, &n)) {
+		dev_err_ratelimited(potnpu_dev(ndev),
+				    "CQ_TAIL %u with %u jobs consumed of %u: ignored\n",
+				    cq_tail, s->consumed, s->tail);
+		goto out;
+	}
+	/* The records are in memory before CQ_TAIL says so. */
+	dma_rmb();
+	while (n--) {
+		job = list_first_entry_or_null(&s->pending, struct potnpu_job,
+					       node);
+		if (!job)
+			break;
+		rec = &ndev->boot.cq[potnpu_ring_index(s->consumed,
+						       POTNPU_JQ_ENTRIES)];
+		potnpu_job_done_decode(rec, &st);
+		if (le32_to_cpu(rec->seqno) != job->seqno) {
+			dev_err_ratelimited(potnpu_dev(ndev),
+					    "completion record for seqno %u, expected %u\n",
+					    le32_to_cpu(rec->seqno), job->seqno);
+			st.status = POTNPU_JOB_EDESC;
+		}
+		potnpu_job_record(job, &st);
+		list_del_init(&job->node);
+		s->consumed++;
+		if (st.status != POTNPU_JOB_OK)
+			dma_fence_set_error(job->hw_fence, -EIO);
+		dma_fence_signal_locked(job->hw_fence);
+	}
+out:
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+static irqreturn_t potnpu_job_irq(int irq, void *arg)
+{
+	struct potnpu_device *ndev = arg;
+	u32 status;
+
+	status = potnpu_rd(ndev, POTNPU_REG_IRQ_STATUS);
+	if (status == 0xffffffffu)
+		return IRQ_NONE;
+	status &= POTNPU_IRQ_JOB;
+	if (!status)
+		return IRQ_NONE;
+	potnpu_wr(ndev, POTNPU_REG_IRQ_STATUS, status);
+	potnpu_sched_complete(ndev);
+	return IRQ_HANDLED;
+}
+
+static struct dma_fence *potnpu_job_run(struct drm_sched_job *sched_job)
+{
+	struct potnpu_job *job = to_potnpu_job(sched_job);
+	struct potnpu_device *ndev = job->ndev;
+	struct potnpu_sched *s = &ndev->sched;
+	struct dma_fence *fence;
+	unsigned long flags;
+	int slot, idx;
+
+	if (sched_job->s_fence->finished.error)
+		return NULL;
+
+	mutex_lock(&job->vm->lock);
+	slot = job->vm->slot;
+	mutex_unlock(&job->vm->lock);
+	if (slot < 0)
+		return ERR_PTR(-ENODEV);
+
+	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
+	if (!fence)
+		return ERR_PTR(-ENOMEM);
+	if (!drm_dev_enter(&ndev->drm, &idx)) {
+		kfree(fence);
+		return ERR_PTR(-ENODEV);
+	}
+
+	spin_lock_irqsave(&s->lock, flags);
+	if (!s->ready || !potnpu_jq_has_room(s->tail, s->consumed,
+					     POTNPU_JQ_ENTRIES)) {
+		spin_unlock_irqrestore(&s->lock, flags);
+		drm_dev_exit(idx);
+		kfree(fence);
+		return ERR_PTR(-EIO);
+	}
+	job->seqno = s->tail;
+	dma_fence_init(fence, &potnpu_fence_ops, &s->lock, s->fence_context,
+		       ++s->fence_seqno);
+	job->hw_fence = dma_fence_get(fence);
+	potnpu_job_desc_fill(&ndev->boot.jq[potnpu_ring_index(s->tail,
+							      POTNPU_JQ_ENTRIES)],
+			     job->seqno, slot, job->cmd_va, job->cmd_size);
+	/* The descriptor is in memory before the doorbell. */
+	dma_wmb();
+	s->tail++;
+	list_add_tail(&job->node, &s->pending);
+	potnpu_wr(ndev, POTNPU_REG_JQ_TAIL, s->tail);
+	spin_unlock_irqrestore(&s->lock, flags);
+	drm_dev_exit(idx);
+	return fence;
+}
+
+/**
+ * potnpu_sched_recover() - cancel the jobs in the ring, reset the device,
+ *	boot the firmware again
+ * @ndev: the device
+ * @bad: the job that timed out, or NULL
+ * @why: for the log
+ *
+ * Return: 0 when the firmware is ready again, else a negative errno.
+ */
+int potnpu_sched_recover(struct potnpu_device *ndev, struct potnpu_job *bad,
+			 const char *why)
+{
+	struct potnpu_sched *s = &ndev->sched;
+	unsigned long flags;
+	bool have = s->fence_context;
+	int ret;
+
+	if (have)
+		drm_sched_stop(&s->sched, bad ? &bad->base : NULL);
+	spin_lock_irqsave(&s->lock, flags);
+	s->ready = false;
+	potnpu_sched_cancel_locked(ndev, bad);
+	spin_unlock_irqrestore(&s->lock, flags);
+
+	ret = potnpu_boot_recover(ndev, why);
+
+	spin_lock_irqsave(&s->lock, flags);
+	s->ready = have && !ret;
+	spin_unlock_irqrestore(&s->lock, flags);
+	if (have)
+		drm_sched_start(&s->sched);
+	return ret;
+}
+
+static enum drm_gpu_sched_stat potnpu_job_timedout(struct drm_sched_job *sj)
+{
+	struct potnpu_job *job = to_potnpu_job(sj);
+	struct potnpu_device *ndev = job->ndev;
+	int idx;
+
+	if (!drm_dev_enter(&ndev->drm, &idx))
+		return DRM_GPU_SCHED_STAT_ENODEV;
+	dev_err(potnpu_dev(ndev), "job %llu (seqno %u) timed out after %u ms\n",
+		job->id, job->seqno, POTNPU_JOB_TIMEOUT_MS);
+	drm_dev_exit(idx);
+	potnpu_sched_recover(ndev, job, "job timeout");
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static void potnpu_job_free(struct drm_sched_job *sched_job)
+{
+	struct potnpu_job *job = to_potnpu_job(sched_job);
+	u32 i;
+
+	drm_sched_job_cleanup(sched_job);
+	for (i = 0; i < job->bo_count; i++)
+		drm_gem_object_put(job->bos[i]);
+	kvfree(job->bos);
+	potnpu_vm_put(job->vm);
+	if (job->hw_fence)
+		dma_fence_put(job->hw_fence);
+	kfree(job);
+}
+
+static const struct drm_sched_backend_ops potnpu_sched_ops = {
+	.run_job = potnpu_job_run,
+	.timedout_job = potnpu_job_timedout,
+	.free_job = potnpu_job_free,
+};
+
+/**
+ * potnpu_sched_init() - the job queue, once the firmware is ready
+ * @ndev: the device
+ *
+ * Without a ready firmware, a job ring or interrupts, jobs are refused
+ * with -ENODEV and nothing is set up.
+ *
+ * Return: 0 or a negative errno.
+ */
+int potnpu_sched_init(struct potnpu_device *ndev)
+{
+	struct potnpu_sched *s = &ndev->sched;
+	struct pci_dev *pdev = potnpu_pdev(ndev);
+	const struct drm_sched_init_args args = {
+		.ops = &potnpu_sched_ops,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = POTNPU_JQ_ENTRIES,
+		.hang_limit = 0,
+		.timeout = msecs_to_jiffies(POTNPU_JOB_TIMEOUT_MS),
+		.name = DRIVER_NAME,
+		.dev = potnpu_dev(ndev),
+	};
+	int irq, ret;
+
+	if (ndev->boot.fw_status != POTNPU_FW_STATUS_READY ||
+	    !(ndev->hw_caps & POTNPU_CAP_JOBQ) ||
+	    !(ndev->capabilities & DRM_POTNPU_CAP_IRQ))
+		return 0;
+
+	irq = pci_irq_vector(pdev, POTNPU_MSIX_VEC_JOB);
+	if (irq < 0)
+		return irq;
+	ret = request_irq(irq, potnpu_job_irq, 0, DRIVER_NAME "-job", ndev);
+	if (ret)
+		return ret;
+	s->irq = irq;
+
+	ret = drm_sched_init(&s->sched, &args);
+	if (ret) {
+		free_irq(irq, ndev);
+		s->irq = 0;
+		return ret;
+	}
+	s->fence_context = dma_fence_context_alloc(1);
+	ndev->irq.mask |= POTNPU_IRQ_JOB;
+	potnpu_wr(ndev, POTNPU_REG_IRQ_MASK, ndev->irq.mask);
+	s->ready = true;
+	return 0;
+}
+
+/**
+ * potnpu_sched_stop() - at remove: no interrupt, every job cancelled
+ * @ndev: the device
+ */
+void potnpu_sched_stop(struct potnpu_device *ndev)
+{
+	struct potnpu_sched *s = &ndev->sched;
+	unsigned long flags;
+
+	if (s->irq) {
+		free_irq(s->irq, ndev);
+		s->irq = 0;
+	}
+	spin_lock_irqsave(&s->lock, flags);
+	s->ready = false;
+	potnpu_sched_cancel_locked(ndev, NULL);
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+/**
+ * potnpu_sched_fini() - free the scheduler when the DRM device goes
+ * @ndev: the device; every file is closed
+ */
+void potnpu_sched_fini(struct potnpu_device *ndev)
+{
+	if (ndev->sched.fence_context)
+		drm_sched_fini(&ndev->sched.sched);
+}
+
+void potnpu_sched_file_init(struct potnpu_device *ndev,
+			    struct potnpu_file *pfile)
+{
+	struct potnpu_file_jobs *fj = &pfile->jobs;
+	struct drm_gpu_scheduler *sched = &ndev->sched.sched;
+
+	spin_lock_init(&fj->lock);
+	mutex_init(&fj->submit_lock);
+	if (ndev->sched.fence_context &&
+	    !drm_sched_entity_init(&fj->entity, DRM_SCHED_PRIORITY_NORMAL,
+				   &sched, 1, NULL))
+		fj->has_entity = true;
+}
+
+void potnpu_sched_file_fini(struct potnpu_device *ndev,
+			    struct potnpu_file *pfile)
+{
+	struct potnpu_file_jobs *fj = &pfile->jobs;
+	long left;
+
+	if (fj->has_entity)
+		drm_sched_entity_destroy(&fj->entity);
+	/* The MMU slot may only go once no job of ours can run. */
+	if (fj->last_fence) {
+		left = dma_fence_wait_timeout(fj->last_fence, false,
+					      msecs_to_jiffies(POTNPU_CLOSE_TIMEOUT_MS));
+		if (left <= 0)
+			potnpu_sched_recover(ndev, NULL,
+					     "jobs of a closing file did not finish");
+		dma_fence_put(fj->last_fence);
+		fj->last_fence = NULL;
+	}
+	mutex_destroy(&fj->submit_lock);
+}
+
+/* Look up the job's BOs; fill @ranges for the validator. */
+static int potnpu_job_lookup_bos(struct drm_file *file, struct potnpu_job *job,
+				 const u32 *handles,
+				 struct potnpu_bo_range *ranges)
+{
+	struct potnpu_file *pfile = file->driver_priv;
+	struct potnpu_bo *bo;
+	u32 i;
+
+	job->bos = kvcalloc(job->bo_count, sizeof(*job->bos), GFP_KERNEL);
+	if (!job->bos)
+		return -ENOMEM;
+	for (i = 0; i < job->bo_count; i++) {
+		job->bos[i] = drm_gem_object_lookup(file, handles[i]);
+		if (!job->bos[i])
+			return -ENOENT;
+		bo = to_potnpu_bo(job->bos[i]);
+		if (bo->vm != pfile->vm)
+			return -ENOENT;
+		ranges[i].va = bo->node.start;
+		ranges[i].size = job->bos[i]->size;
+		ranges[i].writable = !(bo->flags & DRM_POTNPU_BO_READ_ONLY);
+	}
+	return 0;
+}
+
+/* Validate a snapshot of the stream against the BOs. */
+static int potnpu_job_validate(struct drm_device *drm, struct drm_file *file,
+			       struct potnpu_job *job,
+			       const struct drm_potnpu_submit *args,
+			       const struct potnpu_bo_range *ranges)
+{
+	struct potnpu_file *pfile = file->driver_priv;
+	struct potnpu_cmd_fault fault;
+	struct drm_gem_object *obj;
+	struct iosys_map map;
+	void *cmds;
+	int ret;
+
+	obj = drm_gem_object_lookup(file, args->cmd_handle);
+	if (!obj)
+		return -ENOENT;
+	if (to_potnpu_bo(obj)->vm != pfile->vm) {
+		ret = -ENOENT;
+		goto out_put;
+	}
+	ret = potnpu_submit_cmd_range(args->cmd_offset, args->cmd_size,
+				      obj->size);
+	if (ret)
+		goto out_put;
+	job->cmd_va = to_potnpu_bo(obj)->node.start + args->cmd_offset;
+	job->cmd_size = args->cmd_size;
+
+	cmds = kvmalloc(args->cmd_size, GFP_KERNEL);
+	if (!cmds) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	ret = drm_gem_vmap_unlocked(obj, &map);
+	if (ret)
+		goto out_free;
+	iosys_map_memcpy_from(cmds, &map, args->cmd_offset, args->cmd_size);
+	drm_gem_vunmap_unlocked(obj, &map);
+
+	ret = potnpu_validate_cmds(cmds, args->cmd_size, ranges,
+				   job->bo_count, &fault);
+	if (ret)
+		drm_dbg(drm, "submit: command at offset %u rejected: %s\n",
+			fault.offset, potnpu_cmd_strerror(fault.error));
+out_free:
+	kvfree(cmds);
+out_put:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+static int potnpu_job_add_in_syncobjs(struct drm_file *file,
+				      struct potnpu_job *job,
+				      const struct drm_potnpu_submit *args)
+{
+	u32 handles[DRM_POTNPU_MAX_IN_SYNCOBJS];
+	u32 i;
+	int ret;
+
+	if (!args->in_syncobj_count)
+		return 0;
+	if (copy_from_user(handles, u64_to_user_ptr(args->in_syncobjs),
+			   args->in_syncobj_count * sizeof(u32)))
+		return -EFAULT;
+	for (i = 0; i < args->in_syncobj_count; i++) {
+		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
+							   handles[i], 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int potnpu_submit_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct potnpu_device *ndev = to_potnpu(drm);
+	struct potnpu_file *pfile = file->driver_priv;
+	struct potnpu_file_jobs *fj = &pfile->jobs;
+	struct drm_potnpu_submit *args = data;
+	struct dma_fence_chain *chain = NULL;
+	struct drm_syncobj *syncobj = NULL;
+	struct potnpu_bo_range *ranges = NULL;
+	struct drm_potnpu_job_status *rec;
+	struct dma_fence *fence;
+	struct potnpu_job *job;
+	u32 *handles = NULL;
+	bool job_inited = false;
+	int ret, idx;
+
+	ret = potnpu_submit_check(args);
+	if (ret)
+		return ret;
+	if (!fj->has_entity || !READ_ONCE(ndev->sched.ready))
+		return -ENODEV;
+	if (READ_ONCE(fj->banned))
+		return -EIO;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	handles = kvcalloc(args->bo_count, sizeof(*handles), GFP_KERNEL);
+	ranges = kvcalloc(args->bo_count, sizeof(*ranges), GFP_KERNEL);
+	if (!job || !handles || !ranges) {
+		kfree(job);
+		ret = -ENOMEM;
+		goto out;
+	}
+	job->ndev = ndev;
+	job->pfile = pfile;
+	job->vm = potnpu_vm_get(pfile->vm);
+	INIT_LIST_HEAD(&job->node);
+	job->bo_count = args->bo_count;
+
+	if (copy_from_user(handles, u64_to_user_ptr(args->bo_handles),
+			   args->bo_count * sizeof(*handles))) {
+		ret = -EFAULT;
+		goto err_job;
+	}
+	ret = potnpu_submit_check_handles(handles, args->bo_count);
+	if (ret)
+		goto err_job;
+	ret = potnpu_job_lookup_bos(file, job, handles, ranges);
+	if (ret)
+		goto err_job;
+	ret = potnpu_job_validate(drm, file, job, args, ranges);
+	if (ret)
+		goto err_job;
+
+	if (args->out_syncobj) {
+		syncobj = drm_syncobj_find(file, args->out_syncobj);
+		if (!syncobj) {
+			ret = -ENOENT;
+			goto err_job;
+		}
+		if (args->out_point) {
+			chain = dma_fence_chain_alloc();
+			if (!chain) {
+				ret = -ENOMEM;
+				goto err_job;
+			}
+		}
+	}
+
+	ret = drm_sched_job_init(&job->base, &fj->entity, 1, NULL,
+				 file->client_id);
+	if (ret)
+		goto err_job;
+	job_inited = true;
+	ret = potnpu_job_add_in_syncobjs(file, job, args);
+	if (ret)
+		goto err_job;
+
+	mutex_lock(&fj->submit_lock);
+	drm_sched_job_arm(&job->base);
+	fence = dma_fence_get(&job->base.s_fence->finished);
+
+	spin_lock_irq(&fj->lock);
+	job->id = ++fj->next_id;
+	rec = &fj->records[job->id % POTNPU_JOB_RECORDS];
+	*rec = (struct drm_potnpu_job_status){
+		.job_id = job->id, .state = DRM_POTNPU_JOB_PENDING,
+	};
+	spin_unlock_irq(&fj->lock);
+	dma_fence_put(fj->last_fence);
+	fj->last_fence = dma_fence_get(fence);
+	args->job_id = job->id;
+
+	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&fj->submit_lock);
+
+	if (syncobj) {
+		if (chain) {
+			drm_syncobj_add_point(syncobj, chain, fence,
+					      args->out_point);
+			chain = NULL;
+		} else {
+			drm_syncobj_replace_fence(syncobj, fence);
+		}
+	}
+	dma_fence_put(fence);
+	ret = 0;
+	goto out;
+
+err_job:
+	if (job_inited)
+		drm_sched_job_cleanup(&job->base);
+	if (job->bos) {
+		u32 i;
+
+		for (i = 0; i < job->bo_count; i++)
+			if (job->bos[i])
+				drm_gem_object_put(job->bos[i]);
+		kvfree(job->bos);
+	}
+	potnpu_vm_put(job->vm);
+	kfree(job);
+out:
+	dma_fence_chain_free(chain);
+	if (syncobj)
+		drm_syncobj_put(syncobj);
+	kvfree(ranges);
+	kvfree(handles);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+int potnpu_job_status_ioctl(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct potnpu_file *pfile = file->driver_priv;
+	struct potnpu_file_jobs *fj = &pfile->jobs;
+	struct drm_potnpu_job_status *args = data;
+	struct drm_potnpu_job_status *rec;
+	int ret = 0;
+
+	if (args->pad)
+		return -EINVAL;
+	spin_lock_irq(&fj->lock);
+	rec = &fj->records[args->job_id % POTNPU_JOB_RECORDS];
+	if (!args->job_id || rec->job_id != args->job_id)
+		ret = -ENOENT;
+	else
+		*args = *rec;
+	spin_unlock_irq(&fj->lock);
+	return ret;
+}

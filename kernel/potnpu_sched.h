@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * potnpu DRM accel driver: job scheduling and execution.
+ */
+#ifndef __POTNPU_SCHED_H__
+#define __POTNPU_SCHED_H__
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <drm/gpu_scheduler.h>
+#include <drm/potnpu_accel.h>
+
+struct drm_device;
+struct drm_file;
+struct potnpu_device;
+struct potnpu_file;
+struct potnpu_job;
+
+/* Job status records kept per file for DRM_IOCTL_POTNPU_JOB_STATUS. */
+#define POTNPU_JOB_RECORDS	256
+
+/**
+ * struct potnpu_sched - the device's job queue
+ * @sched: the DRM scheduler, one hardware ring
+ * @lock: protects the fields below and is the lock of the job fences
+ * @tail: jobs written to the ring (the host's JQ_TAIL)
+ * @consumed: completion records consumed
+ * @pending: jobs in the ring, oldest first
+ * @fence_context: dma-fence context of the job fences
+ * @fence_seqno: seqno of the last job fence
+ * @ready: the scheduler exists and the firmware is ready
+ * @irq: Linux irq of the job vector, 0 when not requested
+ */
+struct potnpu_sched {
+	struct drm_gpu_scheduler sched;
+	spinlock_t lock; /* ring, pending list, fences */
+	u32 tail;
+	u32 consumed;
+	struct list_head pending;
+	u64 fence_context;
+	u64 fence_seqno;
+	bool ready;
+	int irq;
+};
+
+/**
+ * struct potnpu_file_jobs - per file job state
+ * @entity: the file's scheduler entity
+ * @submit_lock: orders job arming and pushing, protects @last_fence
+ * @lock: protects @records, @next_id, @banned
+ * @records: status of the last POTNPU_JOB_RECORDS jobs, by id
+ * @next_id: id of the next job
+ * @last_fence: finished fence of the last job submitted
+ * @banned: a job of this file faulted: no more submits
+ * @has_entity: @entity was initialised
+ */
+struct potnpu_file_jobs {
+	struct drm_sched_entity entity;
+	struct mutex submit_lock; /* arm + push, last fence */
+	spinlock_t lock; /* records, ids */
+	struct drm_potnpu_job_status records[POTNPU_JOB_RECORDS];
+	u64 next_id;
+	struct dma_fence *last_fence;
+	bool banned;
+	bool has_entity;
+};
+
+int potnpu_sched_init(struct potnpu_device *ndev);
+void potnpu_sched_stop(struct potnpu_device *ndev);
+void potnpu_sched_fini(struct potnpu_device *ndev);
+int potnpu_sched_recover(struct potnpu_device *ndev, struct potnpu_job *bad,
+			 const char *why);
+void potnpu_sched_file_init(struct potnpu_device *ndev,
+			    struct potnpu_file *pfile);
+void potnpu_sched_file_fini(struct potnpu_device *ndev,
+			    struct potnpu_file *pfile);
+int potnpu_submit_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file);
+int potnpu_job_status_ioctl(struct drm_device *drm, void *data,
+			    struct drm_file *file);
+
+#endif /* __POTNPU_SCHED_H__ */

@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * potnpu job selftests, run inside the guest with the potnpu module loaded
+ * and the firmware running: jobs fill, copy, fence and timestamp buffer
+ * objects, chain through syncobjs (binary and timeline), report their
+ * status; bad streams and arguments are refused at submit; a stream
+ * changed after validation is stopped by the device MMU and bans the file.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "potnpu_job.h"
+#include "potnpu_regs.h"
+#include "potnpu_test_util.h"
+
+struct bo {
+	uint32_t handle;
+	uint64_t va;
+	uint64_t size;
+	uint8_t *map;
+};
+
+static int bo_new(int fd, uint64_t size, uint32_t flags, struct bo *bo)
+{
+	struct drm_potnpu_bo_create c = { .size = size, .flags = flags };
+	struct drm_potnpu_bo_info i = {};
+
+	if (ioctl(fd, DRM_IOCTL_POTNPU_BO_CREATE, &c))
+		return errno;
+	i.handle = c.handle;
+	if (ioctl(fd, DRM_IOCTL_POTNPU_BO_INFO, &i))
+		return errno;
+	bo->handle = c.handle;
+	bo->va = c.va;
+	bo->size = c.size;
+	bo->map = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		       i.mmap_offset);
+	return bo->map == MAP_FAILED ? errno : 0;
+}
+
+static uint32_t syncobj_new(int fd)
+{
+	struct drm_syncobj_create c = {};
+
+	if (ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c))
+		return 0;
+	return c.handle;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Wait for a binary syncobj (or a timeline point): 0 or errno. */
+static int syncobj_wait(int fd, uint32_t handle, uint64_t point)
+{
+	if (point) {
+		struct drm_syncobj_timeline_wait w = {
+			.handles = (uintptr_t)&handle,
+			.points = (uintptr_t)&point,
+			.timeout_nsec = now_ns() + 20000000000ll,
+			.count_handles = 1,
+			.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+		};
+
+		return ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w) ? errno : 0;
+	} else {
+		struct drm_syncobj_wait w = {
+			.handles = (uintptr_t)&handle,
+			.timeout_nsec = now_ns() + 20000000000ll,
+			.count_handles = 1,
+			.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+		};
+
+		return ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w) ? errno : 0;
+	}
+}
+
+/* A command stream being written into a BO. */
+struct stream {
+	uint32_t *w;
+	uint32_t n;
+};
+
+static void put(struct stream *s, uint32_t v)
+{
+	s->w[s->n++] = v;
+}
+
+static void put64(struct stream *s, uint64_t v)
+{
+	put(s, (uint32_t)v);
+	put(s, (uint32_t)(v >> 32));
+}
+
+static void cmd_fill(struct stream *s, uint64_t dst, uint32_t size,
+		     uint32_t pattern)
+{
+	put(s, POTNPU_CMD_HDR(POTNPU_OP_FILL, POTNPU_FILL_WORDS));
+	put64(s, dst);
+	put(s, size);
+	put(s, pattern);
+}
+
+static void cmd_fence(struct stream *s, uint64_t va, uint32_t value)
+{
+	put(s, POTNPU_CMD_HDR(POTNPU_OP_FENCE, POTNPU_FENCE_WORDS));
+	put64(s, va);
+	put(s, value);
+}
+
+static void cmd_copy(struct stream *s, uint64_t src, uint64_t dst,
+		     uint32_t size)
+{
+	put(s, POTNPU_CMD_HDR(POTNPU_OP_COPY, POTNPU_COPY_WORDS));
+	put64(s, src);
+	put64(s, dst);
+	put(s, size);
+}
+
+static void cmd_timestamp(struct stream *s, uint64_t va)
+{
+	put(s, POTNPU_CMD_HDR(POTNPU_OP_TIMESTAMP, POTNPU_TIMESTAMP_WORDS));
+	put64(s, va);
+}
+
+struct submit {
+	struct drm_potnpu_submit args;
+	uint32_t handles[8];
+	uint32_t in[4];
+};
+
+static void submit_init(struct submit *sub, const struct bo *cmd,
+			uint32_t size)
+{
+	memset(sub, 0, sizeof(*sub));
+	sub->args.cmd_handle = cmd->handle;
+	sub->args.cmd_size = size;
+	sub->args.bo_handles = (uintptr_t)sub->handles;
+	sub->args.in_syncobjs = (uintptr_t)sub->in;
+}
+
+static void submit_bo(struct submit *sub, const struct bo *bo)
+{
+	sub->handles[sub->args.bo_count++] = bo->handle;
+}
+
+static int submit(int fd, struct submit *sub)
+{
+	return ioctl(fd, DRM_IOCTL_POTNPU_SUBMIT, &sub->args) ? errno : 0;
+}
+
+static int job_status(int fd, uint64_t id, struct drm_potnpu_job_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->job_id = id;
+	return ioctl(fd, DRM_IOCTL_POTNPU_JOB_STATUS, st) ? errno : 0;
+}
+
+static int debugfs_write(const char *file, const char *value)
+{
+	char link[128], target[128], path[512];
+	const char *name;
+	ssize_t n;
+	int index;
+	int fd = potnpu_open_node(0, &index);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	snprintf(link, sizeof(link), "/sys/class/accel/accel%d/device", index);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -1;
+	target[n] = 0;
+	name = strrchr(target, '/');
+	name = name ? name + 1 : target;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/%s", name, file);
+	return potnpu_write_file(path, value, strlen(value));
+}
+
+static uint32_t fw_recoveries(int fd)
+{
+	struct drm_potnpu_fw_info fw = {};
+	struct drm_potnpu_query q = {
+		.param = DRM_POTNPU_QUERY_FW_INFO,
+		.size = sizeof(fw),
+		.data = (uintptr_t)&fw,
+	};
+
+	if (potnpu_query(fd, &q) || fw.status != DRM_POTNPU_FW_STATUS_READY)
+		return ~0u;
+	return fw.recoveries;
+}
+
+FIXTURE(job) {
+	int fd;
+	struct bo cmd, a, b, ro;
+	uint32_t sync;
+};
+
+FIXTURE_SETUP(job)
+{
+	struct drm_potnpu_fw_info fw = {};
+	struct drm_potnpu_query q = {
+		.param = DRM_POTNPU_QUERY_FW_INFO,
+		.size = sizeof(fw),
+		.data = (uintptr_t)&fw,
+	};
+
+	self->fd = potnpu_open_node(0, NULL);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, potnpu_query(self->fd, &q));
+	if (fw.status != DRM_POTNPU_FW_STATUS_READY)
+		SKIP(return, "firmware not running");
+	ASSERT_EQ(0, bo_new(self->fd, 4096, DRM_POTNPU_BO_READ_ONLY,
+			    &self->cmd));
+	ASSERT_EQ(0, bo_new(self->fd, 64 * 1024, 0, &self->a));
+	ASSERT_EQ(0, bo_new(self->fd, 64 * 1024, 0, &self->b));
+	ASSERT_EQ(0, bo_new(self->fd, 4096, DRM_POTNPU_BO_READ_ONLY,
+			    &self->ro));
+	self->sync = syncobj_new(self->fd);
+	ASSERT_NE(0, self->sync);
+}
+
+FIXTURE_TEARDOWN(job)
+{
+	close(self->fd);
+}
+
+TEST_F(job, fill_and_fence)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct drm_potnpu_job_status st;
+	struct submit sub;
+	uint32_t k;
+
+	cmd_fill(&s, self->a.va + 3, 1000, 0x44332211);
+	cmd_fence(&s, self->a.va + 4096, 0xcafef00d);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &self->a);
+	sub.args.out_syncobj = self->sync;
+	ASSERT_EQ(0, submit(self->fd, &sub));
+	EXPECT_EQ(1, sub.args.job_id);
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+
+	ASSERT_EQ(0, job_status(self->fd, sub.args.job_id, &st));
+	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
+	EXPECT_EQ(POTNPU_JOB_OK, st.status);
+	EXPECT_EQ(0, self->a.map[2]);
+	for (k = 0; k < 1000; k++)
+		if (self->a.map[3 + k] != 0x11 + 0x11 * (k % 4))
+			break;
+	EXPECT_EQ(1000, k);
+	EXPECT_EQ(0, self->a.map[1003]);
+	EXPECT_EQ(0xcafef00d, *(uint32_t *)(self->a.map + 4096));
+}
+
+TEST_F(job, copy_and_timestamp)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct drm_potnpu_job_status st;
+	struct submit sub;
+	uint32_t k;
+
+	for (k = 0; k < 8192; k++)
+		self->a.map[k] = (uint8_t)(k * 13 + 1);
+	memcpy(self->ro.map, "read-only source", 16);
+	cmd_copy(&s, self->a.va, self->b.va + 1, 8192);
+	cmd_copy(&s, self->ro.va, self->b.va + 10000, 16);
+	cmd_timestamp(&s, self->b.va + 16384);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &self->a);
+	submit_bo(&sub, &self->b);
+	submit_bo(&sub, &self->ro);
+	sub.args.out_syncobj = self->sync;
+	ASSERT_EQ(0, submit(self->fd, &sub));
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	ASSERT_EQ(0, job_status(self->fd, sub.args.job_id, &st));
+	EXPECT_EQ(POTNPU_JOB_OK, st.status);
+	EXPECT_EQ(0, memcmp(self->a.map, self->b.map + 1, 8192));
+	EXPECT_EQ(0, memcmp(self->b.map + 10000, "read-only source", 16));
+	EXPECT_NE(0, *(uint64_t *)(self->b.map + 16384));
+}
+
+TEST_F(job, chained_jobs_through_syncobjs)
+{
+	struct stream s;
+	struct submit sub;
+	uint32_t tl = syncobj_new(self->fd), i;
+	uint32_t *slots = (uint32_t *)self->cmd.map;
+
+	ASSERT_NE(0, tl);
+	/* Job i copies word i-1 of A to word i and adds a fence. */
+	*(uint32_t *)self->a.map = 0x5a5a0000;
+	for (i = 1; i <= 8; i++) {
+		s.w = slots + (i - 1) * 16;
+		s.n = 0;
+		cmd_copy(&s, self->a.va + (i - 1) * 4, self->a.va + i * 4, 4);
+		cmd_fence(&s, self->b.va + i * 4, i);
+		submit_init(&sub, &self->cmd, s.n * 4);
+		sub.args.cmd_offset = (i - 1) * 64;
+		submit_bo(&sub, &self->a);
+		submit_bo(&sub, &self->b);
+		if (i > 1) {
+			sub.in[0] = self->sync;
+			sub.args.in_syncobj_count = 1;
+		}
+		sub.args.out_syncobj = i == 8 ? tl : self->sync;
+		sub.args.out_point = i == 8 ? 5 : 0;
+		ASSERT_EQ(0, submit(self->fd, &sub)) TH_LOG("job %u", i);
+		EXPECT_EQ(i, sub.args.job_id);
+	}
+	ASSERT_EQ(0, syncobj_wait(self->fd, tl, 5));
+	for (i = 1; i <= 8; i++) {
+		EXPECT_EQ(0x5a5a0000, ((uint32_t *)self->a.map)[i]);
+		EXPECT_EQ(i, ((uint32_t *)self->b.map)[i]);
+	}
+}
+
+TEST_F(job, many_jobs_fill_the_ring)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct drm_potnpu_job_status st;
+	struct submit sub;
+	uint32_t i;
+
+	cmd_fence(&s, self->a.va, 1);
+	for (i = 0; i < 200; i++) {
+		submit_init(&sub, &self->cmd, s.n * 4);
+		submit_bo(&sub, &self->a);
+		sub.args.out_syncobj = self->sync;
+		ASSERT_EQ(0, submit(self->fd, &sub));
+	}
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	ASSERT_EQ(0, job_status(self->fd, 200, &st));
+	EXPECT_EQ(POTNPU_JOB_OK, st.status);
+	ASSERT_EQ(0, job_status(self->fd, 100, &st));
+	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
+	/* Only the last 256 are kept: an early id is not forgotten yet. */
+	EXPECT_EQ(0, job_status(self->fd, 1, &st));
+	EXPECT_EQ(ENOENT, job_status(self->fd, 201, &st));
+	EXPECT_EQ(ENOENT, job_status(self->fd, 0, &st));
+}
+
+TEST_F(job, bad_streams_rejected)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct submit sub;
+
+	/* Past the end of the only BO listed. */
+	cmd_fill(&s, self->a.va + self->a.size - 4, 8, 0);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &self->a);
+	EXPECT_EQ(EINVAL, submit(self->fd, &sub));
+	/* Into a BO not listed. */
+	s.n = 0;
+	cmd_fill(&s, self->b.va, 4, 0);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &self->a);
+	EXPECT_EQ(EINVAL, submit(self->fd, &sub));
+	/* A read-only destination. */
+	s.n = 0;
+	cmd_fence(&s, self->ro.va, 0);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &self->ro);
+	EXPECT_EQ(EINVAL, submit(self->fd, &sub));
+	/* Unknown and layer opcodes, bad length, flags. */
+	s.n = 0;
+	put(&s, POTNPU_CMD_HDR(0x05, 1));
+	submit_init(&sub, &self->cmd, 4);
+	submit_bo(&sub, &self->a);
+	EXPECT_EQ(EINVAL, submit(self->fd, &sub));
+	s.n = 0;
+	put(&s, POTNPU_CMD_HDR(0x10, 1));
+	EXPECT_EQ(EINVAL, submit(self->fd, &sub));
+	s.n = 0;
+	put(&s, POTNPU_CMD_HDR(POTNPU_OP_NOP, 2));
+	put(&s, 0);
+	submit_init(&sub, &self->cmd, 8);
+	submit_bo(&sub, &self->a);
+	EXPECT_EQ(EINVAL, submit(self->fd, &sub));
+	s.n = 0;
+	put(&s, POTNPU_CMD_HDR(POTNPU_OP_NOP, 1) | 0x100);
+	submit_init(&sub, &self->cmd, 4);
+	submit_bo(&sub, &self->a);
+	EXPECT_EQ(EINVAL, submit(self->fd, &sub));
+	/* Truncated: a FENCE cut short by cmd_size. */
+	s.n = 0;
+	cmd_fence(&s, self->a.va, 0);
+	submit_init(&sub, &self->cmd, 8);
+	submit_bo(&sub, &self->a);
+	EXPECT_EQ(EINVAL, submit(self->fd, &sub));
+	/* Nothing ran: the file is not banned and a good job works. */
+	s.n = 0;
+	put(&s, POTNPU_CMD_HDR(POTNPU_OP_NOP, 1));
+	submit_init(&sub, &self->cmd, 4);
+	submit_bo(&sub, &self->a);
+	sub.args.out_syncobj = self->sync;
+	EXPECT_EQ(0, submit(self->fd, &sub));
+	EXPECT_EQ(1, sub.args.job_id);
+	EXPECT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+}
+
+TEST_F(job, bad_arguments_rejected)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct drm_potnpu_job_status st = { .job_id = 1, .pad = 1 };
+	struct submit sub;
+
+	put(&s, POTNPU_CMD_HDR(POTNPU_OP_NOP, 1));
+#define EXPECT_SUBMIT(err, field, value) do { \
+		submit_init(&sub, &self->cmd, 4); \
+		submit_bo(&sub, &self->a); \
+		sub.args.field = value; \
+		EXPECT_EQ(err, submit(self->fd, &sub)) TH_LOG(#field); \
+	} while (0)
+	EXPECT_SUBMIT(EINVAL, flags, 1);
+	EXPECT_SUBMIT(EINVAL, pad, 1);
+	EXPECT_SUBMIT(EINVAL, cmd_size, 0);
+	EXPECT_SUBMIT(EINVAL, cmd_size, 6);
+	EXPECT_SUBMIT(EINVAL, cmd_size, 65540);
+	EXPECT_SUBMIT(EINVAL, cmd_offset, 2);
+	EXPECT_SUBMIT(EINVAL, cmd_offset, 4096);
+	EXPECT_SUBMIT(EINVAL, bo_count, 0);
+	EXPECT_SUBMIT(EINVAL, bo_count, DRM_POTNPU_MAX_JOB_BOS + 1);
+	EXPECT_SUBMIT(EINVAL, in_syncobj_count, DRM_POTNPU_MAX_IN_SYNCOBJS + 1);
+	EXPECT_SUBMIT(EINVAL, out_point, 3);
+	EXPECT_SUBMIT(ENOENT, cmd_handle, 999);
+	EXPECT_SUBMIT(ENOENT, out_syncobj, 999);
+	EXPECT_SUBMIT(EFAULT, bo_handles, 0);
+	/* In-syncobj handle 0 (submit_init cleared the array): no such. */
+	EXPECT_SUBMIT(ENOENT, in_syncobj_count, 1);
+	submit_init(&sub, &self->cmd, 4);
+	submit_bo(&sub, &self->a);
+	submit_bo(&sub, &self->a);
+	EXPECT_EQ(EINVAL, submit(self->fd, &sub));	/* duplicate */
+	submit_init(&sub, &self->cmd, 4);
+	sub.handles[0] = 4242;
+	sub.args.bo_count = 1;
+	EXPECT_EQ(ENOENT, submit(self->fd, &sub));
+#undef EXPECT_SUBMIT
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_POTNPU_JOB_STATUS, &st));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(ENOENT, job_status(self->fd, 1, &st));
+}
+
+TEST_F(job, other_files_bo_refused)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct drm_gem_flink flink = { .handle = self->a.handle };
+	struct drm_gem_open op = {};
+	struct submit sub;
+	int fd2 = potnpu_open_node(0, NULL);
+	struct bo cmd2;
+
+	ASSERT_GE(fd2, 0);
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_GEM_FLINK, &flink));
+	op.name = flink.name;
+	ASSERT_EQ(0, ioctl(fd2, DRM_IOCTL_GEM_OPEN, &op));
+	ASSERT_EQ(0, bo_new(fd2, 4096, 0, &cmd2));
+	s.w = (uint32_t *)cmd2.map;
+	cmd_fence(&s, self->a.va, 1);
+	submit_init(&sub, &cmd2, s.n * 4);
+	sub.handles[0] = op.handle;
+	sub.args.bo_count = 1;
+	EXPECT_EQ(ENOENT, submit(fd2, &sub));
+	close(fd2);
+}
+
+/*
+ * Change the stream after it was validated, while an earlier long job
+ * keeps the ring busy: the device MMU stops the write to an unmapped VA,
+ * the job reports the fault and the file is banned.
+ */
+TEST_F(job, mmu_fault_after_validation_bans_file)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct drm_potnpu_job_status st;
+	struct submit sub;
+	struct bo big;
+	uint32_t i, *cmd2 = (uint32_t *)(self->cmd.map + 2048);
+
+	ASSERT_EQ(0, bo_new(self->fd, 32 << 20, 0, &big));
+	for (i = 0; i < 32; i++)
+		cmd_fill(&s, big.va, big.size, i);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &big);
+	ASSERT_EQ(0, submit(self->fd, &sub));
+
+	s.w = cmd2;
+	s.n = 0;
+	cmd_fence(&s, self->a.va, 7);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	sub.args.cmd_offset = 2048;
+	submit_bo(&sub, &self->a);
+	sub.args.out_syncobj = self->sync;
+	ASSERT_EQ(0, submit(self->fd, &sub));
+	/* VA 0 is never mapped. */
+	cmd2[1] = 0;
+	cmd2[2] = 0;
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	ASSERT_EQ(0, job_status(self->fd, sub.args.job_id, &st));
+	if (st.status == POTNPU_JOB_OK)
+		SKIP(return, "the job ran before the stream was changed");
+	EXPECT_EQ(POTNPU_JOB_EMMU, st.status);
+	EXPECT_EQ(0, st.err_offset);
+	EXPECT_EQ(0, st.fault_addr);
+	EXPECT_EQ(0, *(uint32_t *)self->a.map);
+	EXPECT_EQ(EIO, submit(self->fd, &sub));
+}
+
+TEST_F(job, close_with_jobs_in_flight)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct submit sub;
+	uint32_t i;
+	int fd2;
+
+	cmd_fill(&s, self->a.va, self->a.size, 0x01010101);
+	for (i = 0; i < 50; i++) {
+		submit_init(&sub, &self->cmd, s.n * 4);
+		submit_bo(&sub, &self->a);
+		ASSERT_EQ(0, submit(self->fd, &sub));
+	}
+	close(self->fd);
+	/* The slot comes back; the device keeps working for others. */
+	self->fd = potnpu_open_node(0, NULL);
+	ASSERT_GE(self->fd, 0);
+	fd2 = self->fd;
+	ASSERT_EQ(0, bo_new(fd2, 4096, 0, &self->a));
+	ASSERT_EQ(0, bo_new(fd2, 4096, 0, &self->cmd));
+	self->sync = syncobj_new(fd2);
+	s.w = (uint32_t *)self->cmd.map;
+	s.n = 0;
+	cmd_fence(&s, self->a.va, 9);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &self->a);
+	sub.args.out_syncobj = self->sync;
+	ASSERT_EQ(0, submit(fd2, &sub));
+	ASSERT_EQ(0, syncobj_wait(fd2, self->sync, 0));
+	EXPECT_EQ(9, *(uint32_t *)self->a.map);
+}
+
+/* A long job (1 GiB of FILL) and a short one behind it in the ring. */
+static void submit_long_and_short(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(job) *self, uint64_t ids[2],
+				  uint32_t sync2)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct submit sub;
+	struct bo big;
+	uint32_t i;
+
+	ASSERT_EQ(0, bo_new(self->fd, 32 << 20, 0, &big));
+	for (i = 0; i < 32; i++)
+		cmd_fill(&s, big.va, big.size, i);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &big);
+	sub.args.out_syncobj = self->sync;
+	ASSERT_EQ(0, submit(self->fd, &sub));
+	ids[0] = sub.args.job_id;
+	s.w = (uint32_t *)(self->cmd.map + 2048);
+	s.n = 0;
+	cmd_fence(&s, self->a.va, 3);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	sub.args.cmd_offset = 2048;
+	submit_bo(&sub, &self->a);
+	sub.args.out_syncobj = sync2;
+	ASSERT_EQ(0, submit(self->fd, &sub));
+	ids[1] = sub.args.job_id;
+}
+
+static void expect_device_works(struct __test_metadata *_metadata,
+				FIXTURE_DATA(job) *self)
+{
+	struct stream s = { (uint32_t *)(self->cmd.map + 3072), 0 };
+	struct drm_potnpu_job_status st;
+	struct submit sub;
+
+	cmd_fence(&s, self->b.va + 64, 0x600d);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	sub.args.cmd_offset = 3072;
+	submit_bo(&sub, &self->b);
+	sub.args.out_syncobj = self->sync;
+	ASSERT_EQ(0, submit(self->fd, &sub));
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	ASSERT_EQ(0, job_status(self->fd, sub.args.job_id, &st));
+	EXPECT_EQ(POTNPU_JOB_OK, st.status);
+	EXPECT_EQ(0x600d, *(uint32_t *)(self->b.map + 64));
+}
+
+TEST_F(job, forced_recovery_cancels_jobs_in_ring)
+{
+	struct drm_potnpu_job_status st;
+	uint32_t sync2 = syncobj_new(self->fd), before;
+	uint64_t ids[2];
+
+	before = fw_recoveries(self->fd);
+	submit_long_and_short(_metadata, self, ids, sync2);
+	if (debugfs_write("force_recovery", "1"))
+		SKIP(return, "no debugfs");
+	ASSERT_EQ(0, syncobj_wait(self->fd, sync2, 0));
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	ASSERT_EQ(0, job_status(self->fd, ids[0], &st));
+	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
+	if (st.status == POTNPU_JOB_OK)
+		SKIP(return, "the long job finished before the recovery");
+	EXPECT_EQ(DRM_POTNPU_JOB_CANCELLED, st.status);
+	/* Cancelled if it was in the ring, else run after the recovery. */
+	ASSERT_EQ(0, job_status(self->fd, ids[1], &st));
+	EXPECT_TRUE(st.status == DRM_POTNPU_JOB_CANCELLED ||
+		    st.status == POTNPU_JOB_OK);
+	EXPECT_EQ(before + 1, fw_recoveries(self->fd));
+	expect_device_works(_metadata, self);
+}
+
+TEST_F(job, timeout_recovers_the_device)
+{
+	struct drm_potnpu_job_status st;
+	uint32_t sync2 = syncobj_new(self->fd), before;
+	uint64_t ids[2];
+
+	before = fw_recoveries(self->fd);
+	if (debugfs_write("job_timeout_ms", "20"))
+		SKIP(return, "no debugfs");
+	potnpu_klog_clear();
+	submit_long_and_short(_metadata, self, ids, sync2);
+	ASSERT_EQ(0, syncobj_wait(self->fd, sync2, 0));
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	ASSERT_EQ(0, debugfs_write("job_timeout_ms", "5000"));
+	ASSERT_EQ(0, job_status(self->fd, ids[0], &st));
+	if (st.status == POTNPU_JOB_OK)
+		SKIP(return, "the long job finished within 20 ms");
+	EXPECT_EQ(DRM_POTNPU_JOB_TIMEOUT, st.status);
+	EXPECT_TRUE(potnpu_klog_contains("timed out"));
+	ASSERT_EQ(0, job_status(self->fd, ids[1], &st));
+	EXPECT_TRUE(st.status == DRM_POTNPU_JOB_CANCELLED ||
+		    st.status == POTNPU_JOB_OK);
+	EXPECT_EQ(before + 1, fw_recoveries(self->fd));
+	expect_device_works(_metadata, self);
+}
+
+TEST_HARNESS_MAIN
