@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,8 @@
 
 #include "libpotnpu.h"
 #include "potnpu_fw_image.h"
+#include "potnpu_job.h"
+#include "potnpu_regs.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -42,6 +45,7 @@ struct potnpu_device {
 	char *path;
 	struct potnpu_driver_info driver;
 	uint32_t info_size;	/* size of the driver's device-info answer */
+	bool jobs_checked;	/* the JOBS capability was found */
 };
 
 /*
@@ -49,6 +53,28 @@ struct potnpu_device {
  * (DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO).
  */
 #define UAPI_MINOR_BO	1
+/*
+ * Oldest uapi minor with jobs (DRM_IOCTL_POTNPU_SUBMIT,
+ * DRM_IOCTL_POTNPU_JOB_STATUS). They were added to 0.1 before its release,
+ * so potnpu_submit() also requires DRM_POTNPU_CAP_JOBS.
+ */
+#define UAPI_MINOR_JOBS	1
+
+_Static_assert(POTNPU_CMDBUF_MAX_SIZE == POTNPU_CMD_MAX_SIZE,
+	       "command stream limit differs from potnpu_job.h");
+
+struct potnpu_cmdbuf {
+	uint32_t *words;	/* own memory or inside a BO mapping */
+	size_t capacity;	/* in words */
+	size_t used;		/* in words */
+	bool own;
+};
+
+struct potnpu_job {
+	struct potnpu_device *dev;
+	uint64_t id;
+	uint32_t syncobj;
+};
 
 struct potnpu_bo {
 	struct potnpu_device *dev;
@@ -120,6 +146,10 @@ EXPORT const char *potnpu_strerror(int err)
 		return "invalid argument";
 	case ENOMEM:
 		return "out of memory";
+	case EIO:
+		return "the device file was banned after a job fault";
+	case ETIME:
+		return "timed out";
 	default:
 		return strerror(err);
 	}
@@ -803,6 +833,634 @@ EXPORT uint32_t potnpu_bo_handle(const struct potnpu_bo *bo)
 EXPORT uint32_t potnpu_bo_flags(const struct potnpu_bo *bo)
 {
 	return bo ? bo->flags : 0;
+}
+
+/* ---- command streams --------------------------------------------------- */
+
+static int cmdbuf_check_capacity(size_t capacity, const char *fn)
+{
+	if (capacity < 4 || capacity > POTNPU_CMDBUF_MAX_SIZE || capacity % 4)
+		return set_error(-EINVAL,
+				 "%s: a command stream capacity of %zu bytes is invalid (a multiple of 4 from 4 to %u)",
+				 fn, capacity, POTNPU_CMDBUF_MAX_SIZE);
+	return 0;
+}
+
+EXPORT int potnpu_cmdbuf_create(size_t capacity, struct potnpu_cmdbuf **cbp)
+{
+	struct potnpu_cmdbuf *cb;
+	int err;
+
+	if (!cbp)
+		return set_error(-EINVAL, "potnpu_cmdbuf_create: cbp is NULL");
+	*cbp = NULL;
+	err = cmdbuf_check_capacity(capacity, "potnpu_cmdbuf_create");
+	if (err)
+		return err;
+	cb = calloc(1, sizeof(*cb));
+	if (cb)
+		cb->words = calloc(capacity / 4, 4);
+	if (!cb || !cb->words) {
+		free(cb);
+		return set_error(-ENOMEM,
+				 "cannot allocate a %zu-byte command stream: out of memory",
+				 capacity);
+	}
+	cb->capacity = capacity / 4;
+	cb->own = true;
+	*cbp = cb;
+	return 0;
+}
+
+EXPORT int potnpu_cmdbuf_create_in_bo(struct potnpu_bo *bo, size_t offset,
+				      size_t capacity,
+				      struct potnpu_cmdbuf **cbp)
+{
+	struct potnpu_cmdbuf *cb;
+	void *map;
+	int err;
+
+	if (!cbp)
+		return set_error(-EINVAL, "potnpu_cmdbuf_create_in_bo: cbp is NULL");
+	*cbp = NULL;
+	if (!bo)
+		return set_error(-EINVAL, "potnpu_cmdbuf_create_in_bo: bo is NULL");
+	err = cmdbuf_check_capacity(capacity, "potnpu_cmdbuf_create_in_bo");
+	if (err)
+		return err;
+	if (offset % 4 || offset > bo->size || capacity > bo->size - offset)
+		return set_error(-EINVAL,
+				 "a %zu-byte command stream at offset %zu does not fit a %zu-byte buffer with 4-byte alignment",
+				 capacity, offset, bo->size);
+	err = potnpu_bo_map(bo, &map);
+	if (err)
+		return err;
+	cb = calloc(1, sizeof(*cb));
+	if (!cb)
+		return set_error(-ENOMEM, "cannot create a command stream: out of memory");
+	cb->words = (uint32_t *)((char *)map + offset);
+	cb->capacity = capacity / 4;
+	*cbp = cb;
+	return 0;
+}
+
+EXPORT void potnpu_cmdbuf_free(struct potnpu_cmdbuf *cb)
+{
+	if (!cb)
+		return;
+	if (cb->own)
+		free(cb->words);
+	free(cb);
+}
+
+EXPORT void potnpu_cmdbuf_reset(struct potnpu_cmdbuf *cb)
+{
+	if (cb)
+		cb->used = 0;
+}
+
+EXPORT size_t potnpu_cmdbuf_size(const struct potnpu_cmdbuf *cb)
+{
+	return cb ? cb->used * 4 : 0;
+}
+
+EXPORT size_t potnpu_cmdbuf_capacity(const struct potnpu_cmdbuf *cb)
+{
+	return cb ? cb->capacity * 4 : 0;
+}
+
+EXPORT const void *potnpu_cmdbuf_data(const struct potnpu_cmdbuf *cb)
+{
+	return cb ? cb->words : NULL;
+}
+
+static uint32_t le32(uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap32(v);
+#else
+	return v;
+#endif
+}
+
+/* Append @n host-order words, all or nothing. */
+static int cmdbuf_put(struct potnpu_cmdbuf *cb, const uint32_t *w, size_t n,
+		      const char *what)
+{
+	size_t i;
+
+	if (n > cb->capacity - cb->used)
+		return set_error(-ENOSPC,
+				 "command stream full: %s needs %zu bytes, %zu of %zu bytes are left",
+				 what, n * 4, (cb->capacity - cb->used) * 4,
+				 cb->capacity * 4);
+	for (i = 0; i < n; i++)
+		cb->words[cb->used + i] = le32(w[i]);
+	cb->used += n;
+	return 0;
+}
+
+static int va_range_ok(uint64_t va, uint64_t size)
+{
+	return va < POTNPU_VA_SIZE && size <= POTNPU_VA_SIZE - va;
+}
+
+#define CMDBUF_NULL_CHECK(cb, fn) \
+	do { \
+		if (!(cb)) \
+			return set_error(-EINVAL, fn ": cb is NULL"); \
+	} while (0)
+
+EXPORT int potnpu_cmdbuf_nop(struct potnpu_cmdbuf *cb)
+{
+	uint32_t w[POTNPU_NOP_WORDS] = {
+		POTNPU_CMD_HDR(POTNPU_OP_NOP, POTNPU_NOP_WORDS),
+	};
+
+	CMDBUF_NULL_CHECK(cb, "potnpu_cmdbuf_nop");
+	return cmdbuf_put(cb, w, POTNPU_NOP_WORDS, "NOP");
+}
+
+EXPORT int potnpu_cmdbuf_fence(struct potnpu_cmdbuf *cb, uint64_t va,
+			       uint32_t value)
+{
+	uint32_t w[POTNPU_FENCE_WORDS] = {
+		POTNPU_CMD_HDR(POTNPU_OP_FENCE, POTNPU_FENCE_WORDS),
+		(uint32_t)va, (uint32_t)(va >> 32), value,
+	};
+
+	CMDBUF_NULL_CHECK(cb, "potnpu_cmdbuf_fence");
+	if (va % 4 || !va_range_ok(va, 4))
+		return set_error(-EINVAL,
+				 "FENCE at device address 0x%llx: needs a 4-byte aligned address below 0x%llx",
+				 (unsigned long long)va,
+				 (unsigned long long)POTNPU_VA_SIZE);
+	return cmdbuf_put(cb, w, POTNPU_FENCE_WORDS, "FENCE");
+}
+
+EXPORT int potnpu_cmdbuf_timestamp(struct potnpu_cmdbuf *cb, uint64_t va)
+{
+	uint32_t w[POTNPU_TIMESTAMP_WORDS] = {
+		POTNPU_CMD_HDR(POTNPU_OP_TIMESTAMP, POTNPU_TIMESTAMP_WORDS),
+		(uint32_t)va, (uint32_t)(va >> 32),
+	};
+
+	CMDBUF_NULL_CHECK(cb, "potnpu_cmdbuf_timestamp");
+	if (va % 8 || !va_range_ok(va, 8))
+		return set_error(-EINVAL,
+				 "TIMESTAMP at device address 0x%llx: needs an 8-byte aligned address below 0x%llx",
+				 (unsigned long long)va,
+				 (unsigned long long)POTNPU_VA_SIZE);
+	return cmdbuf_put(cb, w, POTNPU_TIMESTAMP_WORDS, "TIMESTAMP");
+}
+
+EXPORT int potnpu_cmdbuf_copy(struct potnpu_cmdbuf *cb, uint64_t src,
+			      uint64_t dst, uint32_t size)
+{
+	uint32_t w[POTNPU_COPY_WORDS] = {
+		POTNPU_CMD_HDR(POTNPU_OP_COPY, POTNPU_COPY_WORDS),
+		(uint32_t)src, (uint32_t)(src >> 32),
+		(uint32_t)dst, (uint32_t)(dst >> 32), size,
+	};
+
+	CMDBUF_NULL_CHECK(cb, "potnpu_cmdbuf_copy");
+	if (!size || !va_range_ok(src, size) || !va_range_ok(dst, size))
+		return set_error(-EINVAL,
+				 "COPY of %u bytes from 0x%llx to 0x%llx: the size must be at least 1 and both ranges below 0x%llx",
+				 size, (unsigned long long)src,
+				 (unsigned long long)dst,
+				 (unsigned long long)POTNPU_VA_SIZE);
+	return cmdbuf_put(cb, w, POTNPU_COPY_WORDS, "COPY");
+}
+
+EXPORT int potnpu_cmdbuf_fill(struct potnpu_cmdbuf *cb, uint64_t dst,
+			      uint32_t size, uint32_t pattern)
+{
+	uint32_t w[POTNPU_FILL_WORDS] = {
+		POTNPU_CMD_HDR(POTNPU_OP_FILL, POTNPU_FILL_WORDS),
+		(uint32_t)dst, (uint32_t)(dst >> 32), size, pattern,
+	};
+
+	CMDBUF_NULL_CHECK(cb, "potnpu_cmdbuf_fill");
+	if (!size || !va_range_ok(dst, size))
+		return set_error(-EINVAL,
+				 "FILL of %u bytes at 0x%llx: the size must be at least 1 and the range below 0x%llx",
+				 size, (unsigned long long)dst,
+				 (unsigned long long)POTNPU_VA_SIZE);
+	return cmdbuf_put(cb, w, POTNPU_FILL_WORDS, "FILL");
+}
+
+EXPORT int potnpu_cmdbuf_raw(struct potnpu_cmdbuf *cb, const uint32_t *words,
+			     size_t count)
+{
+	CMDBUF_NULL_CHECK(cb, "potnpu_cmdbuf_raw");
+	if (!words && count)
+		return set_error(-EINVAL, "potnpu_cmdbuf_raw: words is NULL");
+	return cmdbuf_put(cb, words, count, "the raw command");
+}
+
+EXPORT int potnpu_cmdbuf_copy_to_bo(const struct potnpu_cmdbuf *cb,
+				    struct potnpu_bo *bo, size_t offset)
+{
+	size_t size;
+	void *map;
+	int err;
+
+	if (!cb || !bo)
+		return set_error(-EINVAL, "potnpu_cmdbuf_copy_to_bo: NULL argument");
+	size = cb->used * 4;
+	if (!size)
+		return set_error(-EINVAL, "the command stream is empty");
+	if (offset % 4 || offset > bo->size || size > bo->size - offset)
+		return set_error(-EINVAL,
+				 "a %zu-byte command stream at offset %zu does not fit a %zu-byte buffer with 4-byte alignment",
+				 size, offset, bo->size);
+	err = potnpu_bo_map(bo, &map);
+	if (err)
+		return err;
+	if ((char *)map + offset != (char *)cb->words)
+		memmove((char *)map + offset, cb->words, size);
+	return 0;
+}
+
+/* ---- jobs -------------------------------------------------------------- */
+
+static int errno_or(int fallback)
+{
+	return errno ? errno : fallback;
+}
+
+static int jobs_supported(struct potnpu_device *dev)
+{
+	struct drm_potnpu_device_info info;
+	char have[96];
+	int err;
+
+	if (dev->jobs_checked)
+		return 0;
+	err = require_minor(dev, UAPI_MINOR_JOBS, "job submission");
+	if (err)
+		return err;
+	err = potnpu_query_device_info(dev, &info, sizeof(info));
+	if (err)
+		return err;
+	if (!potnpu_has_cap(&info, DRM_POTNPU_CAP_JOBS))
+		return set_error(-EOPNOTSUPP,
+				 "%s does not support job submission (capability JOBS missing; it has: %s; update the potnpu kernel module)",
+				 dev->path,
+				 potnpu_format_caps(info.capabilities, have,
+						    sizeof(have)));
+	dev->jobs_checked = true;
+	return 0;
+}
+
+static int submit_check(const struct potnpu_device *dev,
+			const struct potnpu_submit_desc *d)
+{
+	uint32_t i;
+
+	if (!d->cmd_bo)
+		return set_error(-EINVAL, "potnpu_submit: no command buffer");
+	if (d->flags)
+		return set_error(-EINVAL, "potnpu_submit: unknown flags 0x%x",
+				 d->flags);
+	if (d->cmd_bo->dev != dev)
+		return set_error(-EINVAL,
+				 "potnpu_submit: the command buffer belongs to another device");
+	if (d->cmd_offset % 4 || d->cmd_size % 4 || d->cmd_size < 4 ||
+	    d->cmd_size > POTNPU_CMDBUF_MAX_SIZE ||
+	    d->cmd_offset > d->cmd_bo->size ||
+	    d->cmd_size > d->cmd_bo->size - d->cmd_offset)
+		return set_error(-EINVAL,
+				 "invalid command stream: %u bytes at offset %u of a %zu-byte buffer (a multiple of 4 from 4 to %u bytes, 4-byte aligned, within the buffer)",
+				 d->cmd_size, d->cmd_offset, d->cmd_bo->size,
+				 POTNPU_CMDBUF_MAX_SIZE);
+	if (d->bo_count && !d->bos)
+		return set_error(-EINVAL, "potnpu_submit: bos is NULL");
+	for (i = 0; i < d->bo_count; i++) {
+		if (!d->bos[i])
+			return set_error(-EINVAL,
+					 "potnpu_submit: buffer %u of the list is NULL", i);
+		if (d->bos[i]->dev != dev)
+			return set_error(-EINVAL,
+					 "potnpu_submit: buffer %u of the list belongs to another device", i);
+	}
+	if (d->wait_count > POTNPU_MAX_WAIT_SYNCOBJS)
+		return set_error(-EINVAL,
+				 "a job can wait for %u syncobjs at most, not %u",
+				 POTNPU_MAX_WAIT_SYNCOBJS, d->wait_count);
+	if (d->wait_count && !d->wait_syncobjs)
+		return set_error(-EINVAL, "potnpu_submit: wait_syncobjs is NULL");
+	return 0;
+}
+
+/* The handle list: the command buffer first, then @bos without repeats. */
+static int submit_handles(const struct potnpu_submit_desc *d,
+			  uint32_t *handles, uint32_t *count)
+{
+	uint32_t i, j, n = 0;
+
+	handles[n++] = d->cmd_bo->handle;
+	for (i = 0; i < d->bo_count; i++) {
+		uint32_t h = d->bos[i]->handle;
+
+		for (j = 0; j < n && handles[j] != h; j++)
+			;
+		if (j < n)
+			continue;
+		if (n == POTNPU_MAX_JOB_BOS)
+			return set_error(-EINVAL,
+					 "a job can use %u buffers at most (the command buffer included)",
+					 POTNPU_MAX_JOB_BOS);
+		handles[n++] = h;
+	}
+	*count = n;
+	return 0;
+}
+
+static int submit_error(struct potnpu_device *dev,
+			const struct potnpu_submit_desc *d, uint32_t nbos,
+			int err)
+{
+	switch (err) {
+	case EINVAL:
+		return set_error(-EINVAL,
+				 "%s: the potnpu driver refused the job (%u-byte command stream at offset %u of buffer %u, %u buffer%s, %u wait syncobj%s): a command is malformed, touches memory outside the listed buffers or writes a read-only one",
+				 dev->path, d->cmd_size, d->cmd_offset,
+				 d->cmd_bo->handle, nbos, nbos == 1 ? "" : "s",
+				 d->wait_count, d->wait_count == 1 ? "" : "s");
+	case EIO:
+		return set_error(-EIO,
+				 "%s: cannot submit: this context was banned after a fault; open the device again",
+				 dev->path);
+	case ENOENT:
+		return set_error(-ENOENT,
+				 "%s: cannot submit: the driver does not know one of the job's buffers or syncobjs",
+				 dev->path);
+	case ENODEV:
+		return set_error(-ENODEV,
+				 "%s: cannot submit: the device cannot run jobs now (no firmware ready; see potnpu-info)",
+				 dev->path);
+	case ENOMEM:
+		return set_error(-ENOMEM, "%s: cannot submit: out of memory",
+				 dev->path);
+	default:
+		return set_error(-err,
+				 "%s: DRM_IOCTL_POTNPU_SUBMIT failed: %s",
+				 dev->path, strerror(err));
+	}
+}
+
+EXPORT int potnpu_submit(struct potnpu_device *dev,
+			 const struct potnpu_submit_desc *desc,
+			 struct potnpu_job **jobp)
+{
+	uint32_t handles[POTNPU_MAX_JOB_BOS], nbos = 0;
+	struct drm_potnpu_submit s;
+	struct potnpu_job *job;
+	int err;
+
+	if (!jobp)
+		return set_error(-EINVAL, "potnpu_submit: jobp is NULL");
+	*jobp = NULL;
+	if (!dev || !desc)
+		return set_error(-EINVAL, "potnpu_submit: NULL argument");
+	err = jobs_supported(dev);
+	if (!err)
+		err = submit_check(dev, desc);
+	if (!err)
+		err = submit_handles(desc, handles, &nbos);
+	if (err)
+		return err;
+
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return set_error(-ENOMEM, "%s: cannot submit: out of memory",
+				 dev->path);
+	job->dev = dev;
+	errno = 0;
+	if (drmSyncobjCreate(dev->fd, 0, &job->syncobj)) {
+		err = errno_or(ENOMEM);
+		free(job);
+		return set_error(-err, "%s: cannot create a syncobj for the job: %s",
+				 dev->path, strerror(err));
+	}
+	memset(&s, 0, sizeof(s));
+	s.cmd_handle = desc->cmd_bo->handle;
+	s.cmd_offset = desc->cmd_offset;
+	s.cmd_size = desc->cmd_size;
+	s.bo_count = nbos;
+	s.bo_handles = (uintptr_t)handles;
+	s.in_syncobjs = (uintptr_t)desc->wait_syncobjs;
+	s.in_syncobj_count = desc->wait_count;
+	s.out_syncobj = job->syncobj;
+	s.out_point = 0;
+	if (drmIoctl(dev->fd, DRM_IOCTL_POTNPU_SUBMIT, &s)) {
+		err = errno_or(EIO);
+		drmSyncobjDestroy(dev->fd, job->syncobj);
+		free(job);
+		return submit_error(dev, desc, nbos, err);
+	}
+	if (!s.job_id) {
+		drmSyncobjDestroy(dev->fd, job->syncobj);
+		free(job);
+		return set_error(-EBADMSG,
+				 "%s: the potnpu driver accepted a job without giving it an id",
+				 dev->path);
+	}
+	job->id = s.job_id;
+	*jobp = job;
+	return 0;
+}
+
+EXPORT int potnpu_job_wait(struct potnpu_job *job, uint64_t timeout_ns)
+{
+	struct timespec now;
+	int64_t abs;
+	int ret;
+
+	if (!job)
+		return set_error(-EINVAL, "potnpu_job_wait: job is NULL");
+	if (timeout_ns == UINT64_MAX) {
+		abs = INT64_MAX;
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		abs = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+		abs = timeout_ns > (uint64_t)(INT64_MAX - abs) ? INT64_MAX :
+		      abs + (int64_t)timeout_ns;
+	}
+	errno = 0;
+	ret = drmSyncobjWait(job->dev->fd, &job->syncobj, 1, abs, 0, NULL);
+	if (!ret)
+		return 0;
+	ret = ret < -1 ? -ret : errno_or(EIO);
+	if (ret == ETIME || ret == ETIMEDOUT)
+		return set_error(-ETIME,
+				 "%s: job %llu did not finish within %llu ns",
+				 job->dev->path, (unsigned long long)job->id,
+				 (unsigned long long)timeout_ns);
+	return set_error(-ret, "%s: waiting for job %llu failed: %s",
+			 job->dev->path, (unsigned long long)job->id,
+			 strerror(ret));
+}
+
+static const char *const job_status_names[] = {
+	[POTNPU_JOB_OK] = "ok",
+	[POTNPU_JOB_EILLEGAL] = "illegal command",
+	[POTNPU_JOB_EINVAL] = "bad operand",
+	[POTNPU_JOB_EMMU] = "MMU fault",
+	[POTNPU_JOB_EBUS] = "bus error",
+	[POTNPU_JOB_EDESC] = "bad descriptor",
+	[POTNPU_JOB_ABORTED] = "aborted",
+};
+
+EXPORT const char *potnpu_job_status_name(uint32_t code)
+{
+	if (code < sizeof(job_status_names) / sizeof(job_status_names[0]))
+		return job_status_names[code];
+	if (code == DRM_POTNPU_JOB_TIMEOUT)
+		return "timeout";
+	if (code == DRM_POTNPU_JOB_CANCELLED)
+		return "cancelled";
+	return "unknown";
+}
+
+static const char *mmu_reason(uint32_t reason)
+{
+	switch (reason) {
+	case POTNPU_MMU_REASON_SLOT:
+		return "slot disabled";
+	case POTNPU_MMU_REASON_RANGE:
+		return "outside the address space";
+	case POTNPU_MMU_REASON_NOT_PRESENT:
+		return "not mapped";
+	case POTNPU_MMU_REASON_READ_ONLY:
+		return "read-only page";
+	case POTNPU_MMU_REASON_BAD_PTE:
+		return "bad page table entry";
+	case POTNPU_MMU_REASON_BUS:
+		return "page table unreadable";
+	default:
+		return "unknown reason";
+	}
+}
+
+EXPORT const char *potnpu_format_job_status(bool done, uint32_t code,
+					    uint32_t off, uint32_t info,
+					    uint32_t addr, char *buf,
+					    size_t len)
+{
+	if (!buf || !len)
+		return buf;
+	if (!done) {
+		snprintf(buf, len, "pending");
+		return buf;
+	}
+	switch (code) {
+	case POTNPU_JOB_OK:
+		snprintf(buf, len, "completed");
+		break;
+	case POTNPU_JOB_EILLEGAL:
+		snprintf(buf, len, "illegal command 0x%02x at offset %u",
+			 info & 0xff, off);
+		break;
+	case POTNPU_JOB_EINVAL:
+		snprintf(buf, len, "bad operand in the command at offset %u",
+			 off);
+		break;
+	case POTNPU_JOB_EMMU:
+		snprintf(buf, len,
+			 "MMU fault at VA 0x%08x (%s, slot %u, %s) at offset %u",
+			 addr, info & POTNPU_MMU_FAULT_WRITE ? "write" : "read",
+			 POTNPU_MMU_FAULT_SLOT(info),
+			 mmu_reason(POTNPU_MMU_FAULT_REASON(info)), off);
+		break;
+	case POTNPU_JOB_EBUS:
+		snprintf(buf, len,
+			 "bus error (host memory) in the command at offset %u",
+			 off);
+		break;
+	case POTNPU_JOB_EDESC:
+		snprintf(buf, len, "malformed job descriptor");
+		break;
+	case POTNPU_JOB_ABORTED:
+		snprintf(buf, len, "aborted by the host at offset %u", off);
+		break;
+	case DRM_POTNPU_JOB_TIMEOUT:
+		snprintf(buf, len,
+			 "timeout: the driver aborted the job after it made no progress");
+		break;
+	case DRM_POTNPU_JOB_CANCELLED:
+		snprintf(buf, len,
+			 "cancelled: the device was reset before the job ran");
+		break;
+	default:
+		snprintf(buf, len, "unknown status 0x%x at offset %u", code,
+			 off);
+		break;
+	}
+	return buf;
+}
+
+EXPORT int potnpu_job_status(struct potnpu_job *job,
+			     struct potnpu_job_status *st)
+{
+	struct drm_potnpu_job_status js;
+	int err;
+
+	if (!job || !st)
+		return set_error(-EINVAL, "potnpu_job_status: NULL argument");
+	memset(st, 0, sizeof(*st));
+	memset(&js, 0, sizeof(js));
+	js.job_id = job->id;
+	if (drmIoctl(job->dev->fd, DRM_IOCTL_POTNPU_JOB_STATUS, &js)) {
+		err = errno_or(EIO);
+		if (err == ENOENT)
+			return set_error(-ENOENT,
+					 "%s: the driver no longer knows job %llu (it keeps the last 256 of each file)",
+					 job->dev->path,
+					 (unsigned long long)job->id);
+		return set_error(-err,
+				 "%s: DRM_IOCTL_POTNPU_JOB_STATUS(job %llu) failed: %s",
+				 job->dev->path, (unsigned long long)job->id,
+				 strerror(err));
+	}
+	if (js.job_id != job->id ||
+	    (js.state != DRM_POTNPU_JOB_PENDING &&
+	     js.state != DRM_POTNPU_JOB_DONE))
+		return set_error(-EBADMSG,
+				 "%s: the potnpu driver answered the status of job %llu with job %llu, state %u",
+				 job->dev->path, (unsigned long long)job->id,
+				 (unsigned long long)js.job_id, js.state);
+	st->done = js.state == DRM_POTNPU_JOB_DONE;
+	if (st->done) {
+		st->code = js.status;
+		st->err_offset = js.err_offset;
+		st->err_info = js.err_info;
+		st->fault_addr = js.fault_addr;
+	}
+	potnpu_format_job_status(st->done, st->code, st->err_offset,
+				 st->err_info, st->fault_addr, st->message,
+				 sizeof(st->message));
+	return 0;
+}
+
+EXPORT uint64_t potnpu_job_id(const struct potnpu_job *job)
+{
+	return job ? job->id : 0;
+}
+
+EXPORT uint32_t potnpu_job_syncobj(const struct potnpu_job *job)
+{
+	return job ? job->syncobj : 0;
+}
+
+EXPORT void potnpu_job_free(struct potnpu_job *job)
+{
+	if (!job)
+		return;
+	drmSyncobjDestroy(job->dev->fd, job->syncobj);
+	free(job);
 }
 
 /* ---- capabilities ------------------------------------------------------ */

@@ -34,7 +34,10 @@
  *  -EOPNOTSUPP	the device lacks a capability the caller asked for, or
  *		its driver's uapi minor predates the call (e.g. buffer
  *		objects on a uapi 0.0 driver)
- *  -ENOSPC	the device address space has no room for a buffer
+ *  -ENOSPC	the device address space has no room for a buffer, or a
+ *		command stream is full
+ *  -EIO	the device file was banned after a job fault (reopen)
+ *  -ETIME	a wait timed out
  *  -EINVAL	invalid argument (NULL pointer, buffer too small, ...)
  *  -ENOMEM	out of memory
  * Other values are errno codes passed through from the system.
@@ -326,6 +329,228 @@ uint32_t potnpu_bo_handle(const struct potnpu_bo *bo);
 
 /** potnpu_bo_flags() - the POTNPU_BO_* flags @bo was created with */
 uint32_t potnpu_bo_flags(const struct potnpu_bo *bo);
+
+/* ---- command streams -------------------------------------------------- */
+
+/**
+ * struct potnpu_cmdbuf - opaque command-stream builder
+ *
+ * Appends commands in the encoding of potnpu_job.h (little endian words,
+ * header: opcode, flags 0, length in words) to either a buffer of its own
+ * (potnpu_cmdbuf_create(), copied into a buffer object with
+ * potnpu_cmdbuf_copy_to_bo()) or straight into a buffer object's mapping
+ * (potnpu_cmdbuf_create_in_bo()). A stream holds at most
+ * POTNPU_CMDBUF_MAX_SIZE bytes (64 KiB). An append that does not fit or
+ * whose operands are invalid fails and leaves the stream unchanged.
+ */
+struct potnpu_cmdbuf;
+
+/** Largest command stream of one job, in bytes (POTNPU_CMD_MAX_SIZE). */
+#define POTNPU_CMDBUF_MAX_SIZE	65536u
+
+/**
+ * potnpu_cmdbuf_create() - builder writing into memory of its own
+ * @capacity: bytes, 4..POTNPU_CMDBUF_MAX_SIZE, a multiple of 4
+ * @cbp: receives the builder, released with potnpu_cmdbuf_free()
+ * Return: 0, -EINVAL, -ENOMEM.
+ */
+int potnpu_cmdbuf_create(size_t capacity, struct potnpu_cmdbuf **cbp);
+
+/**
+ * potnpu_cmdbuf_create_in_bo() - builder writing into @bo at @offset
+ * @bo: buffer object (mapped by this call if it is not yet)
+ * @offset: 4-byte aligned offset in @bo
+ * @capacity: bytes, 4..POTNPU_CMDBUF_MAX_SIZE, a multiple of 4, and
+ *	@offset + @capacity within potnpu_bo_size(@bo)
+ * The stream is then potnpu_cmdbuf_size() bytes at @offset of @bo, ready
+ * for potnpu_submit(). Return: 0, -EINVAL, -ENOMEM or a potnpu_bo_map()
+ * error.
+ */
+int potnpu_cmdbuf_create_in_bo(struct potnpu_bo *bo, size_t offset,
+			       size_t capacity, struct potnpu_cmdbuf **cbp);
+
+/** potnpu_cmdbuf_free() - release a builder (not its buffer object) */
+void potnpu_cmdbuf_free(struct potnpu_cmdbuf *cb);
+
+/** potnpu_cmdbuf_reset() - empty the stream, keeping the memory */
+void potnpu_cmdbuf_reset(struct potnpu_cmdbuf *cb);
+
+/** potnpu_cmdbuf_size() - bytes in the stream (0 for NULL) */
+size_t potnpu_cmdbuf_size(const struct potnpu_cmdbuf *cb);
+
+/** potnpu_cmdbuf_capacity() - most bytes the stream can hold */
+size_t potnpu_cmdbuf_capacity(const struct potnpu_cmdbuf *cb);
+
+/** potnpu_cmdbuf_data() - the stream's words (little endian) */
+const void *potnpu_cmdbuf_data(const struct potnpu_cmdbuf *cb);
+
+/*
+ * Appending. Return: 0; -ENOSPC when the command does not fit the
+ * capacity; -EINVAL for a NULL builder or an invalid operand: FENCE needs
+ * a 4-byte aligned address, TIMESTAMP an 8-byte aligned one, COPY and
+ * FILL a size of at least 1 byte, and every range must lie within the
+ * device address space (POTNPU_VA_SIZE). Whether the addresses belong to
+ * the job's buffers is checked by the driver at submission.
+ */
+int potnpu_cmdbuf_nop(struct potnpu_cmdbuf *cb);
+/* FENCE: write the 32-bit @value at device address @va. */
+int potnpu_cmdbuf_fence(struct potnpu_cmdbuf *cb, uint64_t va, uint32_t value);
+/* TIMESTAMP: write the control core's 64-bit instruction count at @va. */
+int potnpu_cmdbuf_timestamp(struct potnpu_cmdbuf *cb, uint64_t va);
+/* COPY: @size bytes from device address @src to @dst. */
+int potnpu_cmdbuf_copy(struct potnpu_cmdbuf *cb, uint64_t src, uint64_t dst,
+		       uint32_t size);
+/* FILL: byte i of @dst gets byte (i % 4) of little-endian @pattern. */
+int potnpu_cmdbuf_fill(struct potnpu_cmdbuf *cb, uint64_t dst, uint32_t size,
+		       uint32_t pattern);
+/*
+ * potnpu_cmdbuf_raw() - append @count words as they are (host order),
+ * for commands the builder does not know; no check but the capacity.
+ */
+int potnpu_cmdbuf_raw(struct potnpu_cmdbuf *cb, const uint32_t *words,
+		      size_t count);
+
+/**
+ * potnpu_cmdbuf_copy_to_bo() - copy the stream of a builder made by
+ * potnpu_cmdbuf_create() into @bo at @offset (4-byte aligned)
+ * Return: 0, -EINVAL (empty stream, misaligned, does not fit), or a
+ * potnpu_bo_map() error.
+ */
+int potnpu_cmdbuf_copy_to_bo(const struct potnpu_cmdbuf *cb,
+			     struct potnpu_bo *bo, size_t offset);
+
+/* ---- jobs ------------------------------------------------------------- */
+
+/**
+ * struct potnpu_job - opaque handle of a submitted job
+ *
+ * Owns a binary DRM syncobj that signals when the job completed, failed
+ * or was cancelled. Free every job (potnpu_job_free()) before closing its
+ * device.
+ */
+struct potnpu_job;
+
+/**
+ * struct potnpu_submit_desc - what potnpu_submit() queues
+ * @cmd_bo: buffer object holding the command stream
+ * @cmd_offset: byte offset of the stream in @cmd_bo, 4-byte aligned
+ * @cmd_size: stream size, a multiple of 4 in 4..POTNPU_CMDBUF_MAX_SIZE,
+ *	within @cmd_bo (potnpu_cmdbuf_size())
+ * @bos: every buffer object the commands touch; @cmd_bo is added when it
+ *	is not listed, duplicates are dropped
+ * @bo_count: entries at @bos (0 is fine: then only @cmd_bo)
+ * @wait_syncobjs: binary syncobj handles whose fences the job waits for,
+ *	e.g. potnpu_job_syncobj() of earlier jobs
+ * @wait_count: entries at @wait_syncobjs, 0..POTNPU_MAX_WAIT_SYNCOBJS
+ * @flags: must be 0
+ *
+ * (Named so as not to collide with potnpu_job.h's ring descriptor.)
+ */
+struct potnpu_submit_desc {
+	struct potnpu_bo *cmd_bo;
+	uint32_t cmd_offset;
+	uint32_t cmd_size;
+	struct potnpu_bo *const *bos;
+	uint32_t bo_count;
+	const uint32_t *wait_syncobjs;
+	uint32_t wait_count;
+	uint32_t flags;
+};
+
+/** Most buffer objects one job may list (the command buffer included). */
+#define POTNPU_MAX_JOB_BOS		DRM_POTNPU_MAX_JOB_BOS
+/** Most syncobjs one job may wait for. */
+#define POTNPU_MAX_WAIT_SYNCOBJS	DRM_POTNPU_MAX_IN_SYNCOBJS
+
+/**
+ * potnpu_submit() - queue a job (DRM_IOCTL_POTNPU_SUBMIT)
+ * @dev: device
+ * @desc: the job
+ * @jobp: receives the job, released with potnpu_job_free()
+ *
+ * Needs uapi 0.1 and the JOBS capability (asked once per device, then
+ * remembered). Creates the job's syncobj, checks @desc, and submits.
+ *
+ * Return: 0, or
+ *  -EINVAL	bad @desc (checked before the ioctl), or the driver's
+ *		validation refused the stream: a command is malformed, touches
+ *		memory outside the listed buffers or writes a read-only one
+ *  -EIO	this device file was banned after one of its jobs faulted:
+ *		open the device again
+ *  -EOPNOTSUPP	the driver predates jobs (uapi or JOBS capability)
+ *  -ENODEV	the device cannot run jobs now (no ready firmware)
+ *  -ENOENT	a buffer or syncobj handle is unknown to the driver
+ *  -ENOMEM, or another errno of the ioctl. On error *jobp is NULL.
+ */
+int potnpu_submit(struct potnpu_device *dev,
+		  const struct potnpu_submit_desc *desc,
+		  struct potnpu_job **jobp);
+
+/**
+ * potnpu_job_wait() - wait until the job's syncobj signals
+ * @timeout_ns: relative timeout; 0 polls, UINT64_MAX waits forever
+ * Return: 0 once the job is over (successful or not: see
+ * potnpu_job_status()), -ETIME when the timeout passed first, -EINVAL,
+ * or another errno of the wait.
+ */
+int potnpu_job_wait(struct potnpu_job *job, uint64_t timeout_ns);
+
+/**
+ * struct potnpu_job_status - the outcome of a job
+ * @done: false while the job is queued or running
+ * @code: when done: a POTNPU_JOB_* device code (0 OK .. 6 aborted) or
+ *	DRM_POTNPU_JOB_TIMEOUT / DRM_POTNPU_JOB_CANCELLED
+ * @err_offset: byte offset in the stream of the failing command
+ * @err_info: the opcode (illegal command), the MMU fault status (MMU
+ *	fault), else 0
+ * @fault_addr: faulting device address (MMU fault)
+ * @message: "completed", "illegal command 0x07 at offset 12", "MMU fault
+ *	at VA 0x00105000 (write, slot 1, read-only page) at offset 4",
+ *	"pending", ...
+ */
+struct potnpu_job_status {
+	bool done;
+	uint32_t code;
+	uint32_t err_offset;
+	uint32_t err_info;
+	uint32_t fault_addr;
+	char message[160];
+};
+
+/**
+ * potnpu_job_status() - ask the driver (DRM_IOCTL_POTNPU_JOB_STATUS)
+ * Return: 0 with @st filled (a failed job is still 0: look at st->code),
+ * -ENOENT when the driver no longer remembers the job (it keeps the last
+ * 256 of each file), -EINVAL, or another errno of the ioctl.
+ */
+int potnpu_job_status(struct potnpu_job *job, struct potnpu_job_status *st);
+
+/**
+ * potnpu_job_status_name() - short name of a status code: "ok",
+ * "illegal command", "bad operand", "MMU fault", "bus error",
+ * "bad descriptor", "aborted", "timeout", "cancelled" or "unknown"
+ */
+const char *potnpu_job_status_name(uint32_t code);
+
+/**
+ * potnpu_format_job_status() - @st->message for the given fields
+ * (exported for tools that get status records elsewhere). Return: @buf.
+ */
+const char *potnpu_format_job_status(bool done, uint32_t code,
+				     uint32_t err_offset, uint32_t err_info,
+				     uint32_t fault_addr, char *buf,
+				     size_t len);
+
+/** potnpu_job_id() - the driver's id of the job (increasing from 1) */
+uint64_t potnpu_job_id(const struct potnpu_job *job);
+
+/** potnpu_job_syncobj() - handle of the job's syncobj, for later jobs'
+ * @wait_syncobjs (valid until potnpu_job_free()) */
+uint32_t potnpu_job_syncobj(const struct potnpu_job *job);
+
+/** potnpu_job_free() - destroy the job's syncobj (NULL is fine); the job
+ * itself runs to its end regardless */
+void potnpu_job_free(struct potnpu_job *job);
 
 /* ---- capabilities ----------------------------------------------------- */
 

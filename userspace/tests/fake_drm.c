@@ -12,6 +12,8 @@
 #include "fake_drm.h"
 #include "libpotnpu.h"
 #include "potnpu_fw_image.h"
+#include "potnpu_job.h"
+#include "potnpu_regs.h"
 
 struct drm_potnpu_device_info fake_info;
 uint32_t fake_query_sizes[64];
@@ -43,6 +45,42 @@ struct fake_map {
 #define FAKE_MAX_BOS	256
 #define FAKE_MAX_MAPS	256
 #define FAKE_VA_BASE	0x100000ull
+
+bool fake_job_force, fake_job_defer;
+struct fake_job_result fake_job_forced;
+unsigned int fake_submits;
+struct drm_potnpu_submit fake_last_submit;
+uint32_t fake_last_bos[DRM_POTNPU_MAX_JOB_BOS];
+
+struct fake_syncobj {
+	bool live, signaled;
+	int fd;
+	uint32_t handle;
+};
+
+struct fake_job {
+	bool used, done;
+	int fd;
+	uint64_t id;
+	uint32_t syncobj;
+	struct fake_job_result res;
+};
+
+struct fake_file {
+	int fd;
+	bool banned;
+	uint64_t next_id;
+};
+
+#define FAKE_MAX_SYNCOBJS	512
+#define FAKE_MAX_JOBS		256
+#define FAKE_MAX_FILES		16
+
+static struct fake_syncobj syncobjs[FAKE_MAX_SYNCOBJS];
+static struct fake_job jobs[FAKE_MAX_JOBS];
+static struct fake_file files[FAKE_MAX_FILES];
+static uint32_t next_syncobj;
+static uint64_t fake_instret;
 
 static struct fake_bo bos[FAKE_MAX_BOS];
 static struct fake_map maps[FAKE_MAX_MAPS];
@@ -76,6 +114,15 @@ void fake_drm_reset(void)
 	memset(maps, 0, sizeof(maps));
 	next_handle = 1;
 	next_va = FAKE_VA_BASE;
+	memset(syncobjs, 0, sizeof(syncobjs));
+	memset(jobs, 0, sizeof(jobs));
+	memset(files, 0, sizeof(files));
+	next_syncobj = 1;
+	fake_instret = 1000;
+	fake_job_force = fake_job_defer = false;
+	memset(&fake_job_forced, 0, sizeof(fake_job_forced));
+	fake_submits = 0;
+	memset(&fake_last_submit, 0, sizeof(fake_last_submit));
 	fake_va_limit = 1ull << 30;
 	fake_bo_mode = FAKE_BO_OK;
 	fake_bo_creates = fake_bo_infos = fake_gem_closes = 0;
@@ -168,6 +215,8 @@ static const struct fake_node *node_of(int fd)
 	return NULL;
 }
 
+static void forget_file(int fd);
+
 drmVersionPtr __wrap_drmGetVersion(int fd)
 {
 	const struct fake_node *n = node_of(fd);
@@ -177,6 +226,7 @@ drmVersionPtr __wrap_drmGetVersion(int fd)
 		errno = ENOTTY;
 		return NULL;
 	}
+	forget_file(fd);	/* a new open file behind this descriptor */
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return NULL;
@@ -353,6 +403,372 @@ static int fake_gem_close(int fd, struct drm_gem_close *c)
 	return 0;
 }
 
+/* ---- syncobjs ---------------------------------------------------------- */
+
+static struct fake_syncobj *syncobj_find(int fd, uint32_t handle)
+{
+	size_t i;
+
+	for (i = 0; i < FAKE_MAX_SYNCOBJS; i++)
+		if (syncobjs[i].live && syncobjs[i].fd == fd &&
+		    syncobjs[i].handle == handle)
+			return &syncobjs[i];
+	return NULL;
+}
+
+size_t fake_drm_live_syncobjs(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < FAKE_MAX_SYNCOBJS; i++)
+		n += syncobjs[i].live;
+	return n;
+}
+
+/* libdrm's convention: -1 with errno for create/destroy, -errno for wait. */
+int __wrap_drmSyncobjCreate(int fd, uint32_t flags, uint32_t *handle)
+{
+	size_t i;
+
+	if (!node_of(fd)) {
+		errno = ENOTTY;
+		return -1;
+	}
+	if (fail_now(DRM_IOCTL_SYNCOBJ_CREATE))
+		return -1;
+	for (i = 0; i < FAKE_MAX_SYNCOBJS && syncobjs[i].live; i++)
+		;
+	if (i == FAKE_MAX_SYNCOBJS) {
+		errno = ENOMEM;
+		return -1;
+	}
+	syncobjs[i].live = true;
+	syncobjs[i].signaled = flags & DRM_SYNCOBJ_CREATE_SIGNALED;
+	syncobjs[i].fd = fd;
+	syncobjs[i].handle = next_syncobj++;
+	*handle = syncobjs[i].handle;
+	return 0;
+}
+
+int __wrap_drmSyncobjDestroy(int fd, uint32_t handle)
+{
+	struct fake_syncobj *so = syncobj_find(fd, handle);
+
+	if (!so) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(so, 0, sizeof(*so));
+	return 0;
+}
+
+int __wrap_drmSyncobjWait(int fd, uint32_t *handles, unsigned num_handles,
+			  int64_t timeout_nsec, unsigned flags,
+			  uint32_t *first_signaled)
+{
+	unsigned i;
+
+	(void)timeout_nsec;
+	(void)flags;
+	if (fail_now(DRM_IOCTL_SYNCOBJ_WAIT))
+		return -errno;
+	if (!num_handles) {
+		errno = EINVAL;
+		return -EINVAL;
+	}
+	for (i = 0; i < num_handles; i++) {
+		struct fake_syncobj *so = syncobj_find(fd, handles[i]);
+
+		if (!so) {
+			errno = ENOENT;
+			return -ENOENT;
+		}
+		/* Nothing runs behind the caller's back: no waiting. */
+		if (!so->signaled) {
+			errno = ETIME;
+			return -ETIME;
+		}
+	}
+	if (first_signaled)
+		*first_signaled = 0;
+	return 0;
+}
+
+/* ---- jobs: a reference executor over the listed BOs --------------------- */
+
+struct exec {
+	int fd;
+	uint32_t slot;
+	struct fake_bo *bos[DRM_POTNPU_MAX_JOB_BOS];
+	uint32_t nbos;
+	struct fake_job_result *res;
+};
+
+/* Move @len bytes between @buf and device memory at @va; 0 or MMU fault. */
+static int xfer(struct exec *e, uint64_t va, void *buf, uint64_t len,
+		bool write)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		struct fake_bo *b = NULL;
+		uint32_t i, reason = POTNPU_MMU_REASON_NOT_PRESENT;
+		uint64_t n;
+		ssize_t r;
+
+		for (i = 0; i < e->nbos; i++)
+			if (va >= e->bos[i]->va &&
+			    va < e->bos[i]->va + e->bos[i]->size)
+				b = e->bos[i];
+		if (va >= POTNPU_VA_SIZE)
+			reason = POTNPU_MMU_REASON_RANGE;
+		else if (b && write && (b->flags & DRM_POTNPU_BO_READ_ONLY))
+			reason = POTNPU_MMU_REASON_READ_ONLY;
+		else if (b)
+			reason = 0;
+		if (reason) {
+			e->res->status = POTNPU_JOB_EMMU;
+			e->res->err_info = POTNPU_MMU_FAULT_MAKE(e->slot, reason,
+								 write);
+			e->res->fault_addr = (uint32_t)va;
+			return -1;
+		}
+		n = b->va + b->size - va < len ? b->va + b->size - va : len;
+		r = write ? pwrite(b->memfd, p, n, (off_t)(va - b->va)) :
+			    pread(b->memfd, p, n, (off_t)(va - b->va));
+		if (r != (ssize_t)n) {
+			e->res->status = POTNPU_JOB_EBUS;
+			return -1;
+		}
+		va += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
+{
+	static const uint8_t words_of[] = {
+		[POTNPU_OP_NOP] = POTNPU_NOP_WORDS,
+		[POTNPU_OP_FENCE] = POTNPU_FENCE_WORDS,
+		[POTNPU_OP_TIMESTAMP] = POTNPU_TIMESTAMP_WORDS,
+		[POTNPU_OP_COPY] = POTNPU_COPY_WORDS,
+		[POTNPU_OP_FILL] = POTNPU_FILL_WORDS,
+	};
+	uint32_t i = 0, k, op, n;
+	uint8_t *tmp;
+
+	while (i < nwords) {
+		const uint32_t *c = w + i;
+		uint64_t a;
+
+		e->res->err_offset = i * 4;
+		op = POTNPU_CMD_OP(c[0]);
+		n = POTNPU_CMD_WORDS(c[0]);
+		if (op >= sizeof(words_of) || POTNPU_CMD_FLAGS(c[0]) ||
+		    n != words_of[op] || n > nwords - i) {
+			e->res->status = POTNPU_JOB_EILLEGAL;
+			e->res->err_info = op;
+			return;
+		}
+		a = n >= 3 ? c[1] | (uint64_t)c[2] << 32 : 0;
+		switch (op) {
+		case POTNPU_OP_FENCE:
+			if (a % 4) {
+				e->res->status = POTNPU_JOB_EINVAL;
+				return;
+			}
+			if (xfer(e, a, (void *)&c[3], 4, true))
+				return;
+			break;
+		case POTNPU_OP_TIMESTAMP:
+			if (a % 8) {
+				e->res->status = POTNPU_JOB_EINVAL;
+				return;
+			}
+			fake_instret += 17;
+			if (xfer(e, a, &fake_instret, 8, true))
+				return;
+			break;
+		case POTNPU_OP_COPY:
+		case POTNPU_OP_FILL:
+			n = op == POTNPU_OP_COPY ? c[5] : c[3];
+			if (!n) {
+				e->res->status = POTNPU_JOB_EINVAL;
+				return;
+			}
+			tmp = malloc(n);
+			if (!tmp) {
+				e->res->status = POTNPU_JOB_EBUS;
+				return;
+			}
+			if (op == POTNPU_OP_FILL)
+				for (k = 0; k < n; k++)
+					tmp[k] = (uint8_t)(c[4] >> (8 * (k % 4)));
+			if ((op == POTNPU_OP_COPY && xfer(e, a, tmp, n, false)) ||
+			    xfer(e, op == POTNPU_OP_COPY ?
+				 (c[3] | (uint64_t)c[4] << 32) : a, tmp, n, true)) {
+				free(tmp);
+				return;
+			}
+			free(tmp);
+			break;
+		}
+		i += words_of[op];
+	}
+	e->res->err_offset = 0;
+}
+
+static struct fake_file *file_of(int fd)
+{
+	size_t i;
+
+	for (i = 0; i < FAKE_MAX_FILES; i++)
+		if (files[i].fd == fd && files[i].next_id)
+			return &files[i];
+	for (i = 0; i < FAKE_MAX_FILES; i++)
+		if (!files[i].next_id) {
+			files[i].fd = fd;
+			files[i].next_id = 1;
+			files[i].banned = false;
+			return &files[i];
+		}
+	abort();
+}
+
+static void forget_file(int fd)
+{
+	size_t i;
+
+	for (i = 0; i < FAKE_MAX_FILES; i++)
+		if (files[i].fd == fd)
+			memset(&files[i], 0, sizeof(files[i]));
+}
+
+static void job_complete(struct fake_job *j)
+{
+	struct fake_syncobj *so = j->syncobj ?
+		syncobj_find(j->fd, j->syncobj) : NULL;
+
+	j->done = true;
+	if (so)
+		so->signaled = true;
+}
+
+void fake_drm_run_jobs(void)
+{
+	size_t i;
+
+	for (i = 0; i < FAKE_MAX_JOBS; i++)
+		if (jobs[i].used && !jobs[i].done)
+			job_complete(&jobs[i]);
+}
+
+static int fake_submit(int fd, struct drm_potnpu_submit *s)
+{
+	struct fake_file *f = file_of(fd);
+	const uint32_t *handles = (const uint32_t *)(uintptr_t)s->bo_handles;
+	const uint32_t *in = (const uint32_t *)(uintptr_t)s->in_syncobjs;
+	struct fake_job *j;
+	struct fake_bo *cmd;
+	struct exec e;
+	uint32_t i, k, *w;
+
+	fake_submits++;
+	fake_last_submit = *s;
+	if (s->flags || s->pad || s->cmd_offset % 4 || s->cmd_size % 4 ||
+	    s->cmd_size < 4 || s->cmd_size > POTNPU_CMD_MAX_SIZE ||
+	    !s->bo_count || s->bo_count > DRM_POTNPU_MAX_JOB_BOS ||
+	    s->in_syncobj_count > DRM_POTNPU_MAX_IN_SYNCOBJS) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(fake_last_bos, handles, s->bo_count * sizeof(*handles));
+	if (f->banned) {
+		errno = EIO;
+		return -1;
+	}
+	memset(&e, 0, sizeof(e));
+	e.fd = fd;
+	e.slot = (uint32_t)(f - files) + 1;
+	for (i = 0; i < s->bo_count; i++) {
+		for (k = 0; k < i; k++)
+			if (handles[k] == handles[i]) {
+				errno = EINVAL;
+				return -1;
+			}
+		e.bos[i] = bo_find(fd, handles[i]);
+		if (!e.bos[i]) {
+			errno = ENOENT;
+			return -1;
+		}
+	}
+	e.nbos = s->bo_count;
+	for (i = 0; i < s->in_syncobj_count; i++)
+		if (!syncobj_find(fd, in[i])) {
+			errno = ENOENT;
+			return -1;
+		}
+	if (s->out_syncobj && !syncobj_find(fd, s->out_syncobj)) {
+		errno = ENOENT;
+		return -1;
+	}
+	cmd = bo_find(fd, s->cmd_handle);
+	if (!cmd) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (s->cmd_offset + (uint64_t)s->cmd_size > cmd->size) {
+		errno = EINVAL;
+		return -1;
+	}
+	s->job_id = f->next_id++;
+	j = &jobs[s->job_id % FAKE_MAX_JOBS];
+	memset(j, 0, sizeof(*j));
+	j->used = true;
+	j->fd = fd;
+	j->id = s->job_id;
+	j->syncobj = s->out_syncobj;
+	e.res = &j->res;
+	w = malloc(s->cmd_size);
+	if (!w || pread(cmd->memfd, w, s->cmd_size, s->cmd_offset) !=
+		  (ssize_t)s->cmd_size)
+		j->res.status = POTNPU_JOB_EBUS;
+	else
+		execute(&e, w, s->cmd_size / 4);
+	free(w);
+	if (fake_job_force) {
+		j->res = fake_job_forced;
+		fake_job_force = false;
+	}
+	if (j->res.status == POTNPU_JOB_EMMU)
+		f->banned = true;
+	if (!fake_job_defer)
+		job_complete(j);
+	return 0;
+}
+
+static int fake_job_status(int fd, struct drm_potnpu_job_status *st)
+{
+	struct fake_job *j = &jobs[st->job_id % FAKE_MAX_JOBS];
+
+	if (st->pad) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!j->used || j->id != st->job_id || j->fd != fd) {
+		errno = ENOENT;
+		return -1;
+	}
+	st->state = j->done ? DRM_POTNPU_JOB_DONE : DRM_POTNPU_JOB_PENDING;
+	st->status = j->done ? j->res.status : 0;
+	st->err_offset = j->done ? j->res.err_offset : 0;
+	st->err_info = j->done ? j->res.err_info : 0;
+	st->fault_addr = j->done ? j->res.fault_addr : 0;
+	return 0;
+}
+
 static int fake_query(const struct fake_node *n, struct drm_potnpu_query *q)
 {
 	struct drm_potnpu_device_info info = fake_info;
@@ -419,6 +835,14 @@ int __wrap_drmIoctl(int fd, unsigned long request, void *arg)
 			fake_bo_create(fd, arg) : fake_bo_info(fd, arg);
 	case DRM_IOCTL_GEM_CLOSE:
 		return fake_gem_close(fd, arg);
+	case DRM_IOCTL_POTNPU_SUBMIT:
+	case DRM_IOCTL_POTNPU_JOB_STATUS:
+		if (n->mode == FAKE_NO_BO) {
+			errno = EINVAL;
+			return -1;
+		}
+		return request == DRM_IOCTL_POTNPU_SUBMIT ?
+			fake_submit(fd, arg) : fake_job_status(fd, arg);
 	default:
 		errno = EINVAL;
 		return -1;

@@ -30,6 +30,7 @@
 #ifndef POTNPU_TESTS_FAKE_DRM_H
 #define POTNPU_TESTS_FAKE_DRM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -103,7 +104,38 @@ void fake_drm_add(const char *target, const char *name, int major, int minor,
 /* Fill the table from $POTNPU_FAKE_DRM. Return: number of nodes or -1. */
 int fake_drm_from_env(void);
 
+/*
+ * Jobs. DRM_IOCTL_POTNPU_SUBMIT checks the arguments like the uapi says
+ * (-EINVAL, -ENOENT for unknown handles, -EIO once the file is banned),
+ * then runs the stream at once with a small reference executor over the
+ * listed BOs' memory (an address outside them, or a write to a read-only
+ * BO, is an MMU fault that bans the file), records the status for
+ * DRM_IOCTL_POTNPU_JOB_STATUS and signals the out syncobj. The syncobjs
+ * are fake too (wrap drmSyncobjCreate, drmSyncobjDestroy, drmSyncobjWait):
+ * a wait on an unsignalled one times out at once.
+ */
+struct fake_job_result {
+	uint32_t status, err_offset, err_info, fault_addr;
+};
+/* The next job's status is this one instead of the executor's (once). */
+extern bool fake_job_force;
+extern struct fake_job_result fake_job_forced;
+/* Jobs stay pending (unsignalled) until fake_drm_run_jobs(). */
+extern bool fake_job_defer;
+extern unsigned int fake_submits;
+/* The last SUBMIT seen, and its BO handles. */
+extern struct drm_potnpu_submit fake_last_submit;
+extern uint32_t fake_last_bos[DRM_POTNPU_MAX_JOB_BOS];
+/* Complete the deferred jobs. */
+void fake_drm_run_jobs(void);
+size_t fake_drm_live_syncobjs(void);
+
 drmVersionPtr __wrap_drmGetVersion(int fd);
+int __wrap_drmSyncobjCreate(int fd, uint32_t flags, uint32_t *handle);
+int __wrap_drmSyncobjDestroy(int fd, uint32_t handle);
+int __wrap_drmSyncobjWait(int fd, uint32_t *handles, unsigned num_handles,
+			  int64_t timeout_nsec, unsigned flags,
+			  uint32_t *first_signaled);
 void __wrap_drmFreeVersion(drmVersionPtr v);
 int __wrap_drmIoctl(int fd, unsigned long request, void *arg);
 /* off_t is 64-bit here: the build uses _FILE_OFFSET_BITS=64. */

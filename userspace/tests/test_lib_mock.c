@@ -26,6 +26,8 @@
 #include "fake_drm.h"
 #include "libpotnpu.h"
 #include "potnpu_fw_image.h"
+#include "potnpu_job.h"
+#include "potnpu_regs.h"
 
 #define MIN POTNPU_DEVICE_INFO_MIN_SIZE
 
@@ -903,6 +905,517 @@ static void test_bench_device_errors(void **state)
 	assert_contains(r.message, "potnpu driver too new");
 }
 
+/* ---- command streams and jobs ------------------------------------------ */
+
+static struct potnpu_device *open_jobs_dev(void)
+{
+	struct potnpu_device *dev;
+
+	fake_info.capabilities |= DRM_POTNPU_CAP_JOBS;
+	if (access(node_path("accel0"), F_OK))
+		return open_dev();
+	assert_int_equal(potnpu_open(node_path("accel0"), &dev), 0);
+	return dev;
+}
+
+static void assert_no_job_leaks(int fds)
+{
+	assert_no_leaks(fds);
+	assert_int_equal(fake_drm_live_syncobjs(), 0);
+}
+
+static void test_cmdbuf_encoding(void **state)
+{
+	struct potnpu_cmdbuf *cb;
+	const uint32_t *w;
+	const uint32_t want[] = {
+		0x00010000,				/* NOP */
+		0x00040001, 0x1000, 0, 0xdeadbeef,	/* FENCE */
+		0x00030002, 0x2008, 0,			/* TIMESTAMP */
+		0x00060003, 0x3001, 0, 0x4003, 0, 7,	/* COPY */
+		0x00050004, 0x5002, 0, 9, 0x04030201,	/* FILL */
+	};
+
+	(void)state;
+	assert_int_equal(potnpu_cmdbuf_create(4096, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_capacity(cb), 4096);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	assert_int_equal(potnpu_cmdbuf_fence(cb, 0x1000, 0xdeadbeef), 0);
+	assert_int_equal(potnpu_cmdbuf_timestamp(cb, 0x2008), 0);
+	assert_int_equal(potnpu_cmdbuf_copy(cb, 0x3001, 0x4003, 7), 0);
+	assert_int_equal(potnpu_cmdbuf_fill(cb, 0x5002, 9, 0x04030201), 0);
+	assert_int_equal(potnpu_cmdbuf_size(cb), sizeof(want));
+	w = potnpu_cmdbuf_data(cb);
+	assert_memory_equal(w, want, sizeof(want));
+	/* The headers are potnpu_job.h's. */
+	assert_int_equal(w[0], POTNPU_CMD_HDR(POTNPU_OP_NOP, POTNPU_NOP_WORDS));
+	assert_int_equal(w[8], POTNPU_CMD_HDR(POTNPU_OP_COPY, POTNPU_COPY_WORDS));
+
+	/* Invalid operands change nothing. */
+	assert_int_equal(potnpu_cmdbuf_fence(cb, 0x1002, 1), -EINVAL);
+	assert_int_equal(potnpu_cmdbuf_timestamp(cb, 0x2004), -EINVAL);
+	assert_int_equal(potnpu_cmdbuf_copy(cb, 0x1000, 0x2000, 0), -EINVAL);
+	assert_int_equal(potnpu_cmdbuf_fill(cb, 0x1000, 0, 0), -EINVAL);
+	assert_int_equal(potnpu_cmdbuf_fill(cb, POTNPU_VA_SIZE - 4, 8, 0),
+			 -EINVAL);
+	assert_int_equal(potnpu_cmdbuf_copy(cb, 1ull << 32, 0x1000, 4),
+			 -EINVAL);
+	assert_int_equal(potnpu_cmdbuf_size(cb), sizeof(want));
+	potnpu_cmdbuf_reset(cb);
+	assert_int_equal(potnpu_cmdbuf_size(cb), 0);
+	potnpu_cmdbuf_free(cb);
+	potnpu_cmdbuf_free(NULL);
+}
+
+static void test_cmdbuf_limits(void **state)
+{
+	struct potnpu_cmdbuf *cb;
+	uint32_t raw[2] = { 0x00020007, 0 };
+	size_t i;
+
+	(void)state;
+	assert_int_equal(potnpu_cmdbuf_create(0, &cb), -EINVAL);
+	assert_null(cb);
+	assert_int_equal(potnpu_cmdbuf_create(6, &cb), -EINVAL);
+	assert_int_equal(potnpu_cmdbuf_create(POTNPU_CMDBUF_MAX_SIZE + 4, &cb),
+			 -EINVAL);
+	assert_int_equal(potnpu_cmdbuf_create(POTNPU_CMDBUF_MAX_SIZE, &cb), 0);
+	for (i = 0; i < POTNPU_CMDBUF_MAX_SIZE / 4; i++)
+		assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), -ENOSPC);
+	assert_contains(potnpu_last_error(), "command stream full");
+	potnpu_cmdbuf_free(cb);
+
+	/* A command that does not fit is not appended in part. */
+	assert_int_equal(potnpu_cmdbuf_create(16, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	assert_int_equal(potnpu_cmdbuf_fence(cb, 0x1000, 1), -ENOSPC);
+	assert_int_equal(potnpu_cmdbuf_size(cb), 4);
+	assert_int_equal(potnpu_cmdbuf_raw(cb, raw, 2), 0);
+	assert_int_equal(potnpu_cmdbuf_size(cb), 12);
+	assert_int_equal(potnpu_cmdbuf_raw(cb, raw, 2), -ENOSPC);
+	assert_int_equal(potnpu_cmdbuf_nop(NULL), -EINVAL);
+	potnpu_cmdbuf_free(cb);
+}
+
+/* A 3-page data BO, a command BO; the caller frees them. */
+struct jobenv {
+	struct potnpu_device *dev;
+	struct potnpu_bo *cmd, *data;
+	uint8_t *p;
+};
+
+static void jobenv_init(struct jobenv *e)
+{
+	e->dev = open_jobs_dev();
+	assert_int_equal(potnpu_bo_create(e->dev, 4096, 0, &e->cmd), 0);
+	assert_int_equal(potnpu_bo_create(e->dev, 3 * page, 0, &e->data), 0);
+	assert_int_equal(potnpu_bo_map(e->data, (void **)&e->p), 0);
+}
+
+static void jobenv_fini(struct jobenv *e)
+{
+	potnpu_bo_free(e->cmd);
+	potnpu_bo_free(e->data);
+	potnpu_close(e->dev);
+}
+
+/* Submit @cb (copied to the command BO) using the data BO; wait. */
+static int run(struct jobenv *e, struct potnpu_cmdbuf *cb,
+	       struct potnpu_job_status *st)
+{
+	struct potnpu_submit_desc d = { 0 };
+	struct potnpu_bo *list[1] = { e->data };
+	struct potnpu_job *job;
+	int err;
+
+	assert_int_equal(potnpu_cmdbuf_copy_to_bo(cb, e->cmd, 0), 0);
+	d.cmd_bo = e->cmd;
+	d.cmd_size = (uint32_t)potnpu_cmdbuf_size(cb);
+	d.bos = list;
+	d.bo_count = 1;
+	err = potnpu_submit(e->dev, &d, &job);
+	if (err)
+		return err;
+	assert_int_equal(potnpu_job_wait(job, 1000000000ull), 0);
+	assert_int_equal(potnpu_job_status(job, st), 0);
+	potnpu_job_free(job);
+	return 0;
+}
+
+static void test_job_executes(void **state)
+{
+	struct potnpu_job_status st;
+	struct potnpu_cmdbuf *cb;
+	struct jobenv e;
+	uint64_t va, ts;
+	uint32_t v;
+	size_t i;
+	int fds = count_fds();
+
+	(void)state;
+	jobenv_init(&e);
+	va = potnpu_bo_va(e.data);
+	for (i = 0; i < page; i++)
+		e.p[i] = (uint8_t)(i * 13 + 5);
+	assert_int_equal(potnpu_cmdbuf_create(256, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	assert_int_equal(potnpu_cmdbuf_copy(cb, va + 1, va + page + 3,
+					    (uint32_t)page - 1), 0);
+	assert_int_equal(potnpu_cmdbuf_fill(cb, va + 2 * page + 9, 10,
+					    0x44332211), 0);
+	assert_int_equal(potnpu_cmdbuf_fence(cb, va + 2 * page + 64, 0xfeed), 0);
+	assert_int_equal(potnpu_cmdbuf_timestamp(cb, va + 2 * page + 72), 0);
+	assert_int_equal(run(&e, cb, &st), 0);
+	assert_true(st.done);
+	assert_int_equal(st.code, POTNPU_JOB_OK);
+	assert_string_equal(st.message, "completed");
+	/* The CPU mapping sees what the "device" did. */
+	assert_memory_equal(e.p + page + 3, e.p + 1, page - 1);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(e.p[2 * page + 9 + i], 0x11 + (i % 4) * 0x11);
+	assert_int_equal(e.p[2 * page + 8], 0);
+	assert_int_equal(e.p[2 * page + 19], 0);
+	memcpy(&v, e.p + 2 * page + 64, 4);
+	assert_int_equal(v, 0xfeed);
+	memcpy(&ts, e.p + 2 * page + 72, 8);
+	assert_true(ts != 0);
+	/* The library listed the command BO first, then the data BO. */
+	assert_int_equal(fake_last_submit.bo_count, 2);
+	assert_int_equal(fake_last_bos[0], potnpu_bo_handle(e.cmd));
+	assert_int_equal(fake_last_bos[1], potnpu_bo_handle(e.data));
+	assert_int_equal(fake_last_submit.out_point, 0);
+	potnpu_cmdbuf_free(cb);
+	jobenv_fini(&e);
+	assert_no_job_leaks(fds);
+}
+
+static void test_job_cmdbuf_in_bo(void **state)
+{
+	struct potnpu_submit_desc d = { 0 };
+	struct potnpu_job_status st;
+	struct potnpu_cmdbuf *cb;
+	struct potnpu_job *job;
+	struct jobenv e;
+	uint32_t v;
+	int fds = count_fds();
+
+	(void)state;
+	jobenv_init(&e);
+	assert_int_equal(potnpu_cmdbuf_create_in_bo(e.cmd, 4096, 4, &cb),
+			 -EINVAL);
+	assert_int_equal(potnpu_cmdbuf_create_in_bo(e.cmd, 2, 64, &cb),
+			 -EINVAL);
+	assert_int_equal(potnpu_cmdbuf_create_in_bo(e.cmd, 256, 64, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_fence(cb, potnpu_bo_va(e.data), 42), 0);
+	d.cmd_bo = e.cmd;
+	d.cmd_offset = 256;
+	d.cmd_size = (uint32_t)potnpu_cmdbuf_size(cb);
+	d.bos = &e.data;
+	d.bo_count = 1;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), 0);
+	assert_int_equal(potnpu_job_id(job), 1);
+	assert_true(potnpu_job_syncobj(job) != 0);
+	assert_int_equal(potnpu_job_wait(job, 0), 0);
+	assert_int_equal(potnpu_job_status(job, &st), 0);
+	assert_int_equal(st.code, 0);
+	memcpy(&v, e.p, 4);
+	assert_int_equal(v, 42);
+	potnpu_job_free(job);
+	potnpu_cmdbuf_free(cb);
+	jobenv_fini(&e);
+	assert_no_job_leaks(fds);
+}
+
+static void test_job_chain(void **state)
+{
+	struct potnpu_submit_desc d = { 0 };
+	struct potnpu_job_status st;
+	struct potnpu_job *a, *b;
+	struct potnpu_cmdbuf *cb;
+	struct jobenv e;
+	uint32_t wait;
+	int fds = count_fds();
+
+	(void)state;
+	jobenv_init(&e);
+	assert_int_equal(potnpu_cmdbuf_create_in_bo(e.cmd, 0, 64, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	d.cmd_bo = e.cmd;
+	d.cmd_size = 4;
+	fake_job_defer = true;
+	assert_int_equal(potnpu_submit(e.dev, &d, &a), 0);
+	wait = potnpu_job_syncobj(a);
+	d.wait_syncobjs = &wait;
+	d.wait_count = 1;
+	assert_int_equal(potnpu_submit(e.dev, &d, &b), 0);
+	assert_int_equal(potnpu_job_id(b), 2);
+	assert_int_equal(fake_last_submit.in_syncobj_count, 1);
+	/* Pending: status says so, a wait times out. */
+	assert_int_equal(potnpu_job_status(b, &st), 0);
+	assert_false(st.done);
+	assert_string_equal(st.message, "pending");
+	assert_int_equal(potnpu_job_wait(b, 1000), -ETIME);
+	assert_contains(potnpu_last_error(), "did not finish within 1000 ns");
+	fake_drm_run_jobs();
+	assert_int_equal(potnpu_job_wait(b, UINT64_MAX), 0);
+	assert_int_equal(potnpu_job_wait(a, 0), 0);
+	assert_int_equal(potnpu_job_status(b, &st), 0);
+	assert_true(st.done);
+	potnpu_job_free(a);
+	potnpu_job_free(b);
+	potnpu_cmdbuf_free(cb);
+	jobenv_fini(&e);
+	assert_no_job_leaks(fds);
+}
+
+static void test_job_status_codes(void **state)
+{
+	static const struct {
+		struct fake_job_result r;
+		const char *name, *msg;
+	} cases[] = {
+		{ { POTNPU_JOB_EILLEGAL, 12, 0x07, 0 }, "illegal command",
+		  "illegal command 0x07 at offset 12" },
+		{ { POTNPU_JOB_EINVAL, 8, 0, 0 }, "bad operand",
+		  "bad operand in the command at offset 8" },
+		{ { POTNPU_JOB_EMMU, 4,
+		    POTNPU_MMU_FAULT_MAKE(3, POTNPU_MMU_REASON_NOT_PRESENT, 1),
+		    0x00345000 }, "MMU fault",
+		  "MMU fault at VA 0x00345000 (write, slot 3, not mapped) at offset 4" },
+		{ { POTNPU_JOB_EBUS, 0, 0, 0 }, "bus error",
+		  "bus error (host memory) in the command at offset 0" },
+		{ { POTNPU_JOB_EDESC, 0, 0, 0 }, "bad descriptor",
+		  "malformed job descriptor" },
+		{ { POTNPU_JOB_ABORTED, 16, 0, 0 }, "aborted",
+		  "aborted by the host at offset 16" },
+		{ { DRM_POTNPU_JOB_TIMEOUT, 0, 0, 0 }, "timeout",
+		  "timeout: the driver aborted the job after it made no progress" },
+		{ { DRM_POTNPU_JOB_CANCELLED, 0, 0, 0 }, "cancelled",
+		  "cancelled: the device was reset before the job ran" },
+		{ { 0x77, 0, 0, 0 }, "unknown", "unknown status 0x77 at offset 0" },
+	};
+	struct potnpu_job_status st;
+	struct potnpu_cmdbuf *cb;
+	struct jobenv e;
+	size_t i;
+	int fds = count_fds();
+
+	(void)state;
+	assert_int_equal(potnpu_cmdbuf_create(64, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		jobenv_init(&e);	/* a fresh file: an MMU fault bans */
+		fake_job_force = true;
+		fake_job_forced = cases[i].r;
+		assert_int_equal(run(&e, cb, &st), 0);
+		assert_true(st.done);
+		assert_int_equal(st.code, cases[i].r.status);
+		assert_int_equal(st.err_offset, cases[i].r.err_offset);
+		assert_string_equal(potnpu_job_status_name(st.code),
+				    cases[i].name);
+		assert_string_equal(st.message, cases[i].msg);
+		jobenv_fini(&e);
+	}
+	assert_string_equal(potnpu_job_status_name(0), "ok");
+	potnpu_cmdbuf_free(cb);
+	assert_no_job_leaks(fds);
+}
+
+static void test_job_fault_bans(void **state)
+{
+	struct potnpu_job_status st;
+	struct potnpu_cmdbuf *cb;
+	struct potnpu_bo *ro;
+	struct jobenv e;
+	char want[128];
+	int fds = count_fds();
+
+	(void)state;
+	jobenv_init(&e);
+	assert_int_equal(potnpu_bo_create(e.dev, 100, POTNPU_BO_READ_ONLY, &ro),
+			 0);
+	assert_int_equal(potnpu_cmdbuf_create(64, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	/* Writes a read-only buffer the job does not even list. */
+	assert_int_equal(potnpu_cmdbuf_fence(cb, potnpu_bo_va(ro) + 8, 1), 0);
+	assert_int_equal(run(&e, cb, &st), 0);
+	assert_int_equal(st.code, POTNPU_JOB_EMMU);
+	assert_int_equal(st.err_offset, 4);
+	snprintf(want, sizeof(want), "MMU fault at VA 0x%08llx (write, slot ",
+		 (unsigned long long)potnpu_bo_va(ro) + 8);
+	assert_contains(st.message, want);
+	assert_contains(st.message, ", not mapped) at offset 4");
+	/* The file is banned now. */
+	assert_int_equal(run(&e, cb, &st), -EIO);
+	assert_contains(potnpu_last_error(),
+			"this context was banned after a fault; open the device again");
+	potnpu_bo_free(ro);
+	potnpu_cmdbuf_free(cb);
+	jobenv_fini(&e);
+
+	/* Reopened: jobs run again. */
+	jobenv_init(&e);
+	assert_int_equal(potnpu_cmdbuf_create(64, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	assert_int_equal(run(&e, cb, &st), 0);
+	assert_int_equal(st.code, 0);
+	potnpu_cmdbuf_free(cb);
+	jobenv_fini(&e);
+	assert_no_job_leaks(fds);
+}
+
+static void test_job_illegal_stream(void **state)
+{
+	struct potnpu_job_status st;
+	struct potnpu_cmdbuf *cb;
+	struct jobenv e;
+	uint32_t bad[2] = { 0x00020009, 0 };	/* opcode 9 */
+	int fds = count_fds();
+
+	(void)state;
+	jobenv_init(&e);
+	assert_int_equal(potnpu_cmdbuf_create(64, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	assert_int_equal(potnpu_cmdbuf_raw(cb, bad, 2), 0);
+	assert_int_equal(run(&e, cb, &st), 0);
+	assert_int_equal(st.code, POTNPU_JOB_EILLEGAL);
+	assert_string_equal(st.message, "illegal command 0x09 at offset 4");
+	potnpu_cmdbuf_free(cb);
+	jobenv_fini(&e);
+	assert_no_job_leaks(fds);
+}
+
+static void test_job_submit_errors(void **state)
+{
+	struct potnpu_submit_desc d = { 0 };
+	struct potnpu_bo *list[POTNPU_MAX_JOB_BOS + 1];
+	struct potnpu_job_status st;
+	struct potnpu_job *job;
+	struct jobenv e;
+	uint32_t waits[POTNPU_MAX_WAIT_SYNCOBJS + 1] = { 0 };
+	size_t i;
+	int fds = count_fds();
+
+	(void)state;
+	jobenv_init(&e);
+	d.cmd_bo = e.cmd;
+	d.cmd_size = 4;
+	/* Checked before the ioctl. */
+	assert_int_equal(potnpu_submit(e.dev, &d, NULL), -EINVAL);
+	assert_int_equal(potnpu_submit(NULL, &d, &job), -EINVAL);
+	assert_null(job);
+	d.cmd_size = 6;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EINVAL);
+	assert_contains(potnpu_last_error(), "invalid command stream");
+	d.cmd_size = 0;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EINVAL);
+	d.cmd_size = 8;
+	d.cmd_offset = 4092;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EINVAL);
+	d.cmd_offset = 2;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EINVAL);
+	d.cmd_offset = 0;
+	d.cmd_size = 4;
+	d.flags = 1;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EINVAL);
+	d.flags = 0;
+	d.wait_count = POTNPU_MAX_WAIT_SYNCOBJS + 1;
+	d.wait_syncobjs = waits;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EINVAL);
+	d.wait_count = 0;
+	d.bo_count = 1;
+	d.bos = NULL;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EINVAL);
+	for (i = 0; i < POTNPU_MAX_JOB_BOS; i++)
+		assert_int_equal(potnpu_bo_create(e.dev, 1, 0, &list[i]), 0);
+	d.bos = list;
+	d.bo_count = POTNPU_MAX_JOB_BOS;	/* + the command BO: 65 */
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EINVAL);
+	assert_contains(potnpu_last_error(), "64 buffers at most");
+	potnpu_bo_free(list[POTNPU_MAX_JOB_BOS - 1]);
+	list[POTNPU_MAX_JOB_BOS - 1] = e.cmd;	/* listed twice: deduplicated */
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), 0);
+	assert_int_equal(fake_last_submit.bo_count, POTNPU_MAX_JOB_BOS);
+	potnpu_job_free(job);
+	for (i = 0; i < POTNPU_MAX_JOB_BOS - 1; i++)
+		potnpu_bo_free(list[i]);
+	assert_int_equal(fake_submits, 1);
+	d.bo_count = 0;
+
+	/* The driver's answers. */
+	fake_drm_fail(DRM_IOCTL_POTNPU_SUBMIT, EINVAL);
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EINVAL);
+	assert_contains(potnpu_last_error(),
+			"the potnpu driver refused the job (4-byte command stream at offset 0");
+	fake_drm_fail(DRM_IOCTL_POTNPU_SUBMIT, ENODEV);
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -ENODEV);
+	assert_contains(potnpu_last_error(), "no firmware ready");
+	fake_drm_fail(DRM_IOCTL_POTNPU_SUBMIT, EIO);
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EIO);
+	assert_contains(potnpu_last_error(), "banned after a fault");
+	fake_drm_fail(DRM_IOCTL_POTNPU_SUBMIT, EFAULT);
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EFAULT);
+	fake_drm_fail(DRM_IOCTL_SYNCOBJ_CREATE, ENOMEM);
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -ENOMEM);
+	assert_contains(potnpu_last_error(), "cannot create a syncobj");
+	waits[0] = 999;	/* no such syncobj */
+	d.wait_syncobjs = waits;
+	d.wait_count = 1;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -ENOENT);
+	assert_null(job);
+	assert_int_equal(fake_drm_live_syncobjs(), 0);
+
+	/* Status and wait failures. */
+	d.wait_count = 0;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), 0);
+	fake_drm_fail(DRM_IOCTL_POTNPU_JOB_STATUS, ENOENT);
+	assert_int_equal(potnpu_job_status(job, &st), -ENOENT);
+	assert_contains(potnpu_last_error(), "no longer knows job");
+	fake_drm_fail(DRM_IOCTL_SYNCOBJ_WAIT, EINVAL);
+	assert_int_equal(potnpu_job_wait(job, 0), -EINVAL);
+	assert_int_equal(potnpu_job_wait(NULL, 0), -EINVAL);
+	assert_int_equal(potnpu_job_status(NULL, &st), -EINVAL);
+	potnpu_job_free(job);
+	potnpu_job_free(NULL);
+	jobenv_fini(&e);
+	assert_no_job_leaks(fds);
+}
+
+static void test_job_unsupported(void **state)
+{
+	struct potnpu_submit_desc d = { 0 };
+	struct potnpu_device *dev;
+	struct potnpu_job *job;
+	struct potnpu_bo *bo;
+	int fds = count_fds();
+
+	(void)state;
+	dev = open_dev();	/* IRQ,FIRMWARE: no JOBS */
+	assert_int_equal(potnpu_bo_create(dev, 64, 0, &bo), 0);
+	d.cmd_bo = bo;
+	d.cmd_size = 4;
+	assert_int_equal(potnpu_submit(dev, &d, &job), -EOPNOTSUPP);
+	assert_contains(potnpu_last_error(),
+			"does not support job submission (capability JOBS missing; it has: IRQ,FIRMWARE");
+	assert_int_equal(fake_submits, 0);
+	assert_int_equal(fake_drm_live_syncobjs(), 0);
+	potnpu_bo_free(bo);
+	potnpu_close(dev);
+
+	/* A uapi 0.0 driver: refused per call. */
+	add_node("accel1", "/dev/full", "potnpu", DRM_POTNPU_UAPI_MAJOR, 0,
+		 FAKE_OK, sizeof(fake_info));
+	fake_info.capabilities |= DRM_POTNPU_CAP_JOBS;
+	assert_int_equal(potnpu_open(node_path("accel1"), &dev), 0);
+	d.cmd_bo = NULL;	/* a 0.0 driver has no buffers either */
+	assert_int_equal(potnpu_submit(dev, &d, &job), -EOPNOTSUPP);
+	assert_contains(potnpu_last_error(),
+			"job submission needs uapi 0.1 or later (update the potnpu kernel module)");
+	potnpu_close(dev);
+	assert_no_job_leaks(fds);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -936,6 +1449,16 @@ int main(void)
 		T(test_bo_malformed_answers),
 		T(test_bo_many),
 		T(test_bo_two_files),
+		T(test_cmdbuf_encoding),
+		T(test_cmdbuf_limits),
+		T(test_job_executes),
+		T(test_job_cmdbuf_in_bo),
+		T(test_job_chain),
+		T(test_job_status_codes),
+		T(test_job_fault_bans),
+		T(test_job_illegal_stream),
+		T(test_job_submit_errors),
+		T(test_job_unsupported),
 		T(test_bench_without_model_exec),
 		T(test_bench_with_model_exec),
 		T(test_bench_device_errors),
