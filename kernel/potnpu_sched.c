@@ -366,6 +366,7 @@ int potnpu_sched_init(struct potnpu_device *ndev)
 	ndev->irq.mask |= POTNPU_IRQ_JOB;
 	potnpu_wr(ndev, POTNPU_REG_IRQ_MASK, ndev->irq.mask);
 	s->ready = true;
+	ndev->capabilities |= DRM_POTNPU_CAP_JOBS;
 	return 0;
 }
 

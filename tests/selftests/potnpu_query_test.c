@@ -62,6 +62,9 @@ TEST_F(query, capabilities_reflect_probe)
 	/* The MSI-X self-test and firmware validation ran at probe. */
 	EXPECT_TRUE(info.capabilities & DRM_POTNPU_CAP_IRQ);
 	EXPECT_TRUE(info.capabilities & DRM_POTNPU_CAP_FIRMWARE);
+	/* Jobs run exactly when the device has a control core. */
+	EXPECT_EQ(!!(info.hw_caps & POTNPU_CAP_CORE),
+		  !!(info.capabilities & DRM_POTNPU_CAP_JOBS));
 	/* Not implemented yet: the driver must not claim it. */
 	EXPECT_FALSE(info.capabilities & DRM_POTNPU_CAP_MODEL_EXEC);
 	EXPECT_EQ(0, info.capabilities & ~KNOWN_CAPS);

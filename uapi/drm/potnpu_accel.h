@@ -89,7 +89,10 @@ struct drm_potnpu_query {
 #define DRM_POTNPU_CAP_IRQ		(1ull << 0)
 /* A firmware image was found and validated; its versions are reported. */
 #define DRM_POTNPU_CAP_FIRMWARE		(1ull << 1)
-/* Buffer objects and job submission (reserved: not yet implemented). */
+/*
+ * Jobs can run: the firmware booted and the job queue is up, so
+ * DRM_IOCTL_POTNPU_SUBMIT accepts jobs (set at probe).
+ */
 #define DRM_POTNPU_CAP_JOBS		(1ull << 2)
 /* Layer commands: models can run (reserved: not yet implemented). */
 #define DRM_POTNPU_CAP_MODEL_EXEC	(1ull << 3)
