@@ -1388,7 +1388,7 @@ EXPORT const char *potnpu_format_job_status(bool done, uint32_t code,
 		break;
 	case DRM_POTNPU_JOB_TIMEOUT:
 		snprintf(buf, len,
-			 "timeout: the driver aborted the job after it made no progress");
+			 "timeout: the job ran longer than the driver allows and was stopped by a device reset");
 		break;
 	case DRM_POTNPU_JOB_CANCELLED:
 		snprintf(buf, len,

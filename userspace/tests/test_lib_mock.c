@@ -883,6 +883,84 @@ static void test_bench_with_model_exec(void **state)
 	assert_contains(r.message, "cannot run models yet");
 }
 
+static void test_bench_dma(void **state)
+{
+	struct bench_options o = { .device = 0, .iterations = 5, .dma = true };
+	struct bench_dma_results *d;
+	struct bench_report r;
+	unsigned int i;
+	int fds = count_fds();
+
+	(void)state;
+	fake_info.capabilities |= DRM_POTNPU_CAP_JOBS;
+	add_potnpu("accel0", "/dev/zero");
+	bench_report_init(&r, &o);
+	assert_int_equal(bench_run(&o, &r), 0);
+	assert_string_equal(r.status, "ok");
+	assert_true(r.have_dma);
+	d = &r.dma_results;
+	assert_int_equal(d->jobs, 5);
+	assert_true(d->latency.min <= d->latency.p50);
+	assert_true(d->latency.p50 <= d->latency.p99);
+	assert_true(d->latency.p99 <= d->latency.max);
+	assert_true(d->latency.min <= d->latency.mean);
+	assert_true(d->latency.mean <= d->latency.max);
+	assert_true(d->sequential_jobs_per_s > 0);
+	assert_int_equal(d->pipelined_jobs, 5);
+	assert_true(d->pipelined_jobs_per_s > 0);
+	assert_int_equal(d->ncopies, 4);
+	for (i = 0; i < 4; i++) {
+		assert_false(d->copy[i].skipped);
+		assert_true(d->copy[i].verified);
+		assert_int_equal(d->copy[i].copies, 5);
+	}
+	assert_int_equal(d->copy[3].size, 16u << 20);
+	/* 5 + 5 empty jobs, 4 x 5 copies. */
+	assert_int_equal(fake_submits, 30);
+	assert_no_leaks(fds);
+	assert_int_equal(fake_drm_live_syncobjs(), 0);
+
+	/* More jobs than in flight at once: chained windows. */
+	o.iterations = BENCH_DMA_MAX_IN_FLIGHT * 2 + 3;
+	fake_submits = 0;
+	bench_report_init(&r, &o);
+	assert_int_equal(bench_run(&o, &r), 0);
+	assert_int_equal(r.dma_results.pipelined_jobs, o.iterations);
+	assert_int_equal(fake_last_submit.in_syncobj_count, 0);	/* a copy */
+	assert_no_leaks(fds);
+	assert_int_equal(fake_drm_live_syncobjs(), 0);
+
+	/* Too little address space for 2 x 16 MiB: that size is skipped. */
+	o.iterations = 2;
+	fake_va_limit = 16u << 20;
+	bench_report_init(&r, &o);
+	assert_int_equal(bench_run(&o, &r), 0);
+	assert_true(r.dma_results.copy[3].skipped);
+	assert_contains(r.dma_results.copy[3].skip_reason,
+			"device address space exhausted");
+	assert_true(r.dma_results.copy[2].verified);
+	fake_va_limit = 1ull << 30;
+
+	/* A job that fails: exit 1, the status named. */
+	fake_job_force = true;
+	fake_job_forced = (struct fake_job_result){ POTNPU_JOB_EILLEGAL, 0,
+						     0x42, 0 };
+	bench_report_init(&r, &o);
+	assert_int_equal(bench_run(&o, &r), 1);
+	assert_string_equal(r.status, "error");
+	assert_false(r.have_dma);
+	assert_contains(r.message,
+			"empty job: job 1 failed: illegal command 0x42 at offset 0");
+
+	/* The driver refuses: the library's message and exit code. */
+	fake_drm_fail(DRM_IOCTL_POTNPU_SUBMIT, EIO);
+	bench_report_init(&r, &o);
+	assert_int_equal(bench_run(&o, &r), EX_OSERR);
+	assert_contains(r.message, "banned after a fault");
+	assert_no_leaks(fds);
+	assert_int_equal(fake_drm_live_syncobjs(), 0);
+}
+
 static void test_bench_device_errors(void **state)
 {
 	struct bench_options o = { .device = 1, .iterations = 1 };
@@ -1190,7 +1268,7 @@ static void test_job_status_codes(void **state)
 		{ { POTNPU_JOB_ABORTED, 16, 0, 0 }, "aborted",
 		  "aborted by the host at offset 16" },
 		{ { DRM_POTNPU_JOB_TIMEOUT, 0, 0, 0 }, "timeout",
-		  "timeout: the driver aborted the job after it made no progress" },
+		  "timeout: the job ran longer than the driver allows and was stopped by a device reset" },
 		{ { DRM_POTNPU_JOB_CANCELLED, 0, 0, 0 }, "cancelled",
 		  "cancelled: the device was reset before the job ran" },
 		{ { 0x77, 0, 0, 0 }, "unknown", "unknown status 0x77 at offset 0" },
@@ -1462,6 +1540,7 @@ int main(void)
 		T(test_bench_without_model_exec),
 		T(test_bench_with_model_exec),
 		T(test_bench_device_errors),
+		T(test_bench_dma),
 	};
 
 	return cmocka_run_group_tests_name("libpotnpu with a fake driver", tests,

@@ -119,6 +119,38 @@ static void test_bench_args_valid(void **state)
 	parse(&p, "--", "-odd-name.bin", NULL);
 	assert_int_equal(p.ret, BENCH_CONTINUE);
 	assert_string_equal(p.o.model, "-odd-name.bin");
+	assert_false(p.o.dma);
+
+	parse(&p, "--dma", "-n", "1000000", "--json", NULL);
+	assert_int_equal(p.ret, BENCH_CONTINUE);
+	assert_true(p.o.dma);
+	assert_true(p.o.json);
+	assert_null(p.o.model);
+	assert_int_equal(p.o.iterations, BENCH_DMA_MAX_ITERATIONS);
+
+	/* --dma keeps its latencies: fewer iterations. */
+	parse(&p, "--iterations", "1000001", "--dma", NULL);
+	assert_int_equal(p.ret, EX_USAGE);
+	assert_contains(p.err,
+			"invalid --iterations '1000001' with --dma: expected a number from 1 to 1000000");
+}
+
+static void test_bench_percentile(void **state)
+{
+	uint64_t v[200];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 200; i++)
+		v[i] = i + 1;
+	assert_int_equal(bench_percentile(v, 200, 50), 100);
+	assert_int_equal(bench_percentile(v, 200, 99), 198);
+	assert_int_equal(bench_percentile(v, 200, 100), 200);
+	assert_int_equal(bench_percentile(v, 1, 50), 1);
+	assert_int_equal(bench_percentile(v, 1, 99), 1);
+	assert_int_equal(bench_percentile(v, 3, 50), 2);
+	assert_int_equal(bench_percentile(v, 3, 99), 3);
+	assert_int_equal(bench_percentile(v, 0, 50), 0);
 }
 
 static void test_bench_args_invalid(void **state)
@@ -142,6 +174,8 @@ static void test_bench_args_invalid(void **state)
 		{ "--iterations", " 5", "invalid --iterations" },
 		{ "a.bin", "b.bin", "unexpected argument 'b.bin'" },
 		{ "--json=yes", NULL, "--json=yes" },
+		{ "--dma", "m.bin", "--dma takes no model ('m.bin')" },
+		{ "--dma=1", NULL, "--dma=1" },
 	};
 	struct parsed p;
 	size_t i;
@@ -270,7 +304,54 @@ static void test_bench_report(void **state)
 	free(s);
 	s = capture(bench_report_print_text, &r);
 	assert_contains(s, "device:        0 (/dev/accel/accel0, potnpu 1234:9e70 at 0000:00:03.0, firmware none)");
+	assert_contains(s, "mode:          model\n");
 	assert_contains(s, "throughput:    1234.50 inferences/s");
+	free(s);
+}
+
+static void test_bench_report_dma(void **state)
+{
+	struct bench_options o = { .iterations = 10, .dma = true };
+	struct bench_dma_results *d;
+	struct bench_report r;
+	char *s;
+
+	(void)state;
+	bench_report_init(&r, &o);
+	s = capture(bench_report_print_json, &r);
+	assert_contains(s, "\"mode\": \"dma\"");
+	assert_contains(s, "\"dma\": null");
+	free(s);
+
+	r.have_dma = true;
+	d = &r.dma_results;
+	d->jobs = 10;
+	d->latency = (struct bench_latency){ 1000, 1500, 1400, 2900, 3000 };
+	d->sequential_jobs_per_s = 600.25;
+	d->pipelined_jobs = 10;
+	d->max_in_flight = 64;
+	d->pipelined_ns = 4000;
+	d->pipelined_jobs_per_s = 2500000;
+	d->ncopies = 2;
+	d->copy[0] = (struct bench_dma_copy){ .size = 4096, .copies = 10,
+		.elapsed_ns = 20000, .mib_per_s = 1953.125, .verified = true };
+	d->copy[1].size = 16u << 20;
+	d->copy[1].skipped = true;
+	snprintf(d->copy[1].skip_reason, sizeof(d->copy[1].skip_reason),
+		 "no \"room\"");
+	s = capture(bench_report_print_text, &r);
+	assert_contains(s, "mode:          dma\n");
+	assert_contains(s, "empty jobs:    10, one at a time, submit to signal (ns): min 1000, p50 1400, p99 2900, max 3000, mean 1500\n");
+	assert_contains(s, "               600.2 jobs/s\n");
+	assert_contains(s, "pipelined:     10 jobs chained through syncobjs, 64 in flight at most: 2500000.0 jobs/s\n");
+	assert_contains(s, "copy 4 KiB:    10 copies, 1953.1 MiB/s, every byte verified\n");
+	assert_contains(s, "copy 16 MiB:   skipped (no \"room\")\n");
+	free(s);
+	s = capture(bench_report_print_json, &r);
+	assert_contains(s, "\"results\": null,\n  \"dma\": {\n    \"empty_jobs\": {\n      \"jobs\": 10,\n      \"latency_ns\": {\n        \"min\": 1000,\n        \"mean\": 1500,\n        \"p50\": 1400,\n        \"p99\": 2900,\n        \"max\": 3000\n      },\n      \"jobs_per_s\": 600.25\n    },");
+	assert_contains(s, "\"pipelined\": {\n      \"jobs\": 10,\n      \"chained\": true,\n      \"max_in_flight\": 64,\n      \"elapsed_ns\": 4000,\n      \"jobs_per_s\": 2500000");
+	assert_contains(s, "{\n        \"size\": 4096,\n        \"skipped\": null,\n        \"copies\": 10,\n        \"elapsed_ns\": 20000,\n        \"mib_per_s\": 1953.125,\n        \"verified\": true\n      }");
+	assert_contains(s, "{\n        \"size\": 16777216,\n        \"skipped\": \"no \\\"room\\\"\"\n      }");
 	free(s);
 }
 
@@ -923,6 +1004,44 @@ static void test_run_bench_fake(void **state)
 		 "/etc/hostname", NULL);
 	assert_exit(&r, EX_SOFTWARE);
 	assert_contains(r.err, "cannot run models yet");
+
+	/* --dma without JOBS: 69, like the model mode. */
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bench-fake", "--dma", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	snprintf(want, sizeof(want),
+		 "potnpu-bench: device 0 (%s/accel0, potnpu 1234:9e70 at 0000:00:03.0, firmware 0.1.0) does not support jobs yet (capability JOBS missing); nothing to benchmark\n",
+		 fake_dir);
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
+
+	/* With JOBS: the fake driver runs the jobs. */
+	snprintf(want, sizeof(want), "zero:potnpu:%d.%d:0x7",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	run_fake(&r, fake_dir, want, "potnpu-bench-fake", "--dma", "-n", "3",
+		 NULL);
+	assert_exit(&r, 0);
+	assert_string_equal(r.err, "");
+	assert_contains(r.out, "mode:          dma\n");
+	assert_contains(r.out, "status:        ok\n");
+	assert_contains(r.out, "empty jobs:    3, one at a time, submit to signal (ns): min ");
+	assert_contains(r.out, "pipelined:     3 jobs chained through syncobjs, 64 in flight at most: ");
+	assert_contains(r.out, "copy 4 KiB:    3 copies, ");
+	assert_contains(r.out, "copy 64 KiB:   3 copies, ");
+	assert_contains(r.out, "copy 1 MiB:    3 copies, ");
+	assert_contains(r.out, "copy 16 MiB:   3 copies, ");
+	assert_contains(r.out, "MiB/s, every byte verified\n");
+
+	run_fake(&r, fake_dir, want, "potnpu-bench-fake", "--dma", "-n", "1",
+		 "--json", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "\"mode\": \"dma\"");
+	assert_contains(r.out, "\"status\": \"ok\"");
+	assert_contains(r.out, "\"size\": 16777216,\n        \"skipped\": null,\n        \"copies\": 1,");
+	assert_contains(r.out, "\"verified\": true");
+
+	run_fake(&r, fake_dir, want, "potnpu-bench-fake", "--dma", "m.bin",
+		 NULL);
+	assert_exit(&r, EX_USAGE);
 }
 
 static void test_run_bo_check_fake(void **state)
@@ -979,6 +1098,8 @@ int main(void)
 		cmocka_unit_test(test_bench_args_help_version),
 		cmocka_unit_test(test_bench_model_checks),
 		cmocka_unit_test(test_bench_report),
+		cmocka_unit_test(test_bench_report_dma),
+		cmocka_unit_test(test_bench_percentile),
 		cmocka_unit_test(test_json_writer),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_parse_uint),

@@ -9,34 +9,47 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
 #include "common.h"
 
+static void print_dma_text(const struct bench_dma_results *d, FILE *f);
+static void print_dma_json(const struct bench_dma_results *d,
+			   struct json_writer *w);
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: potnpu-bench [options] [model.bin]\n"
+		"       potnpu-bench --dma [options]\n"
 		"\n"
 		"Run a compiled model (potnpu-compile's model.bin) on a potnpu\n"
 		"device and report latency, throughput, operation counts and\n"
-		"modeled device cycles.\n"
+		"modeled device cycles. With --dma, measure jobs instead: the\n"
+		"submit-to-signal latency of empty jobs, a pipelined burst, and\n"
+		"COPY throughput for 4 KiB to 16 MiB (every byte verified).\n"
 		"\n"
 		"  -d, --device N       device index as listed by potnpu-info (default 0)\n"
-		"  -n, --iterations N   timed runs, 1-%u (default %u)\n"
+		"  -n, --iterations N   timed runs, 1-%u (default %u; --dma: at\n"
+		"                       most %u)\n"
+		"      --dma            job and DMA benchmark (needs capability JOBS)\n"
 		"  -j, --json           machine-readable report on stdout\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        print the version\n"
 		"\n"
-		"Exit status: 0 ok, 64 usage error, 65 bad model file,\n"
-		"66 model file missing or unreadable, 69 no device or the device\n"
-		"cannot run models (capability MODEL_EXEC missing), 70 not\n"
-		"implemented, 71 system error, 76 driver/library version\n"
+		"Exit status: 0 ok, 1 a job failed or copied wrong data (--dma),\n"
+		"64 usage error, 65 bad model file, 66 model file missing or\n"
+		"unreadable, 69 no device or the device cannot run models\n"
+		"(capability MODEL_EXEC missing) or jobs (JOBS missing, --dma),\n"
+		"70 not implemented, 71 system error, 76 driver/library version\n"
 		"mismatch, 77 permission denied.\n",
-		BENCH_MAX_ITERATIONS, BENCH_DEFAULT_ITERATIONS);
+		BENCH_MAX_ITERATIONS, BENCH_DEFAULT_ITERATIONS,
+		BENCH_DMA_MAX_ITERATIONS);
 }
 
 int bench_parse_args(int argc, char *argv[], struct bench_options *o,
@@ -46,6 +59,7 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 		{ "device", required_argument, NULL, 'd' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "dma", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -80,6 +94,9 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 		case 'j':
 			o->json = true;
 			break;
+		case 'D':
+			o->dma = true;
+			break;
 		case 'h':
 			usage(out);
 			return EX_OK;
@@ -108,6 +125,18 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 			argv[optind]);
 		return EX_USAGE;
 	}
+	if (o->dma && o->model) {
+		fprintf(err,
+			"potnpu-bench: --dma takes no model ('%s') (see --help)\n",
+			o->model);
+		return EX_USAGE;
+	}
+	if (o->dma && o->iterations > BENCH_DMA_MAX_ITERATIONS) {
+		fprintf(err,
+			"potnpu-bench: invalid --iterations '%u' with --dma: expected a number from 1 to %u\n",
+			o->iterations, BENCH_DMA_MAX_ITERATIONS);
+		return EX_USAGE;
+	}
 	return BENCH_CONTINUE;
 }
 
@@ -118,6 +147,7 @@ void bench_report_init(struct bench_report *r, const struct bench_options *o)
 	r->iterations = o->iterations;
 	r->device_index = o->device;
 	r->model_path = o->model;
+	r->dma = o->dma;
 }
 
 void bench_report_fail(struct bench_report *r, const char *status,
@@ -156,6 +186,19 @@ int bench_run(const struct bench_options *o, struct bench_report *r)
 	}
 	r->have_info = true;
 
+	if (o->dma) {
+		if (!potnpu_has_cap(&r->info, DRM_POTNPU_CAP_JOBS)) {
+			bench_report_fail(r, "unavailable", EX_UNAVAILABLE,
+					  "device %u (%s) does not support jobs yet (capability JOBS missing); nothing to benchmark",
+					  o->device,
+					  tool_describe_device(r->device_path,
+							       &r->info, desc,
+							       sizeof(desc)));
+			goto out;
+		}
+		bench_run_dma(dev, o, r);
+		goto out;
+	}
 	if (!potnpu_has_cap(&r->info, DRM_POTNPU_CAP_MODEL_EXEC)) {
 		bench_report_fail(r, "unavailable", EX_UNAVAILABLE,
 				  "device %u (%s) does not support model execution yet (capability MODEL_EXEC missing); nothing to benchmark",
@@ -229,10 +272,13 @@ void bench_report_print_text(const struct bench_report *r, FILE *f)
 	if (r->model_path)
 		fprintf(f, "model:         %s (%llu bytes)\n", r->model_path,
 			(unsigned long long)r->model_size);
+	fprintf(f, "mode:          %s\n", r->dma ? "dma" : "model");
 	fprintf(f, "iterations:    %u\n", r->iterations);
 	fprintf(f, "status:        %s\n", r->status);
 	if (r->message[0])
 		fprintf(f, "message:       %s\n", r->message);
+	if (r->have_dma)
+		print_dma_text(&r->dma_results, f);
 	if (!r->have_results)
 		return;
 	fprintf(f, "latency (ns):  min %llu, mean %llu, p50 %llu, p99 %llu, max %llu\n",
@@ -259,6 +305,7 @@ void bench_report_print_json(const struct bench_report *r, FILE *f)
 	json_begin_object(&w, NULL);
 	json_string(&w, "tool", "potnpu-bench");
 	json_string(&w, "version", POTNPU_TOOLS_VERSION);
+	json_string(&w, "mode", r->dma ? "dma" : "model");
 	json_string(&w, "status", r->status);
 	json_int(&w, "exit_code", r->exit_code);
 	json_string(&w, "message", r->message[0] ? r->message : NULL);
@@ -298,6 +345,390 @@ void bench_report_print_json(const struct bench_report *r, FILE *f)
 	} else {
 		json_null(&w, "results");
 	}
+	if (r->have_dma)
+		print_dma_json(&r->dma_results, &w);
+	else
+		json_null(&w, "dma");
 	json_end_object(&w);
 	json_finish(&w);
+}
+
+/* ---- --dma: jobs and DMA --------------------------------------------------- */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+uint64_t bench_percentile(const uint64_t *sorted, size_t n, unsigned int pct)
+{
+	size_t rank;
+
+	if (!n)
+		return 0;
+	rank = ((size_t)pct * n + 99) / 100;	/* ceil(pct/100 * n) */
+	return sorted[rank ? rank - 1 : 0];
+}
+
+/* A library failure: the library's message, its exit code. */
+static int dma_lib_fail(struct bench_report *r, int err, const char *what)
+{
+	bench_report_fail(r, "error", tool_exit_code(err), "%s: %s", what,
+			  potnpu_last_error());
+	return r->exit_code;
+}
+
+/* Wait for @job and require success; 0 or the exit status. */
+static int dma_finish(struct bench_report *r, struct potnpu_job *job,
+		      const char *what)
+{
+	struct potnpu_job_status st;
+	int err;
+
+	err = potnpu_job_wait(job, BENCH_DMA_WAIT_NS);
+	if (!err)
+		err = potnpu_job_status(job, &st);
+	if (err)
+		return dma_lib_fail(r, err, what);
+	if (!st.done || st.code) {
+		bench_report_fail(r, "error", 1, "%s: job %llu failed: %s",
+				  what, (unsigned long long)potnpu_job_id(job),
+				  st.message);
+		return 1;
+	}
+	return 0;
+}
+
+/* One job at a time: submit, wait, measure. */
+static int dma_latency(struct potnpu_device *dev, struct potnpu_bo *cmd,
+		       unsigned int n, struct bench_report *r)
+{
+	struct bench_dma_results *d = &r->dma_results;
+	struct potnpu_submit_desc desc = { .cmd_bo = cmd, .cmd_size = 4 };
+	struct potnpu_job *job;
+	uint64_t *lat, sum = 0, t0, t1, start;
+	unsigned int i;
+	int err, ret = 0;
+
+	lat = calloc(n, sizeof(*lat));
+	if (!lat) {
+		bench_report_fail(r, "error", EX_OSERR, "out of memory");
+		return EX_OSERR;
+	}
+	start = now_ns();
+	for (i = 0; i < n && !ret; i++) {
+		t0 = now_ns();
+		err = potnpu_submit(dev, &desc, &job);
+		if (err) {
+			ret = dma_lib_fail(r, err, "empty job");
+			break;
+		}
+		err = potnpu_job_wait(job, BENCH_DMA_WAIT_NS);
+		t1 = now_ns();
+		if (err)
+			ret = dma_lib_fail(r, err, "empty job");
+		else
+			ret = dma_finish(r, job, "empty job");
+		potnpu_job_free(job);
+		lat[i] = t1 - t0;
+		sum += lat[i];
+	}
+	if (!ret) {
+		uint64_t total = now_ns() - start;
+
+		qsort(lat, n, sizeof(*lat), cmp_u64);
+		d->jobs = n;
+		d->latency.min = lat[0];
+		d->latency.max = lat[n - 1];
+		d->latency.mean = sum / n;
+		d->latency.p50 = bench_percentile(lat, n, 50);
+		d->latency.p99 = bench_percentile(lat, n, 99);
+		d->sequential_jobs_per_s = total ? n * 1e9 / (double)total : 0;
+	}
+	free(lat);
+	return ret;
+}
+
+/* A burst of @n empty jobs, each waiting for the previous one's syncobj. */
+static int dma_pipelined(struct potnpu_device *dev, struct potnpu_bo *cmd,
+			 unsigned int n, struct bench_report *r)
+{
+	struct bench_dma_results *d = &r->dma_results;
+	struct potnpu_submit_desc desc = { .cmd_bo = cmd, .cmd_size = 4 };
+	struct potnpu_job *ring[BENCH_DMA_MAX_IN_FLIGHT] = { 0 };
+	unsigned int i, head = 0, count = 0;
+	uint32_t prev;
+	uint64_t t0;
+	int err, ret = 0;
+
+	t0 = now_ns();
+	for (i = 0; i < n && !ret; i++) {
+		if (count == BENCH_DMA_MAX_IN_FLIGHT) {
+			ret = dma_finish(r, ring[head], "pipelined job");
+			potnpu_job_free(ring[head]);
+			ring[head] = NULL;
+			head = (head + 1) % BENCH_DMA_MAX_IN_FLIGHT;
+			count--;
+			if (ret)
+				break;
+		}
+		if (count) {
+			prev = potnpu_job_syncobj(
+				ring[(head + count - 1) % BENCH_DMA_MAX_IN_FLIGHT]);
+			desc.wait_syncobjs = &prev;
+			desc.wait_count = 1;
+		} else {
+			desc.wait_count = 0;
+		}
+		err = potnpu_submit(dev, &desc,
+				    &ring[(head + count) % BENCH_DMA_MAX_IN_FLIGHT]);
+		if (err) {
+			ret = dma_lib_fail(r, err, "pipelined job");
+			break;
+		}
+		count++;
+	}
+	/* The rest, in order (the last one signals last). */
+	while (count) {
+		if (!ret)
+			ret = dma_finish(r, ring[head], "pipelined job");
+		potnpu_job_free(ring[head]);
+		head = (head + 1) % BENCH_DMA_MAX_IN_FLIGHT;
+		count--;
+	}
+	if (!ret) {
+		d->pipelined_jobs = n;
+		d->max_in_flight = BENCH_DMA_MAX_IN_FLIGHT;
+		d->pipelined_ns = now_ns() - t0;
+		d->pipelined_jobs_per_s = d->pipelined_ns ?
+			n * 1e9 / (double)d->pipelined_ns : 0;
+	}
+	return ret;
+}
+
+static void stamp(uint8_t *p, uint32_t size, uint64_t v)
+{
+	uint32_t n = size < 8 ? size : 8;
+
+	memcpy(p, &v, n);
+	memcpy(p + size - n, &v, n);
+}
+
+/* COPY throughput for @c->size bytes; every copy verified in full. */
+static int dma_copy(struct potnpu_device *dev, struct potnpu_bo *cmd,
+		    unsigned int n, struct bench_dma_copy *c,
+		    struct bench_report *r)
+{
+	struct potnpu_bo *src = NULL, *dst = NULL, *bos[2];
+	struct potnpu_submit_desc desc = { .cmd_bo = cmd };
+	struct potnpu_cmdbuf *cb = NULL;
+	struct potnpu_job *job;
+	uint8_t *s, *t;
+	uint64_t t0, t1;
+	unsigned int i;
+	uint32_t k;
+	int err, ret = 0;
+
+	c->copies = BENCH_DMA_COPY_BYTES / c->size;
+	if (c->copies > n)
+		c->copies = n;
+	if (!c->copies)
+		c->copies = 1;
+	err = potnpu_bo_create(dev, c->size, POTNPU_BO_READ_ONLY, &src);
+	if (!err)
+		err = potnpu_bo_create(dev, c->size, 0, &dst);
+	if (err == -ENOSPC || err == -ENOMEM) {
+		/* Not enough memory for this size: say so, go on. */
+		c->skipped = true;
+		snprintf(c->skip_reason, sizeof(c->skip_reason), "%s",
+			 potnpu_last_error());
+		goto out;
+	}
+	if (!err)
+		err = potnpu_bo_map(src, (void **)&s);
+	if (!err)
+		err = potnpu_bo_map(dst, (void **)&t);
+	if (!err)
+		err = potnpu_cmdbuf_create_in_bo(cmd, 0, 64, &cb);
+	if (!err)
+		err = potnpu_cmdbuf_copy(cb, potnpu_bo_va(src),
+					 potnpu_bo_va(dst), c->size);
+	if (err) {
+		ret = dma_lib_fail(r, err, "copy");
+		goto out;
+	}
+	for (k = 0; k < c->size; k++)
+		s[k] = (uint8_t)(k * 131 + (k >> 8) + 7);
+	bos[0] = src;
+	bos[1] = dst;
+	desc.cmd_size = (uint32_t)potnpu_cmdbuf_size(cb);
+	desc.bos = bos;
+	desc.bo_count = 2;
+	for (i = 0; i < c->copies && !ret; i++) {
+		/* Each copy carries its own stamp: a stale result fails. */
+		stamp(s, c->size, 0x9e70000000000000ull + i);
+		stamp(t, c->size, ~0ull);
+		t0 = now_ns();
+		err = potnpu_submit(dev, &desc, &job);
+		if (err) {
+			ret = dma_lib_fail(r, err, "copy");
+			break;
+		}
+		err = potnpu_job_wait(job, BENCH_DMA_WAIT_NS);
+		t1 = now_ns();
+		ret = err ? dma_lib_fail(r, err, "copy") :
+			    dma_finish(r, job, "copy");
+		potnpu_job_free(job);
+		c->elapsed_ns += t1 - t0;
+		if (!ret && memcmp(s, t, c->size)) {
+			for (k = 0; s[k] == t[k]; k++)
+				;
+			bench_report_fail(r, "error", 1,
+					  "copy of %u bytes #%u: byte %u is 0x%02x, expected 0x%02x",
+					  c->size, i + 1, k, t[k], s[k]);
+			ret = 1;
+		}
+	}
+	if (!ret) {
+		c->verified = true;
+		c->mib_per_s = c->elapsed_ns ?
+			(double)c->size * c->copies / (1 << 20) /
+			((double)c->elapsed_ns / 1e9) : 0;
+	}
+out:
+	potnpu_cmdbuf_free(cb);
+	potnpu_bo_free(src);
+	potnpu_bo_free(dst);
+	return ret;
+}
+
+int bench_run_dma(struct potnpu_device *dev, const struct bench_options *o,
+		  struct bench_report *r)
+{
+	static const uint32_t sizes[BENCH_DMA_COPY_SIZES] = {
+		4u << 10, 64u << 10, 1u << 20, 16u << 20,
+	};
+	struct bench_dma_results *d = &r->dma_results;
+	struct potnpu_cmdbuf *cb = NULL;
+	struct potnpu_bo *cmd = NULL;
+	unsigned int i;
+	int err, ret;
+
+	memset(d, 0, sizeof(*d));
+	err = potnpu_bo_create(dev, 4096, POTNPU_BO_READ_ONLY, &cmd);
+	if (!err)
+		err = potnpu_cmdbuf_create_in_bo(cmd, 0, 4, &cb);
+	if (!err)
+		err = potnpu_cmdbuf_nop(cb);
+	potnpu_cmdbuf_free(cb);
+	if (err) {
+		ret = dma_lib_fail(r, err, "setup");
+		goto out;
+	}
+	ret = dma_latency(dev, cmd, o->iterations, r);
+	if (!ret)
+		ret = dma_pipelined(dev, cmd, o->iterations, r);
+	for (i = 0; i < BENCH_DMA_COPY_SIZES && !ret; i++) {
+		d->copy[i].size = sizes[i];
+		d->ncopies = i + 1;
+		ret = dma_copy(dev, cmd, o->iterations, &d->copy[i], r);
+	}
+	if (!ret)
+		r->have_dma = true;
+out:
+	potnpu_bo_free(cmd);
+	return ret;
+}
+
+static const char *size_name(uint32_t size, char *buf, size_t len)
+{
+	if (size >= (1u << 20) && !(size % (1u << 20)))
+		snprintf(buf, len, "%u MiB", size >> 20);
+	else if (size >= 1024 && !(size % 1024))
+		snprintf(buf, len, "%u KiB", size >> 10);
+	else
+		snprintf(buf, len, "%u B", size);
+	return buf;
+}
+
+static void print_dma_text(const struct bench_dma_results *d, FILE *f)
+{
+	char name[32], label[48];
+	unsigned int i;
+
+	fprintf(f, "empty jobs:    %u, one at a time, submit to signal (ns): min %llu, p50 %llu, p99 %llu, max %llu, mean %llu\n",
+		d->jobs, (unsigned long long)d->latency.min,
+		(unsigned long long)d->latency.p50,
+		(unsigned long long)d->latency.p99,
+		(unsigned long long)d->latency.max,
+		(unsigned long long)d->latency.mean);
+	fprintf(f, "               %.1f jobs/s\n", d->sequential_jobs_per_s);
+	fprintf(f, "pipelined:     %u jobs chained through syncobjs, %u in flight at most: %.1f jobs/s\n",
+		d->pipelined_jobs, d->max_in_flight, d->pipelined_jobs_per_s);
+	for (i = 0; i < d->ncopies; i++) {
+		const struct bench_dma_copy *c = &d->copy[i];
+
+		snprintf(label, sizeof(label), "copy %s:",
+			 size_name(c->size, name, sizeof(name)));
+		if (c->skipped)
+			fprintf(f, "%-14s skipped (%s)\n", label, c->skip_reason);
+		else
+			fprintf(f, "%-14s %u copies, %.1f MiB/s, every byte verified\n",
+				label, c->copies, c->mib_per_s);
+	}
+}
+
+static void print_dma_json(const struct bench_dma_results *d,
+			   struct json_writer *w)
+{
+	unsigned int i;
+
+	json_begin_object(w, "dma");
+	json_begin_object(w, "empty_jobs");
+	json_uint(w, "jobs", d->jobs);
+	json_begin_object(w, "latency_ns");
+	json_uint(w, "min", d->latency.min);
+	json_uint(w, "mean", d->latency.mean);
+	json_uint(w, "p50", d->latency.p50);
+	json_uint(w, "p99", d->latency.p99);
+	json_uint(w, "max", d->latency.max);
+	json_end_object(w);
+	json_double(w, "jobs_per_s", d->sequential_jobs_per_s);
+	json_end_object(w);
+	json_begin_object(w, "pipelined");
+	json_uint(w, "jobs", d->pipelined_jobs);
+	json_bool(w, "chained", true);
+	json_uint(w, "max_in_flight", d->max_in_flight);
+	json_uint(w, "elapsed_ns", d->pipelined_ns);
+	json_double(w, "jobs_per_s", d->pipelined_jobs_per_s);
+	json_end_object(w);
+	json_begin_array(w, "copy");
+	for (i = 0; i < d->ncopies; i++) {
+		const struct bench_dma_copy *c = &d->copy[i];
+
+		json_begin_object(w, NULL);
+		json_uint(w, "size", c->size);
+		if (c->skipped) {
+			json_string(w, "skipped", c->skip_reason);
+		} else {
+			json_null(w, "skipped");
+			json_uint(w, "copies", c->copies);
+			json_uint(w, "elapsed_ns", c->elapsed_ns);
+			json_double(w, "mib_per_s", c->mib_per_s);
+			json_bool(w, "verified", c->verified);
+		}
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_end_object(w);
 }

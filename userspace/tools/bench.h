@@ -18,11 +18,51 @@
 /* bench_parse_args() result meaning "go on and run". */
 #define BENCH_CONTINUE			(-1)
 
+/* --dma: most iterations (latencies are kept to compute percentiles). */
+#define BENCH_DMA_MAX_ITERATIONS	1000000u
+/* --dma: jobs in flight at most in the pipelined burst. */
+#define BENCH_DMA_MAX_IN_FLIGHT		64u
+/* --dma: COPY sizes measured; each runs min(N, 256 MiB / size) copies. */
+#define BENCH_DMA_COPY_SIZES		4
+#define BENCH_DMA_COPY_BYTES		(256u << 20)
+/* --dma: how long one job may take before the benchmark gives up (ns). */
+#define BENCH_DMA_WAIT_NS		10000000000ull
+
 struct bench_options {
 	unsigned int device;		/* --device, index as in potnpu-info */
 	unsigned int iterations;	/* --iterations, >= 1 */
 	bool json;			/* --json */
+	bool dma;			/* --dma: job and DMA benchmark */
 	const char *model;		/* model.bin, or NULL */
+};
+
+/* Latency statistics, in ns. */
+struct bench_latency {
+	uint64_t min, mean, p50, p99, max;
+};
+
+/* One COPY size of the DMA benchmark. */
+struct bench_dma_copy {
+	uint32_t size;			/* bytes per copy */
+	bool skipped;			/* buffers could not be created */
+	char skip_reason[200];
+	unsigned int copies;		/* jobs, one COPY each */
+	uint64_t elapsed_ns;		/* sum of their submit-to-signal times */
+	double mib_per_s;
+	bool verified;			/* every byte of every copy checked */
+};
+
+/* Results of --dma. */
+struct bench_dma_results {
+	unsigned int jobs;		/* empty jobs, one at a time */
+	struct bench_latency latency;	/* their submit-to-signal times */
+	double sequential_jobs_per_s;	/* jobs / wall time of that loop */
+	unsigned int pipelined_jobs;	/* burst of jobs chained by syncobjs */
+	unsigned int max_in_flight;
+	uint64_t pipelined_ns;		/* first submit to last signal */
+	double pipelined_jobs_per_s;
+	unsigned int ncopies;
+	struct bench_dma_copy copy[BENCH_DMA_COPY_SIZES];
 };
 
 /* Measurements of a run; filled in once model execution exists. */
@@ -57,6 +97,9 @@ struct bench_report {
 	/* measurements */
 	bool have_results;
 	struct bench_results results;
+	bool dma;			/* --dma run: the fields below */
+	bool have_dma;
+	struct bench_dma_results dma_results;
 };
 
 /*
@@ -87,6 +130,18 @@ int bench_check_model(const char *path, struct bench_report *r);
  * MODEL_EXEC missing); nothing to benchmark".
  */
 int bench_run(const struct bench_options *o, struct bench_report *r);
+
+/*
+ * bench_run_dma() - the --dma benchmark: empty-job latency, a pipelined
+ * burst and COPY throughput with verification, on an open device that
+ * reports DRM_POTNPU_CAP_JOBS. Return: the exit status (0; 1 when a job
+ * failed or a copy was wrong; tool_exit_code() of a library error).
+ */
+int bench_run_dma(struct potnpu_device *dev, const struct bench_options *o,
+		  struct bench_report *r);
+
+/* Nearest-rank percentile @pct (0..100] of @n sorted values. */
+uint64_t bench_percentile(const uint64_t *sorted, size_t n, unsigned int pct);
 
 void bench_report_init(struct bench_report *r, const struct bench_options *o);
 /* Records a failure: status, exit code and message. */

@@ -6,6 +6,9 @@
  * file, opens and queries the device, and stops with EX_UNAVAILABLE (69)
  * because no driver offers DRM_POTNPU_CAP_MODEL_EXEC yet. The options and
  * report structures (bench.h) are those the real benchmark will fill.
+ * --dma benchmarks the job path instead (empty-job latency, a pipelined
+ * burst, COPY throughput with verification) on a device with
+ * DRM_POTNPU_CAP_JOBS.
  * Exit codes: see usage in bench.c and docs/userspace.md.
  */
 #include <stdio.h>
