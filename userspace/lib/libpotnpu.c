@@ -73,7 +73,8 @@ struct potnpu_cmdbuf {
 struct potnpu_job {
 	struct potnpu_device *dev;
 	uint64_t id;
-	uint32_t syncobj;
+	uint32_t syncobj;	/* own binary syncobj, or the caller's timeline */
+	uint64_t point;		/* timeline point, 0 for the own syncobj */
 };
 
 struct potnpu_bo {
@@ -1151,6 +1152,11 @@ static int submit_check(const struct potnpu_device *dev,
 				 POTNPU_MAX_WAIT_SYNCOBJS, d->wait_count);
 	if (d->wait_count && !d->wait_syncobjs)
 		return set_error(-EINVAL, "potnpu_submit: wait_syncobjs is NULL");
+	if (!d->out_timeline != !d->out_point)
+		return set_error(-EINVAL,
+				 "potnpu_submit: out_timeline %u with out_point %llu: give both (a point of at least 1) or neither",
+				 d->out_timeline,
+				 (unsigned long long)d->out_point);
 	return 0;
 }
 
@@ -1238,8 +1244,10 @@ EXPORT int potnpu_submit(struct potnpu_device *dev,
 		return set_error(-ENOMEM, "%s: cannot submit: out of memory",
 				 dev->path);
 	job->dev = dev;
+	job->syncobj = desc->out_timeline;
+	job->point = desc->out_point;
 	errno = 0;
-	if (drmSyncobjCreate(dev->fd, 0, &job->syncobj)) {
+	if (!job->point && drmSyncobjCreate(dev->fd, 0, &job->syncobj)) {
 		err = errno_or(ENOMEM);
 		free(job);
 		return set_error(-err, "%s: cannot create a syncobj for the job: %s",
@@ -1254,16 +1262,14 @@ EXPORT int potnpu_submit(struct potnpu_device *dev,
 	s.in_syncobjs = (uintptr_t)desc->wait_syncobjs;
 	s.in_syncobj_count = desc->wait_count;
 	s.out_syncobj = job->syncobj;
-	s.out_point = 0;
+	s.out_point = job->point;
 	if (drmIoctl(dev->fd, DRM_IOCTL_POTNPU_SUBMIT, &s)) {
 		err = errno_or(EIO);
-		drmSyncobjDestroy(dev->fd, job->syncobj);
-		free(job);
+		potnpu_job_free(job);
 		return submit_error(dev, desc, nbos, err);
 	}
 	if (!s.job_id) {
-		drmSyncobjDestroy(dev->fd, job->syncobj);
-		free(job);
+		potnpu_job_free(job);
 		return set_error(-EBADMSG,
 				 "%s: the potnpu driver accepted a job without giving it an id",
 				 dev->path);
@@ -1290,7 +1296,14 @@ EXPORT int potnpu_job_wait(struct potnpu_job *job, uint64_t timeout_ns)
 		      abs + (int64_t)timeout_ns;
 	}
 	errno = 0;
-	ret = drmSyncobjWait(job->dev->fd, &job->syncobj, 1, abs, 0, NULL);
+	if (job->point)
+		ret = drmSyncobjTimelineWait(job->dev->fd, &job->syncobj,
+					     &job->point, 1, abs,
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+					     NULL);
+	else
+		ret = drmSyncobjWait(job->dev->fd, &job->syncobj, 1, abs, 0,
+				     NULL);
 	if (!ret)
 		return 0;
 	ret = ret < -1 ? -ret : errno_or(EIO);
@@ -1452,15 +1465,40 @@ EXPORT uint64_t potnpu_job_id(const struct potnpu_job *job)
 
 EXPORT uint32_t potnpu_job_syncobj(const struct potnpu_job *job)
 {
-	return job ? job->syncobj : 0;
+	return job && !job->point ? job->syncobj : 0;
 }
 
 EXPORT void potnpu_job_free(struct potnpu_job *job)
 {
 	if (!job)
 		return;
-	drmSyncobjDestroy(job->dev->fd, job->syncobj);
+	if (!job->point)
+		drmSyncobjDestroy(job->dev->fd, job->syncobj);
 	free(job);
+}
+
+EXPORT int potnpu_syncobj_create(struct potnpu_device *dev,
+				 uint32_t *handlep)
+{
+	int err;
+
+	if (!dev || !handlep)
+		return set_error(-EINVAL, "potnpu_syncobj_create: NULL argument");
+	*handlep = 0;
+	errno = 0;
+	if (drmSyncobjCreate(dev->fd, 0, handlep)) {
+		err = errno_or(ENOMEM);
+		*handlep = 0;
+		return set_error(-err, "%s: cannot create a syncobj: %s",
+				 dev->path, strerror(err));
+	}
+	return 0;
+}
+
+EXPORT void potnpu_syncobj_destroy(struct potnpu_device *dev, uint32_t handle)
+{
+	if (dev && handle)
+		drmSyncobjDestroy(dev->fd, handle);
 }
 
 /* ---- capabilities ------------------------------------------------------ */
@@ -1475,7 +1513,7 @@ static const struct {
 	{ DRM_POTNPU_CAP_FIRMWARE, "FIRMWARE",
 	  "a validated firmware image was found" },
 	{ DRM_POTNPU_CAP_JOBS, "JOBS",
-	  "buffer objects and job submission" },
+	  "jobs can run (firmware booted, job queue up)" },
 	{ DRM_POTNPU_CAP_MODEL_EXEC, "MODEL_EXEC",
 	  "layer commands: models can run" },
 };

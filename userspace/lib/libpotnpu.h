@@ -443,6 +443,11 @@ struct potnpu_job;
  *	e.g. potnpu_job_syncobj() of earlier jobs
  * @wait_count: entries at @wait_syncobjs, 0..POTNPU_MAX_WAIT_SYNCOBJS
  * @flags: must be 0
+ * @out_timeline: 0 (the job gets a binary syncobj of its own), or a
+ *	syncobj of the caller (potnpu_syncobj_create()) that the job signals
+ *	at timeline point @out_point instead; the job then owns no syncobj
+ *	(potnpu_job_syncobj() is 0) and potnpu_job_wait() waits for that point
+ * @out_point: the timeline point, at least 1, with @out_timeline; else 0
  *
  * (Named so as not to collide with potnpu_job.h's ring descriptor.)
  */
@@ -455,6 +460,8 @@ struct potnpu_submit_desc {
 	const uint32_t *wait_syncobjs;
 	uint32_t wait_count;
 	uint32_t flags;
+	uint32_t out_timeline;
+	uint64_t out_point;
 };
 
 /** Most buffer objects one job may list (the command buffer included). */
@@ -547,6 +554,16 @@ uint64_t potnpu_job_id(const struct potnpu_job *job);
 /** potnpu_job_syncobj() - handle of the job's syncobj, for later jobs'
  * @wait_syncobjs (valid until potnpu_job_free()) */
 uint32_t potnpu_job_syncobj(const struct potnpu_job *job);
+
+/**
+ * potnpu_syncobj_create() - a DRM syncobj on @dev (drmSyncobjCreate), e.g.
+ * a timeline for &potnpu_submit_desc.out_timeline. Return: 0, -EINVAL,
+ * -ENOMEM or another errno; destroy with potnpu_syncobj_destroy().
+ */
+int potnpu_syncobj_create(struct potnpu_device *dev, uint32_t *handlep);
+
+/** potnpu_syncobj_destroy() - destroy a syncobj (0 is ignored) */
+void potnpu_syncobj_destroy(struct potnpu_device *dev, uint32_t handle);
 
 /** potnpu_job_free() - destroy the job's syncobj (NULL is fine); the job
  * itself runs to its end regardless */

@@ -56,12 +56,13 @@ struct fake_syncobj {
 	bool live, signaled;
 	int fd;
 	uint32_t handle;
+	uint64_t point;		/* highest signalled timeline point */
 };
 
 struct fake_job {
 	bool used, done;
 	int fd;
-	uint64_t id;
+	uint64_t id, point;
 	uint32_t syncobj;
 	struct fake_job_result res;
 };
@@ -494,6 +495,47 @@ int __wrap_drmSyncobjWait(int fd, uint32_t *handles, unsigned num_handles,
 	return 0;
 }
 
+int __wrap_drmSyncobjTimelineWait(int fd, uint32_t *handles, uint64_t *points,
+				  unsigned num_handles, int64_t timeout_nsec,
+				  unsigned flags, uint32_t *first_signaled)
+{
+	unsigned i;
+
+	(void)timeout_nsec;
+	(void)flags;
+	if (fail_now(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT))
+		return -errno;
+	if (!num_handles) {
+		errno = EINVAL;
+		return -EINVAL;
+	}
+	for (i = 0; i < num_handles; i++) {
+		struct fake_syncobj *so = syncobj_find(fd, handles[i]);
+
+		if (!so) {
+			errno = ENOENT;
+			return -ENOENT;
+		}
+		if (so->point < points[i]) {
+			errno = ETIME;
+			return -ETIME;
+		}
+	}
+	if (first_signaled)
+		*first_signaled = 0;
+	return 0;
+}
+
+uint64_t fake_drm_syncobj_point(uint32_t handle)
+{
+	size_t i;
+
+	for (i = 0; i < FAKE_MAX_SYNCOBJS; i++)
+		if (syncobjs[i].live && syncobjs[i].handle == handle)
+			return syncobjs[i].point;
+	return 0;
+}
+
 /* ---- jobs: a reference executor over the listed BOs --------------------- */
 
 struct exec {
@@ -652,7 +694,9 @@ static void job_complete(struct fake_job *j)
 		syncobj_find(j->fd, j->syncobj) : NULL;
 
 	j->done = true;
-	if (so)
+	if (so && j->point)
+		so->point = j->point > so->point ? j->point : so->point;
+	else if (so)
 		so->signaled = true;
 }
 
@@ -730,6 +774,7 @@ static int fake_submit(int fd, struct drm_potnpu_submit *s)
 	j->fd = fd;
 	j->id = s->job_id;
 	j->syncobj = s->out_syncobj;
+	j->point = s->out_point;
 	e.res = &j->res;
 	w = malloc(s->cmd_size);
 	if (!w || pread(cmd->memfd, w, s->cmd_size, s->cmd_offset) !=

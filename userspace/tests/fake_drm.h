@@ -136,6 +136,11 @@ int __wrap_drmSyncobjDestroy(int fd, uint32_t handle);
 int __wrap_drmSyncobjWait(int fd, uint32_t *handles, unsigned num_handles,
 			  int64_t timeout_nsec, unsigned flags,
 			  uint32_t *first_signaled);
+int __wrap_drmSyncobjTimelineWait(int fd, uint32_t *handles, uint64_t *points,
+				  unsigned num_handles, int64_t timeout_nsec,
+				  unsigned flags, uint32_t *first_signaled);
+/* Highest signalled timeline point of syncobj @handle (any file). */
+uint64_t fake_drm_syncobj_point(uint32_t handle);
 void __wrap_drmFreeVersion(drmVersionPtr v);
 int __wrap_drmIoctl(int fd, unsigned long request, void *arg);
 /* off_t is 64-bit here: the build uses _FILE_OFFSET_BITS=64. */

@@ -119,7 +119,7 @@ static void assert_contains(const char *s, const char *sub)
 
 static const int lib_errors[] = {
 	ENODEV, ENOENT, ENOTDIR, EACCES, ENOTTY, ENXIO, EPROTO, EBADMSG,
-	EOPNOTSUPP, ENOSPC, EINVAL, ENOMEM,
+	EOPNOTSUPP, ENOSPC, EINVAL, ENOMEM, EIO, ETIME,
 };
 
 static void test_strerror_every_code(void **state)
@@ -410,6 +410,47 @@ static void test_bo_without_device(void **state)
 			    "device address space exhausted");
 }
 
+/* The command-stream and job entry points of the shared library. */
+static void test_jobs_without_device(void **state)
+{
+	struct potnpu_submit_desc d = { 0 };
+	struct potnpu_job *job = (struct potnpu_job *)&job;
+	struct potnpu_job_status st;
+	struct potnpu_cmdbuf *cb;
+	const uint32_t *w;
+	char buf[160];
+
+	(void)state;
+	assert_int_equal(potnpu_submit(NULL, &d, &job), -EINVAL);
+	assert_null(job);
+	assert_int_equal(potnpu_job_wait(NULL, 0), -EINVAL);
+	assert_int_equal(potnpu_job_status(NULL, &st), -EINVAL);
+	potnpu_job_free(NULL);
+	assert_int_equal(potnpu_job_id(NULL), 0);
+	assert_int_equal(potnpu_job_syncobj(NULL), 0);
+	assert_string_equal(potnpu_job_status_name(DRM_POTNPU_JOB_CANCELLED),
+			    "cancelled");
+	assert_string_equal(potnpu_format_job_status(true, 3, 8, 0x00040103,
+						     0x1000, buf, sizeof(buf)),
+			    "MMU fault at VA 0x00001000 (write, slot 1, read-only page) at offset 8");
+	assert_string_equal(potnpu_format_job_status(false, 0, 0, 0, 0, buf,
+						     sizeof(buf)), "pending");
+	assert_string_equal(potnpu_strerror(-ETIME), "timed out");
+	assert_contains(potnpu_strerror(-EIO), "banned");
+
+	/* The builder needs no device. */
+	assert_int_equal(potnpu_cmdbuf_create(64, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_copy(cb, 0x1000, 0x2000, 16), 0);
+	w = potnpu_cmdbuf_data(cb);
+	assert_int_equal(w[0], 0x00060003);
+	assert_int_equal(w[5], 16);
+	assert_int_equal(potnpu_cmdbuf_copy_to_bo(cb, NULL, 0), -EINVAL);
+	potnpu_cmdbuf_free(cb);
+	assert_int_equal(potnpu_cmdbuf_create_in_bo(NULL, 0, 64, &cb), -EINVAL);
+	assert_null(cb);
+	assert_int_equal(potnpu_cmdbuf_size(NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_has_cap),
 		cmocka_unit_test(test_format_helpers),
 		cmocka_unit_test(test_bo_without_device),
+		cmocka_unit_test(test_jobs_without_device),
 	};
 
 	return cmocka_run_group_tests_name("libpotnpu", tests, NULL, NULL);

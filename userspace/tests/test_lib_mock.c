@@ -1247,6 +1247,69 @@ static void test_job_chain(void **state)
 	assert_no_job_leaks(fds);
 }
 
+static void test_job_timeline(void **state)
+{
+	struct potnpu_submit_desc d = { 0 };
+	struct potnpu_job_status st;
+	struct potnpu_job *a, *b;
+	struct potnpu_cmdbuf *cb;
+	struct jobenv e;
+	uint32_t tl;
+	int fds = count_fds();
+
+	(void)state;
+	jobenv_init(&e);
+	assert_int_equal(potnpu_syncobj_create(e.dev, &tl), 0);
+	assert_true(tl != 0);
+	assert_int_equal(fake_drm_live_syncobjs(), 1);
+	assert_int_equal(potnpu_cmdbuf_create_in_bo(e.cmd, 0, 64, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	d.cmd_bo = e.cmd;
+	d.cmd_size = 4;
+	/* Both or neither. */
+	d.out_timeline = tl;
+	assert_int_equal(potnpu_submit(e.dev, &d, &a), -EINVAL);
+	assert_contains(potnpu_last_error(), "give both");
+	d.out_timeline = 0;
+	d.out_point = 1;
+	assert_int_equal(potnpu_submit(e.dev, &d, &a), -EINVAL);
+
+	fake_job_defer = true;
+	d.out_timeline = tl;
+	d.out_point = 1;
+	assert_int_equal(potnpu_submit(e.dev, &d, &a), 0);
+	assert_int_equal(fake_last_submit.out_syncobj, tl);
+	assert_int_equal(fake_last_submit.out_point, 1);
+	d.out_point = 2;
+	assert_int_equal(potnpu_submit(e.dev, &d, &b), 0);
+	assert_int_equal(fake_last_submit.out_point, 2);
+	/* The jobs own no syncobj of their own. */
+	assert_int_equal(potnpu_job_syncobj(a), 0);
+	assert_int_equal(fake_drm_live_syncobjs(), 1);
+	assert_int_equal(potnpu_job_wait(b, 0), -ETIME);
+	fake_drm_run_jobs();
+	assert_int_equal(fake_drm_syncobj_point(tl), 2);
+	assert_int_equal(potnpu_job_wait(a, 0), 0);
+	assert_int_equal(potnpu_job_wait(b, 1000), 0);
+	assert_int_equal(potnpu_job_status(b, &st), 0);
+	assert_true(st.done);
+	fake_drm_fail(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, EINVAL);
+	assert_int_equal(potnpu_job_wait(b, 0), -EINVAL);
+	potnpu_job_free(a);
+	potnpu_job_free(b);
+	/* The timeline is the caller's: still there. */
+	assert_int_equal(fake_drm_live_syncobjs(), 1);
+	potnpu_syncobj_destroy(e.dev, tl);
+	potnpu_syncobj_destroy(e.dev, 0);
+	assert_int_equal(potnpu_syncobj_create(NULL, &tl), -EINVAL);
+	fake_drm_fail(DRM_IOCTL_SYNCOBJ_CREATE, ENOMEM);
+	assert_int_equal(potnpu_syncobj_create(e.dev, &tl), -ENOMEM);
+	assert_int_equal(tl, 0);
+	potnpu_cmdbuf_free(cb);
+	jobenv_fini(&e);
+	assert_no_job_leaks(fds);
+}
+
 static void test_job_status_codes(void **state)
 {
 	static const struct {
@@ -1532,6 +1595,7 @@ int main(void)
 		T(test_job_executes),
 		T(test_job_cmdbuf_in_bo),
 		T(test_job_chain),
+		T(test_job_timeline),
 		T(test_job_status_codes),
 		T(test_job_fault_bans),
 		T(test_job_illegal_stream),
