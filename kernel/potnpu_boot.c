@@ -464,6 +464,10 @@ void potnpu_boot_show_status(struct potnpu_device *ndev, struct seq_file *m)
 	seq_printf(m, "boot_failures: %u\n", boot->boot_failures);
 	seq_printf(m, "recoveries: %u\n", boot->recoveries);
 	seq_printf(m, "last_result: %d\n", boot->last_result);
+	seq_printf(m, "core_halts: %d\n", atomic_read(&ndev->sched.core_halts));
+	seq_printf(m, "fw_failures: %d\n",
+		   atomic_read(&ndev->sched.fw_failures));
+	seq_printf(m, "mmu_faults: %d\n", atomic_read(&ndev->sched.mmu_faults));
 	if (boot->core_mem && drm_dev_enter(&ndev->drm, &idx)) {
 		seq_printf(m, "fw_status_reg: %s\n",
 			   potnpu_fw_status_name(potnpu_rd(ndev,

@@ -10,6 +10,8 @@
  * force_recovery: writing anything cancels the jobs in the ring, resets
  * the device and boots the firmware again. job_timeout_ms: the scheduler's
  * job timeout (default 5000 ms), lowered by tests to provoke a timeout.
+ * core_wdog_limit: writes CORE_WDOG_LIMIT (until the next reset), so tests
+ * can make the core halt.
  */
 
 #include <linux/debugfs.h>
@@ -17,11 +19,14 @@
 #include <linux/jiffies.h>
 #include <linux/seq_file.h>
 
+#include <drm/drm_drv.h>
+
 #include <potnpu/potnpu_job.h>
 
 #include "potnpu_boot.h"
 #include "potnpu_debugfs.h"
 #include "potnpu_drv.h"
+#include "potnpu_hw.h"
 #include "potnpu_sched.h"
 
 static int potnpu_va_limit_get(void *data, u64 *val)
@@ -67,6 +72,24 @@ static int potnpu_job_timeout_set(void *data, u64 val)
 	WRITE_ONCE(ndev->sched.sched.timeout, msecs_to_jiffies(val));
 	return 0;
 }
+
+/* Test hook: a tiny watchdog limit makes the core halt while idle. */
+static int potnpu_core_wdog_set(void *data, u64 val)
+{
+	struct potnpu_device *ndev = data;
+	int idx;
+
+	if (!ndev->boot.core_mem || val > U32_MAX)
+		return -EINVAL;
+	if (!drm_dev_enter(&ndev->drm, &idx))
+		return -ENODEV;
+	potnpu_wr(ndev, POTNPU_REG_CORE_WDOG_LIMIT, val);
+	drm_dev_exit(idx);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(potnpu_core_wdog_fops, NULL, potnpu_core_wdog_set,
+			 "%llu\n");
 
 DEFINE_DEBUGFS_ATTRIBUTE(potnpu_job_timeout_fops, potnpu_job_timeout_get,
 			 potnpu_job_timeout_set, "%llu\n");
@@ -117,6 +140,8 @@ void potnpu_debugfs_init(struct potnpu_device *ndev)
 				   &potnpu_va_limit_fops);
 	debugfs_create_file_unsafe("job_timeout_ms", 0600, root, ndev,
 				   &potnpu_job_timeout_fops);
+	debugfs_create_file_unsafe("core_wdog_limit", 0200, root, ndev,
+				   &potnpu_core_wdog_fops);
 	debugfs_create_file("fw_status", 0400, root, ndev,
 			    &potnpu_fw_status_fops);
 	debugfs_create_file("fw_log", 0400, root, ndev, &potnpu_fw_log_fops);

@@ -116,6 +116,7 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_set_drvdata(pdev, ndev);
 	spin_lock_init(&ndev->sched.lock);
 	INIT_LIST_HEAD(&ndev->sched.pending);
+	INIT_WORK(&ndev->sched.recover_work, potnpu_sched_recover_work);
 
 	ret = pcim_enable_device(pdev);
 	if (ret) {

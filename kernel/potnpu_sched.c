@@ -198,6 +198,110 @@ static irqreturn_t potnpu_job_irq(int irq, void *arg)
 	return IRQ_HANDLED;
 }
 
+/*
+ * IRQ_ERROR (core halted, watchdog, MMU fault) and IRQ_FW (firmware status
+ * changed), on their own vectors. An MMU fault is the faulting job's
+ * business (its completion record says so): it is only counted and its
+ * latch cleared. A halted core or a firmware that reports FAILED while it
+ * was serving jobs gets a recovery, from a work item.
+ */
+static irqreturn_t potnpu_event_irq(int irq, void *arg)
+{
+	struct potnpu_device *ndev = arg;
+	struct potnpu_sched *s = &ndev->sched;
+	u32 status, mmu, core, fw;
+
+	status = potnpu_rd(ndev, POTNPU_REG_IRQ_STATUS);
+	if (status == 0xffffffffu)
+		return IRQ_NONE;
+	status &= irq == s->err_irq ? POTNPU_IRQ_ERROR : POTNPU_IRQ_FW;
+	if (!status)
+		return IRQ_NONE;
+	potnpu_wr(ndev, POTNPU_REG_IRQ_STATUS, status);
+
+	if (status & POTNPU_IRQ_ERROR) {
+		mmu = potnpu_rd(ndev, POTNPU_REG_MMU_FAULT_STATUS);
+		if (mmu & POTNPU_MMU_FAULT_VALID) {
+			potnpu_wr(ndev, POTNPU_REG_MMU_FAULT_STATUS, mmu);
+			atomic_inc(&s->mmu_faults);
+		}
+		core = potnpu_rd(ndev, POTNPU_REG_CORE_STATUS);
+		if (!(core & (POTNPU_CORE_STATUS_TRAPPED |
+			      POTNPU_CORE_STATUS_WATCHDOG)))
+			return IRQ_HANDLED;
+		atomic_inc(&s->core_halts);
+	} else {
+		fw = potnpu_rd(ndev, POTNPU_REG_FW_STATUS);
+		if (fw != POTNPU_FW_STATUS_FAILED)
+			return IRQ_HANDLED;
+		atomic_inc(&s->fw_failures);
+	}
+	/* Only a firmware that was serving jobs: no loop on a bad image. */
+	if (READ_ONCE(ndev->boot.fw_status) == POTNPU_FW_STATUS_READY)
+		schedule_work(&s->recover_work);
+	return IRQ_HANDLED;
+}
+
+/**
+ * potnpu_sched_recover_work() - recovery after the firmware stopped
+ * @work: &potnpu_sched.recover_work
+ */
+void potnpu_sched_recover_work(struct work_struct *work)
+{
+	struct potnpu_sched *s = container_of(work, struct potnpu_sched,
+					      recover_work);
+	struct potnpu_device *ndev = container_of(s, struct potnpu_device,
+						  sched);
+	u32 core, fw, err;
+	int idx;
+
+	if (READ_ONCE(ndev->boot.fw_status) != POTNPU_FW_STATUS_READY)
+		return;
+	if (!drm_dev_enter(&ndev->drm, &idx))
+		return;
+	core = potnpu_rd(ndev, POTNPU_REG_CORE_STATUS);
+	fw = potnpu_rd(ndev, POTNPU_REG_FW_STATUS);
+	err = potnpu_rd(ndev, POTNPU_REG_FW_ERROR);
+	dev_err(potnpu_dev(ndev),
+		"firmware stopped: CORE_STATUS %#x (mcause %#x at pc %#x), FW_STATUS %s, FW_ERROR %u (%s)\n",
+		core, potnpu_rd(ndev, POTNPU_REG_CORE_FAULT_CAUSE),
+		potnpu_rd(ndev, POTNPU_REG_CORE_FAULT_PC),
+		potnpu_fw_status_name(fw), err, potnpu_fw_error_name(err));
+	drm_dev_exit(idx);
+	potnpu_sched_recover(ndev, NULL, "the firmware stopped");
+}
+
+static int potnpu_request_vector(struct potnpu_device *ndev, int vector,
+				 irq_handler_t handler, const char *name,
+				 int *out)
+{
+	int irq, ret;
+
+	irq = pci_irq_vector(potnpu_pdev(ndev), vector);
+	if (irq < 0)
+		return irq;
+	ret = request_irq(irq, handler, 0, name, ndev);
+	if (ret)
+		return ret;
+	*out = irq;
+	return 0;
+}
+
+static void potnpu_free_vectors(struct potnpu_device *ndev)
+{
+	struct potnpu_sched *s = &ndev->sched;
+
+	if (s->irq)
+		free_irq(s->irq, ndev);
+	if (s->err_irq)
+		free_irq(s->err_irq, ndev);
+	if (s->fw_irq)
+		free_irq(s->fw_irq, ndev);
+	s->irq = 0;
+	s->err_irq = 0;
+	s->fw_irq = 0;
+}
+
 static struct dma_fence *potnpu_job_run(struct drm_sched_job *sched_job)
 {
 	struct potnpu_job *job = to_potnpu_job(sched_job);
@@ -331,7 +435,6 @@ static const struct drm_sched_backend_ops potnpu_sched_ops = {
 int potnpu_sched_init(struct potnpu_device *ndev)
 {
 	struct potnpu_sched *s = &ndev->sched;
-	struct pci_dev *pdev = potnpu_pdev(ndev);
 	const struct drm_sched_init_args args = {
 		.ops = &potnpu_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
@@ -341,29 +444,31 @@ int potnpu_sched_init(struct potnpu_device *ndev)
 		.name = DRIVER_NAME,
 		.dev = potnpu_dev(ndev),
 	};
-	int irq, ret;
+	int ret;
 
 	if (ndev->boot.fw_status != POTNPU_FW_STATUS_READY ||
 	    !(ndev->hw_caps & POTNPU_CAP_JOBQ) ||
 	    !(ndev->capabilities & DRM_POTNPU_CAP_IRQ))
 		return 0;
 
-	irq = pci_irq_vector(pdev, POTNPU_MSIX_VEC_JOB);
-	if (irq < 0)
-		return irq;
-	ret = request_irq(irq, potnpu_job_irq, 0, DRIVER_NAME "-job", ndev);
-	if (ret)
-		return ret;
-	s->irq = irq;
-
-	ret = drm_sched_init(&s->sched, &args);
+	ret = potnpu_request_vector(ndev, POTNPU_MSIX_VEC_JOB, potnpu_job_irq,
+				    DRIVER_NAME "-job", &s->irq);
+	if (!ret)
+		ret = potnpu_request_vector(ndev, POTNPU_MSIX_VEC_ERROR,
+					    potnpu_event_irq,
+					    DRIVER_NAME "-error", &s->err_irq);
+	if (!ret)
+		ret = potnpu_request_vector(ndev, POTNPU_MSIX_VEC_FW,
+					    potnpu_event_irq, DRIVER_NAME "-fw",
+					    &s->fw_irq);
+	if (!ret)
+		ret = drm_sched_init(&s->sched, &args);
 	if (ret) {
-		free_irq(irq, ndev);
-		s->irq = 0;
+		potnpu_free_vectors(ndev);
 		return ret;
 	}
 	s->fence_context = dma_fence_context_alloc(1);
-	ndev->irq.mask |= POTNPU_IRQ_JOB;
+	ndev->irq.mask |= POTNPU_IRQ_JOB | POTNPU_IRQ_ERROR | POTNPU_IRQ_FW;
 	potnpu_wr(ndev, POTNPU_REG_IRQ_MASK, ndev->irq.mask);
 	s->ready = true;
 	ndev->capabilities |= DRM_POTNPU_CAP_JOBS;
@@ -379,10 +484,8 @@ void potnpu_sched_stop(struct potnpu_device *ndev)
 	struct potnpu_sched *s = &ndev->sched;
 	unsigned long flags;
 
-	if (s->irq) {
-		free_irq(s->irq, ndev);
-		s->irq = 0;
-	}
+	potnpu_free_vectors(ndev);
+	cancel_work_sync(&s->recover_work);
 	spin_lock_irqsave(&s->lock, flags);
 	s->ready = false;
 	potnpu_sched_cancel_locked(ndev, NULL);

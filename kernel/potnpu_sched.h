@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include <drm/gpu_scheduler.h>
 #include <drm/potnpu_accel.h>
@@ -33,6 +34,12 @@ struct potnpu_job;
  * @fence_seqno: seqno of the last job fence
  * @ready: the scheduler exists and the firmware is ready
  * @irq: Linux irq of the job vector, 0 when not requested
+ * @err_irq: Linux irq of the error vector, 0 when not requested
+ * @fw_irq: Linux irq of the firmware vector, 0 when not requested
+ * @recover_work: recovery after the core halted or the firmware failed
+ * @core_halts: core halts (trap, watchdog) seen by the error interrupt
+ * @fw_failures: firmware failures (FW_STATUS FAILED) while it was ready
+ * @mmu_faults: MMU faults seen by the error interrupt
  */
 struct potnpu_sched {
 	struct drm_gpu_scheduler sched;
@@ -44,6 +51,12 @@ struct potnpu_sched {
 	u64 fence_seqno;
 	bool ready;
 	int irq;
+	int err_irq;
+	int fw_irq;
+	struct work_struct recover_work;
+	atomic_t core_halts;
+	atomic_t fw_failures;
+	atomic_t mmu_faults;
 };
 
 /**
@@ -73,6 +86,7 @@ void potnpu_sched_stop(struct potnpu_device *ndev);
 void potnpu_sched_fini(struct potnpu_device *ndev);
 int potnpu_sched_recover(struct potnpu_device *ndev, struct potnpu_job *bad,
 			 const char *why);
+void potnpu_sched_recover_work(struct work_struct *work);
 void potnpu_sched_file_init(struct potnpu_device *ndev,
 			    struct potnpu_file *pfile);
 void potnpu_sched_file_fini(struct potnpu_device *ndev,

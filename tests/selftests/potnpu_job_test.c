@@ -655,4 +655,24 @@ TEST_F(job, timeout_recovers_the_device)
 	expect_device_works(_metadata, self);
 }
 
+/* The core halts (watchdog): the driver notices and recovers by itself. */
+TEST_F(job, halted_core_recovered_automatically)
+{
+	uint32_t before = fw_recoveries(self->fd), now = before;
+	int tries;
+
+	potnpu_klog_clear();
+	if (debugfs_write("core_wdog_limit", "5"))
+		SKIP(return, "no debugfs");
+	for (tries = 0; tries < 200 && (now == before || now == ~0u); tries++) {
+		usleep(50 * 1000);
+		now = fw_recoveries(self->fd);
+	}
+	EXPECT_EQ(before + 1, now);
+	EXPECT_TRUE(potnpu_klog_contains("firmware stopped"));
+	EXPECT_TRUE(potnpu_klog_contains("recovery"));
+	/* The reset restored the default watchdog: jobs run again. */
+	expect_device_works(_metadata, self);
+}
+
 TEST_HARNESS_MAIN
