@@ -46,7 +46,7 @@ struct fake_map {
 #define FAKE_MAX_MAPS	256
 #define FAKE_VA_BASE	0x100000ull
 
-bool fake_job_force, fake_job_defer;
+bool fake_job_force, fake_job_defer, fake_job_validate;
 struct fake_job_result fake_job_forced;
 unsigned int fake_submits;
 struct drm_potnpu_submit fake_last_submit;
@@ -121,6 +121,7 @@ void fake_drm_reset(void)
 	next_syncobj = 1;
 	fake_instret = 1000;
 	fake_job_force = fake_job_defer = false;
+	fake_job_validate = true;
 	memset(&fake_job_forced, 0, sizeof(fake_job_forced));
 	fake_submits = 0;
 	memset(&fake_last_submit, 0, sizeof(fake_last_submit));
@@ -539,6 +540,7 @@ uint64_t fake_drm_syncobj_point(uint32_t handle)
 /* ---- jobs: a reference executor over the listed BOs --------------------- */
 
 struct exec {
+	bool dry;		/* validation: check ranges, move nothing */
 	int fd;
 	uint32_t slot;
 	struct fake_bo *bos[DRM_POTNPU_MAX_JOB_BOS];
@@ -576,6 +578,14 @@ static int xfer(struct exec *e, uint64_t va, void *buf, uint64_t len,
 			return -1;
 		}
 		n = b->va + b->size - va < len ? b->va + b->size - va : len;
+		if (e->dry && n < len) {
+			/* The driver wants each range inside one BO. */
+			e->res->status = POTNPU_JOB_EMMU;
+			e->res->fault_addr = (uint32_t)(va + n);
+			return -1;
+		}
+		if (e->dry)
+			return 0;
 		r = write ? pwrite(b->memfd, p, n, (off_t)(va - b->va)) :
 			    pread(b->memfd, p, n, (off_t)(va - b->va));
 		if (r != (ssize_t)n) {
@@ -640,12 +650,12 @@ static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 				e->res->status = POTNPU_JOB_EINVAL;
 				return;
 			}
-			tmp = malloc(n);
-			if (!tmp) {
+			tmp = e->dry ? NULL : malloc(n);
+			if (!tmp && !e->dry) {
 				e->res->status = POTNPU_JOB_EBUS;
 				return;
 			}
-			if (op == POTNPU_OP_FILL)
+			if (op == POTNPU_OP_FILL && tmp)
 				for (k = 0; k < n; k++)
 					tmp[k] = (uint8_t)(c[4] >> (8 * (k % 4)));
 			if ((op == POTNPU_OP_COPY && xfer(e, a, tmp, n, false)) ||
@@ -767,6 +777,27 @@ static int fake_submit(int fd, struct drm_potnpu_submit *s)
 		errno = EINVAL;
 		return -1;
 	}
+	w = malloc(s->cmd_size);
+	if (!w || pread(cmd->memfd, w, s->cmd_size, s->cmd_offset) !=
+		  (ssize_t)s->cmd_size) {
+		free(w);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (fake_job_validate) {
+		/* The driver's validation: a dry run of the same executor. */
+		struct fake_job_result dry = { 0 };
+
+		e.dry = true;
+		e.res = &dry;
+		execute(&e, w, s->cmd_size / 4);
+		e.dry = false;
+		if (dry.status) {
+			free(w);
+			errno = EINVAL;
+			return -1;
+		}
+	}
 	s->job_id = f->next_id++;
 	j = &jobs[s->job_id % FAKE_MAX_JOBS];
 	memset(j, 0, sizeof(*j));
@@ -776,12 +807,7 @@ static int fake_submit(int fd, struct drm_potnpu_submit *s)
 	j->syncobj = s->out_syncobj;
 	j->point = s->out_point;
 	e.res = &j->res;
-	w = malloc(s->cmd_size);
-	if (!w || pread(cmd->memfd, w, s->cmd_size, s->cmd_offset) !=
-		  (ssize_t)s->cmd_size)
-		j->res.status = POTNPU_JOB_EBUS;
-	else
-		execute(&e, w, s->cmd_size / 4);
+	execute(&e, w, s->cmd_size / 4);
 	free(w);
 	if (fake_job_force) {
 		j->res = fake_job_forced;

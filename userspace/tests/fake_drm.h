@@ -122,6 +122,13 @@ extern bool fake_job_force;
 extern struct fake_job_result fake_job_forced;
 /* Jobs stay pending (unsignalled) until fake_drm_run_jobs(). */
 extern bool fake_job_defer;
+/*
+ * Validate at submission like the driver (default): a stream that would
+ * fail (bad command, address outside the listed BOs or across two, write
+ * to a read-only BO) is -EINVAL and never runs. Off, it runs and fails on
+ * the "device" (MMU fault, illegal command status).
+ */
+extern bool fake_job_validate;
 extern unsigned int fake_submits;
 /* The last SUBMIT seen, and its BO handles. */
 extern struct drm_potnpu_submit fake_last_submit;

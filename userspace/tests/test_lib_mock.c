@@ -1310,6 +1310,52 @@ static void test_job_timeline(void **state)
 	assert_no_job_leaks(fds);
 }
 
+static void test_job_validation(void **state)
+{
+	struct potnpu_job_status st;
+	struct potnpu_cmdbuf *cb;
+	struct potnpu_bo *ro;
+	struct potnpu_submit_desc d = { 0 };
+	struct potnpu_job *job;
+	struct jobenv e;
+	uint64_t va;
+	int fds = count_fds();
+
+	(void)state;
+	jobenv_init(&e);
+	va = potnpu_bo_va(e.data);
+	assert_int_equal(potnpu_cmdbuf_create(64, &cb), 0);
+	/* Past the end of the data buffer. */
+	assert_int_equal(potnpu_cmdbuf_fill(cb, va + 3 * page - 4, 8, 0), 0);
+	assert_int_equal(run(&e, cb, &st), -EINVAL);
+	potnpu_cmdbuf_reset(cb);
+	/* Read-only buffer as a destination, listed this time. */
+	assert_int_equal(potnpu_bo_create(e.dev, 64, POTNPU_BO_READ_ONLY, &ro),
+			 0);
+	assert_int_equal(potnpu_cmdbuf_copy(cb, va, potnpu_bo_va(ro), 64), 0);
+	assert_int_equal(potnpu_cmdbuf_copy_to_bo(cb, e.cmd, 0), 0);
+	d.cmd_bo = e.cmd;
+	d.cmd_size = (uint32_t)potnpu_cmdbuf_size(cb);
+	d.bos = (struct potnpu_bo *[]){ e.data, ro };
+	d.bo_count = 2;
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), -EINVAL);
+	/* The other way round is fine: the device reads read-only buffers. */
+	potnpu_cmdbuf_reset(cb);
+	assert_int_equal(potnpu_cmdbuf_copy(cb, potnpu_bo_va(ro), va, 64), 0);
+	assert_int_equal(potnpu_cmdbuf_copy_to_bo(cb, e.cmd, 0), 0);
+	assert_int_equal(potnpu_submit(e.dev, &d, &job), 0);
+	assert_int_equal(potnpu_job_wait(job, 0), 0);
+	assert_int_equal(potnpu_job_status(job, &st), 0);
+	assert_int_equal(st.code, 0);
+	potnpu_job_free(job);
+	/* A refused job does not ban the file. */
+	assert_int_equal(fake_submits, 3);
+	potnpu_bo_free(ro);
+	potnpu_cmdbuf_free(cb);
+	jobenv_fini(&e);
+	assert_no_job_leaks(fds);
+}
+
 static void test_job_status_codes(void **state)
 {
 	static const struct {
@@ -1380,6 +1426,12 @@ static void test_job_fault_bans(void **state)
 	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
 	/* Writes a read-only buffer the job does not even list. */
 	assert_int_equal(potnpu_cmdbuf_fence(cb, potnpu_bo_va(ro) + 8, 1), 0);
+	/* The driver's validation refuses it... */
+	assert_int_equal(run(&e, cb, &st), -EINVAL);
+	assert_contains(potnpu_last_error(),
+			"the potnpu driver refused the job (20-byte command stream at offset 0 of buffer 1, 2 buffers, 0 wait syncobjs): a command is malformed, touches memory outside the listed buffers or writes a read-only one");
+	/* ...had it not, the device MMU would have stopped the job. */
+	fake_job_validate = false;
 	assert_int_equal(run(&e, cb, &st), 0);
 	assert_int_equal(st.code, POTNPU_JOB_EMMU);
 	assert_int_equal(st.err_offset, 4);
@@ -1419,6 +1471,8 @@ static void test_job_illegal_stream(void **state)
 	assert_int_equal(potnpu_cmdbuf_create(64, &cb), 0);
 	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
 	assert_int_equal(potnpu_cmdbuf_raw(cb, bad, 2), 0);
+	assert_int_equal(run(&e, cb, &st), -EINVAL);
+	fake_job_validate = false;	/* as if the device saw it */
 	assert_int_equal(run(&e, cb, &st), 0);
 	assert_int_equal(st.code, POTNPU_JOB_EILLEGAL);
 	assert_string_equal(st.message, "illegal command 0x09 at offset 4");
@@ -1435,11 +1489,15 @@ static void test_job_submit_errors(void **state)
 	struct potnpu_job *job;
 	struct jobenv e;
 	uint32_t waits[POTNPU_MAX_WAIT_SYNCOBJS + 1] = { 0 };
+	struct potnpu_cmdbuf *cb;
 	size_t i;
 	int fds = count_fds();
 
 	(void)state;
 	jobenv_init(&e);
+	assert_int_equal(potnpu_cmdbuf_create_in_bo(e.cmd, 0, 4, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_nop(cb), 0);
+	potnpu_cmdbuf_free(cb);
 	d.cmd_bo = e.cmd;
 	d.cmd_size = 4;
 	/* Checked before the ioctl. */
@@ -1596,6 +1654,7 @@ int main(void)
 		T(test_job_cmdbuf_in_bo),
 		T(test_job_chain),
 		T(test_job_timeline),
+		T(test_job_validation),
 		T(test_job_status_codes),
 		T(test_job_fault_bans),
 		T(test_job_illegal_stream),
