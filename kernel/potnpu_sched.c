@@ -135,6 +135,7 @@ static void potnpu_sched_cancel_locked(struct potnpu_device *ndev,
 	}
 	s->tail = 0;
 	s->consumed = 0;
+	wake_up_all(&s->idle);
 }
 
 /* Consume new completion records; called from the job interrupt. */
@@ -178,6 +179,7 @@ static void potnpu_sched_complete(struct potnpu_device *ndev)
 			dma_fence_set_error(job->hw_fence, -EIO);
 		dma_fence_signal_locked(job->hw_fence);
 	}
+	wake_up_all(&s->idle);
 out:
 	spin_unlock_irqrestore(&s->lock, flags);
 }
@@ -516,6 +518,26 @@ void potnpu_sched_file_init(struct potnpu_device *ndev,
 		fj->has_entity = true;
 }
 
+/* No job of @pfile is in the ring. */
+static bool potnpu_sched_file_idle(struct potnpu_device *ndev,
+				   struct potnpu_file *pfile)
+{
+	struct potnpu_sched *s = &ndev->sched;
+	struct potnpu_job *job;
+	unsigned long flags;
+	bool idle = true;
+
+	spin_lock_irqsave(&s->lock, flags);
+	list_for_each_entry(job, &s->pending, node) {
+		if (job->pfile == pfile) {
+			idle = false;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&s->lock, flags);
+	return idle;
+}
+
 void potnpu_sched_file_fini(struct potnpu_device *ndev,
 			    struct potnpu_file *pfile)
 {
@@ -524,7 +546,16 @@ void potnpu_sched_file_fini(struct potnpu_device *ndev,
 
 	if (fj->has_entity)
 		drm_sched_entity_destroy(&fj->entity);
-	/* The MMU slot may only go once no job of ours can run. */
+	/*
+	 * The MMU slot may only go once no job of ours can run: jobs still
+	 * queued were dropped above (a process exiting does not wait for
+	 * them), the ones in the ring must leave it first.
+	 */
+	if (!wait_event_timeout(ndev->sched.idle,
+				potnpu_sched_file_idle(ndev, pfile),
+				msecs_to_jiffies(POTNPU_CLOSE_TIMEOUT_MS)))
+		potnpu_sched_recover(ndev, NULL,
+				     "jobs of a closing file did not finish");
 	if (fj->last_fence) {
 		left = dma_fence_wait_timeout(fj->last_fence, false,
 					      msecs_to_jiffies(POTNPU_CLOSE_TIMEOUT_MS));

@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include <drm/gpu_scheduler.h>
@@ -37,6 +38,7 @@ struct potnpu_job;
  * @err_irq: Linux irq of the error vector, 0 when not requested
  * @fw_irq: Linux irq of the firmware vector, 0 when not requested
  * @recover_work: recovery after the core halted or the firmware failed
+ * @idle: woken whenever jobs leave the ring
  * @core_halts: core halts (trap, watchdog) seen by the error interrupt
  * @fw_failures: firmware failures (FW_STATUS FAILED) while it was ready
  * @mmu_faults: MMU faults seen by the error interrupt
@@ -54,6 +56,7 @@ struct potnpu_sched {
 	int err_irq;
 	int fw_irq;
 	struct work_struct recover_work;
+	wait_queue_head_t idle;
 	atomic_t core_halts;
 	atomic_t fw_failures;
 	atomic_t mmu_faults;

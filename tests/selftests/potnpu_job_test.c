@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -652,6 +653,42 @@ TEST_F(job, timeout_recovers_the_device)
 	EXPECT_TRUE(st.status == DRM_POTNPU_JOB_CANCELLED ||
 		    st.status == POTNPU_JOB_OK);
 	EXPECT_EQ(before + 1, fw_recoveries(self->fd));
+	expect_device_works(_metadata, self);
+}
+
+/* A process that exits with jobs queued and running: nothing leaks. */
+TEST_F(job, exit_with_jobs_queued)
+{
+	pid_t pid;
+	int status, k;
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		int fd = potnpu_open_node(0, NULL);
+		struct stream s;
+		struct submit sub;
+		struct bo big, cmd;
+
+		if (fd < 0 || bo_new(fd, 16 << 20, 0, &big) ||
+		    bo_new(fd, 4096, 0, &cmd))
+			_exit(1);
+		s.w = (uint32_t *)cmd.map;
+		s.n = 0;
+		for (k = 0; k < 8; k++)
+			cmd_fill(&s, big.va, big.size, k);
+		for (k = 0; k < 100; k++) {
+			submit_init(&sub, &cmd, s.n * 4);
+			submit_bo(&sub, &big);
+			if (submit(fd, &sub))
+				_exit(2);
+		}
+		_exit(0);	/* without closing anything */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	/* Every slot can be taken again and the device works. */
 	expect_device_works(_metadata, self);
 }
 
