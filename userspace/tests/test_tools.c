@@ -1087,6 +1087,40 @@ static void test_run_bo_check_fake(void **state)
 	assert_contains(r.out, "usage: potnpu-bo-check");
 }
 
+static void test_run_job_check_fake(void **state)
+{
+	struct run r;
+	char want[300];
+
+	(void)state;
+	make_fake_dir();
+	/* Without JOBS: the library's message, 69. */
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-job-check-fake", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "potnpu-job-check: ");
+	assert_contains(r.err, "does not support job submission (capability JOBS missing");
+
+	snprintf(want, sizeof(want), "zero:potnpu:%d.%d:0x7",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	run_fake(&r, fake_dir, want, "potnpu-job-check-fake", NULL);
+	assert_exit(&r, 0);
+	snprintf(want, sizeof(want),
+		 "potnpu-job-check: device (%s/accel0): 6 jobs ran with the expected results; an invalid stream was refused\n",
+		 fake_dir);
+	assert_string_equal(r.out, want);
+	assert_string_equal(r.err, "");
+
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-job-check-fake", "-d", "x",
+		 NULL);
+	assert_exit(&r, EX_USAGE);
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-job-check-fake", "extra", NULL);
+	assert_exit(&r, EX_USAGE);
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-job-check-fake", "--help",
+		 NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "usage: potnpu-job-check");
+}
+
 #define R(fn) cmocka_unit_test_setup_teardown(fn, setup_run, teardown_run)
 
 int main(void)
@@ -1109,6 +1143,7 @@ int main(void)
 		R(test_run_info_fake),
 		R(test_run_bench_fake),
 		R(test_run_bo_check_fake),
+		R(test_run_job_check_fake),
 	};
 
 	return cmocka_run_group_tests_name("tools", tests, NULL, NULL);
