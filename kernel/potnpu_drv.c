@@ -118,6 +118,7 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	INIT_LIST_HEAD(&ndev->sched.pending);
 	INIT_WORK(&ndev->sched.recover_work, potnpu_sched_recover_work);
 	init_waitqueue_head(&ndev->sched.idle);
+	mutex_init(&ndev->sched.recover_lock);
 
 	ret = pcim_enable_device(pdev);
 	if (ret) {

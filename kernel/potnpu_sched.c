@@ -372,6 +372,7 @@ int potnpu_sched_recover(struct potnpu_device *ndev, struct potnpu_job *bad,
 	bool have = s->fence_context;
 	int ret;
 
+	mutex_lock(&s->recover_lock);
 	if (have)
 		drm_sched_stop(&s->sched, bad ? &bad->base : NULL);
 	spin_lock_irqsave(&s->lock, flags);
@@ -386,6 +387,7 @@ int potnpu_sched_recover(struct potnpu_device *ndev, struct potnpu_job *bad,
 	spin_unlock_irqrestore(&s->lock, flags);
 	if (have)
 		drm_sched_start(&s->sched);
+	mutex_unlock(&s->recover_lock);
 	return ret;
 }
 
@@ -686,7 +688,8 @@ int potnpu_submit_ioctl(struct drm_device *drm, void *data,
 	ret = potnpu_submit_check(args);
 	if (ret)
 		return ret;
-	if (!fj->has_entity || !READ_ONCE(ndev->sched.ready))
+	/* During a recovery jobs queue up; they run once it is over. */
+	if (!fj->has_entity)
 		return -ENODEV;
 	if (READ_ONCE(fj->banned))
 		return -EIO;

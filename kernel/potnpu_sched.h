@@ -39,6 +39,7 @@ struct potnpu_job;
  * @fw_irq: Linux irq of the firmware vector, 0 when not requested
  * @recover_work: recovery after the core halted or the firmware failed
  * @idle: woken whenever jobs leave the ring
+ * @recover_lock: one recovery at a time (timeout, work, debugfs, close)
  * @core_halts: core halts (trap, watchdog) seen by the error interrupt
  * @fw_failures: firmware failures (FW_STATUS FAILED) while it was ready
  * @mmu_faults: MMU faults seen by the error interrupt
@@ -57,6 +58,7 @@ struct potnpu_sched {
 	int fw_irq;
 	struct work_struct recover_work;
 	wait_queue_head_t idle;
+	struct mutex recover_lock; /* serialises recoveries */
 	atomic_t core_halts;
 	atomic_t fw_failures;
 	atomic_t mmu_faults;

@@ -263,8 +263,9 @@ struct drm_potnpu_bo_info {
  * Returns 0; -EINVAL for bad arguments or a rejected stream, -ENOENT for
  * an unknown BO or syncobj handle (or a BO of another file's address
  * space), -EFAULT for bad pointers, -ENODEV when the device cannot run
- * jobs (no control core, firmware not ready) or was unplugged, -EIO when
- * the file is banned.
+ * jobs (no control core, firmware not ready at probe) or was unplugged,
+ * -EIO when the file is banned. Jobs submitted during a recovery wait for
+ * it; if the firmware does not come back they fail (fence error).
  */
 struct drm_potnpu_submit {
 	__u32 cmd_handle;
