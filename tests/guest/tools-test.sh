@@ -35,6 +35,21 @@ bench_reports_unavailable() {
 	[ $? -eq 69 ] && echo "$out" | grep -q 'does not support model execution yet'
 }
 
+# Correctness only: the copies are verified byte for byte; timings are
+# printed but never judged.
+bench_dma_verifies() {
+	out=$(potnpu-bench --dma --iterations 20) || return 1
+	[ "$(echo "$out" | grep -c 'every byte verified')" -ge 4 ]
+}
+
+job_check_all_devices() {
+	i=0
+	while [ $i -lt "$want" ]; do
+		potnpu-job-check --device $i >/dev/null || return 1
+		i=$((i + 1))
+	done
+}
+
 bench_missing_model() {
 	potnpu-bench /nonexistent.bin 2>/dev/null
 	[ $? -eq 66 ]
@@ -64,6 +79,8 @@ check "potnpu-info lists $want devices with IRQ and FIRMWARE" info_lists_devices
 check "potnpu-info --json lists $want devices" info_json_lists_devices
 check "potnpu-bench exits 69 without MODEL_EXEC and says why" bench_reports_unavailable
 check "potnpu-bench exits 66 on a missing model" bench_missing_model
+check "potnpu-bench --dma runs jobs and verifies every copied byte" bench_dma_verifies
+check "potnpu-job-check passes on every device" job_check_all_devices
 check "installed firmware passes potnpu-fwimage check" installed_firmware_valid
 check "potnpu-bo-check passes on every device (create, map, write, read, free)" bo_check_all_devices
 check "potnpu-info without the module exits 69 with a hint" no_device_message
