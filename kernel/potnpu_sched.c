@@ -397,8 +397,13 @@ static enum drm_gpu_sched_stat potnpu_job_timedout(struct drm_sched_job *sj)
 	struct potnpu_device *ndev = job->ndev;
 	int idx;
 
-	if (!drm_dev_enter(&ndev->drm, &idx))
+	if (!drm_dev_enter(&ndev->drm, &idx)) {
+		/* Unplugged: no reset; the job goes back to be freed. */
+		spin_lock(&sj->sched->job_list_lock);
+		list_add(&sj->list, &sj->sched->pending_list);
+		spin_unlock(&sj->sched->job_list_lock);
 		return DRM_GPU_SCHED_STAT_ENODEV;
+	}
 	dev_err(potnpu_dev(ndev), "job %llu (seqno %u) timed out after %u ms\n",
 		job->id, job->seqno, POTNPU_JOB_TIMEOUT_MS);
 	drm_dev_exit(idx);

@@ -692,6 +692,58 @@ TEST_F(job, exit_with_jobs_queued)
 	expect_device_works(_metadata, self);
 }
 
+/*
+ * Unbind the device with jobs queued and running, close the file after
+ * the device is gone, bind it again: no leak, no crash, jobs run.
+ */
+TEST_F(job, unbind_with_jobs_in_flight)
+{
+	char link[128], target[128], addr[128];
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct submit sub;
+	const char *name;
+	ssize_t n;
+	int index, k;
+
+	close(self->fd);
+	self->fd = potnpu_open_node(0, &index);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, bo_new(self->fd, 4096, 0, &self->cmd));
+	ASSERT_EQ(0, bo_new(self->fd, 16 << 20, 0, &self->a));
+	s.w = (uint32_t *)self->cmd.map;
+	for (k = 0; k < 8; k++)
+		cmd_fill(&s, self->a.va, self->a.size, k);
+	for (k = 0; k < 20; k++) {
+		submit_init(&sub, &self->cmd, s.n * 4);
+		submit_bo(&sub, &self->a);
+		ASSERT_EQ(0, submit(self->fd, &sub));
+	}
+	snprintf(link, sizeof(link), "/sys/class/accel/accel%d/device", index);
+	n = readlink(link, target, sizeof(target) - 1);
+	ASSERT_GT(n, 0);
+	target[n] = 0;
+	name = strrchr(target, '/');
+	snprintf(addr, sizeof(addr), "%s", name ? name + 1 : target);
+	ASSERT_EQ(0, potnpu_write_file("/sys/bus/pci/drivers/potnpu/unbind",
+				       addr, strlen(addr)));
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &self->a);
+	EXPECT_EQ(ENODEV, submit(self->fd, &sub));
+	munmap(self->a.map, self->a.size);
+	munmap(self->cmd.map, self->cmd.size);
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, potnpu_write_file("/sys/bus/pci/drivers/potnpu/bind",
+				       addr, strlen(addr)));
+	/* Rebound: a fresh file runs jobs. */
+	self->fd = potnpu_open_node(0, NULL);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, bo_new(self->fd, 4096, 0, &self->cmd));
+	ASSERT_EQ(0, bo_new(self->fd, 4096, 0, &self->b));
+	self->sync = syncobj_new(self->fd);
+	expect_device_works(_metadata, self);
+}
+
 /* The core halts (watchdog): the driver notices and recovers by itself. */
 TEST_F(job, halted_core_recovered_automatically)
 {
