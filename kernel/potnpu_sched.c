@@ -304,6 +304,19 @@ static void potnpu_free_vectors(struct potnpu_device *ndev)
 	s->fw_irq = 0;
 }
 
+/* A job that never reaches the ring is reported as cancelled. */
+static struct dma_fence *potnpu_job_not_run(struct potnpu_job *job,
+					    struct dma_fence *ret)
+{
+	const struct drm_potnpu_job_status st = {
+		.state = DRM_POTNPU_JOB_DONE,
+		.status = DRM_POTNPU_JOB_CANCELLED,
+	};
+
+	potnpu_job_record(job, &st);
+	return ret;
+}
+
 static struct dma_fence *potnpu_job_run(struct drm_sched_job *sched_job)
 {
 	struct potnpu_job *job = to_potnpu_job(sched_job);
@@ -314,20 +327,20 @@ static struct dma_fence *potnpu_job_run(struct drm_sched_job *sched_job)
 	int slot, idx;
 
 	if (sched_job->s_fence->finished.error)
-		return NULL;
+		return potnpu_job_not_run(job, NULL);
 
 	mutex_lock(&job->vm->lock);
 	slot = job->vm->slot;
 	mutex_unlock(&job->vm->lock);
 	if (slot < 0)
-		return ERR_PTR(-ENODEV);
+		return potnpu_job_not_run(job, ERR_PTR(-ENODEV));
 
 	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
 	if (!fence)
-		return ERR_PTR(-ENOMEM);
+		return potnpu_job_not_run(job, ERR_PTR(-ENOMEM));
 	if (!drm_dev_enter(&ndev->drm, &idx)) {
 		kfree(fence);
-		return ERR_PTR(-ENODEV);
+		return potnpu_job_not_run(job, ERR_PTR(-ENODEV));
 	}
 
 	spin_lock_irqsave(&s->lock, flags);
@@ -336,7 +349,7 @@ static struct dma_fence *potnpu_job_run(struct drm_sched_job *sched_job)
 		spin_unlock_irqrestore(&s->lock, flags);
 		drm_dev_exit(idx);
 		kfree(fence);
-		return ERR_PTR(-EIO);
+		return potnpu_job_not_run(job, ERR_PTR(-EIO));
 	}
 	job->seqno = s->tail;
 	dma_fence_init(fence, &potnpu_fence_ops, &s->lock, s->fence_context,
