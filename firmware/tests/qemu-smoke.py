@@ -331,6 +331,61 @@ d = run(j)
 ok(d[0] == 0x7C and d[1] == JOB_OK and va_r(0x3010) == 0x5A5A, "job after the abort ok", str(d))
 ok(not no_irq, "every job raised IRQ_STATUS.JOB", f"not: {no_irq}")
 
+# Malformed descriptors: each bad field alone gives EDESC, and the job
+# after them runs normally.
+def submit_desc(seq, slot=0, flags=0, va=0x6000, size=4, reserved=0):
+    global tail
+    wl(PAGES + va, H(NOP, 1))
+    d = JQ + 64 * (tail & 7)
+    wl_many([(d + 4 * k, 0) for k in range(16)])
+    wl(d, seq); wl(d + 4, slot | flags << 16); wq(d + 8, va); wl(d + 16, size)
+    wl(d + 20, reserved)
+    tail += 1
+    setreg(JQ_TAIL, tail)
+    return tail - 1
+bad = [("flags", dict(flags=1)), ("reserved word", dict(reserved=1)),
+       ("cmd_size 0", dict(size=0)), ("cmd_size not a multiple of 4", dict(size=6)),
+       ("cmd_size over 64 KiB", dict(size=0x10004)), ("slot 16", dict(slot=16)),
+       ("slot 0xffff", dict(slot=0xFFFF))]
+results = []
+for k, (what, kw) in enumerate(bad):
+    j = submit_desc(0x100 + k, **kw)
+    results.append((what, run(j)))
+wrong = [(w, d) for w, d in results if d[1] != JOB_EDESC]
+ok(not wrong, f"{len(bad)} malformed descriptors, each EDESC", str(wrong))
+j = submit(0x7F, [H(FENCE, 4), 0x3014, 0, 0xD00D])
+d = run(j)
+ok(d[0] == 0x7F and d[1] == JOB_OK and va_r(0x3014) == 0xD00D, "after the malformed descriptors: a good job ok", str(d))
+
+# A full ring: 8 jobs (JQ_SIZE) submitted before any completes, across the
+# wrap of the ring indices; completions in order at their own indices.
+first = tail
+for k in range(8):
+    submit(0x200 + k, [H(FENCE, 4), 0x4000 + 4 * k, 0, 0xF00 + k], va=0x5000 + 64 * k)
+step(50_000_000)
+seqs = [done(first + k)[:2] for k in range(8)]
+ok(seqs == [(0x200 + k, JOB_OK) for k in range(8)] and reg(JQ_HEAD) == tail and reg(CQ_TAIL) == tail,
+   "a full ring of 8 jobs across the index wrap: all ok, in order", f"{seqs} head {reg(JQ_HEAD)} tail {tail}")
+ok(rl_many([PAGES + 0x4000 + 4 * k for k in range(8)]) == [0xF00 + k for k in range(8)], "each of the 8 jobs wrote its fence")
+setreg(IRQ_STATUS, IRQ_JOB)
+
+# Doorbell while busy: two jobs submitted while a long one runs.
+words = []
+for i in range(400):
+    words += [H(FENCE, 4), 0x7000 + 4 * i, 0, 0x1000 + i]
+long_job = submit(0x300, words, va=0x8000)
+step(150_000)
+busy = reg(JQ_HEAD) == long_job and reg(CQ_TAIL) == long_job
+a = submit(0x301, [H(FENCE, 4), 0x4100, 0, 0xA1], va=0x5200)
+b = submit(0x302, [H(FENCE, 4), 0x4104, 0, 0xB2], va=0x5240)
+step(200_000_000)
+ds = [done(x)[:2] for x in (long_job, a, b)]
+ok(busy and ds == [(0x300, JOB_OK), (0x301, JOB_OK), (0x302, JOB_OK)],
+   "doorbell while busy: the long job and the two rung in during it all ok, in order", f"busy {busy} {ds}")
+ok(rl_many([PAGES + 0x7000 + 4 * i for i in range(400)]) == [0x1000 + i for i in range(400)]
+   and va_r(0x4100) == 0xA1 and va_r(0x4104) == 0xB2, "every command of the three jobs ran")
+setreg(IRQ_STATUS, IRQ_JOB)
+
 # Idle for 2 s (40M instruction slots). The timer wakes the firmware every
 # 1M slots; each wake-up kicks the watchdog and runs a few dozen
 # instructions, so even a WDOG_LIMIT of 1000 never fires.
@@ -423,6 +478,37 @@ step(10_000_000)
 d = done(j)
 ok(reg(FW_STATUS) == READY and d[0] == 0x7E and d[1] == JOB_OK and va_r(0x3018) == 0x600D and done(j - 1)[0] == 0x7D,
    "the unmodified image boots again and runs the pending jobs", str(d))
+
+# Reset during a job: the device RESET stops the core mid-job, writes no
+# completion, clears the rings and the MMU; reprogrammed and rebooted, the
+# device runs jobs again.
+words = []
+for i in range(400):
+    words += [H(FENCE, 4), 0x7000 + 4 * i, 0, 0x2000 + i]
+j = submit(0x400, words, va=0x8000)
+wl_many([(CQ + 32 * (j & 7) + 4 * k, 0) for k in range(8)])
+step(150_000)
+setreg(0x014, 0x52534554)                # RESET magic
+step(10_000_000)
+fences = rl_many([PAGES + 0x7000 + 4 * i for i in range(400)])
+ran = sum(1 for i, v in enumerate(fences) if v == 0x2000 + i)
+ok(not reg(CORE_STATUS) & ST_RUNNING and reg(FW_STATUS) == OFF and reg(JQ_HEAD) == 0 and reg(CQ_TAIL) == 0,
+   "RESET during a job: core halted, FW_STATUS OFF, rings cleared", f"CORE_STATUS {reg(CORE_STATUS):#x} FW_STATUS {reg(FW_STATUS)}")
+ok(0 < ran < 400 and done(j) == (0,) * 8, f"the job was cut short ({ran} of 400 commands) and wrote no completion",
+   str(done(j)))
+slot(0, L1, L2, [(PAGES + 4096 * i) | 3 for i in range(NPAGES)])
+setreg(MMU_CTX_SEL, 0); setreg(MMU_INVALIDATE, 0xFFFFFFFF)
+setreg(HOST_ABI, 0x00010000)
+setreg(JQ_BASE_LO, JQ); setreg(JQ_BASE_HI, 0); setreg(JQ_SIZE, 8)
+setreg(CQ_BASE_LO, CQ); setreg(CQ_BASE_HI, 0)
+setreg(IRQ_MASK, 0xF)
+setreg(CORE_ENTRY, entry)
+tail = 0
+restart()
+j = submit(0x401, [H(FENCE, 4), 0x301C, 0, 0xBEEF])
+d = run(j)
+ok(reg(FW_STATUS) == READY and d[0] == 0x401 and d[1] == JOB_OK and va_r(0x301C) == 0xBEEF,
+   "after the reset: reprogrammed, rebooted, the next job ok", str(d))
 print(f"1..{n}")
 p.stdin.close()
 p.terminate()
