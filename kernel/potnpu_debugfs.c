@@ -11,7 +11,9 @@
  * the device and boots the firmware again. job_timeout_ms: the scheduler's
  * job timeout (default 5000 ms), lowered by tests to provoke a timeout.
  * core_wdog_limit: writes CORE_WDOG_LIMIT (until the next reset), so tests
- * can make the core halt.
+ * can make the core halt. inject_cmd_va: the next job's kernel copy of its
+ * stream gets this VA as its first command's address after validation,
+ * so tests can show the MMU confining a stream the validator never saw.
  */
 
 #include <linux/debugfs.h>
@@ -91,6 +93,26 @@ static int potnpu_core_wdog_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(potnpu_core_wdog_fops, NULL, potnpu_core_wdog_set,
 			 "%llu\n");
 
+/* Test hook: see potnpu_job_inject(). */
+static int potnpu_inject_cmd_va_get(void *data, u64 *val)
+{
+	struct potnpu_device *ndev = data;
+
+	*val = READ_ONCE(ndev->sched.inject_cmd_va);
+	return 0;
+}
+
+static int potnpu_inject_cmd_va_set(void *data, u64 val)
+{
+	struct potnpu_device *ndev = data;
+
+	WRITE_ONCE(ndev->sched.inject_cmd_va, val);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(potnpu_inject_cmd_va_fops, potnpu_inject_cmd_va_get,
+			 potnpu_inject_cmd_va_set, "%llu\n");
+
 DEFINE_DEBUGFS_ATTRIBUTE(potnpu_job_timeout_fops, potnpu_job_timeout_get,
 			 potnpu_job_timeout_set, "%llu\n");
 
@@ -142,6 +164,8 @@ void potnpu_debugfs_init(struct potnpu_device *ndev)
 				   &potnpu_job_timeout_fops);
 	debugfs_create_file_unsafe("core_wdog_limit", 0200, root, ndev,
 				   &potnpu_core_wdog_fops);
+	debugfs_create_file_unsafe("inject_cmd_va", 0600, root, ndev,
+				   &potnpu_inject_cmd_va_fops);
 	debugfs_create_file("fw_status", 0400, root, ndev,
 			    &potnpu_fw_status_fops);
 	debugfs_create_file("fw_log", 0400, root, ndev, &potnpu_fw_log_fops);

@@ -5,7 +5,7 @@
  * One drm_sched scheduler per device feeds the device's single job ring;
  * every open file has its own entity. DRM_IOCTL_POTNPU_SUBMIT checks the
  * arguments, looks up the BOs (all in the file's address space), validates
- * a snapshot of the command stream against them, adds the in-syncobj
+ * a kernel copy of the command stream against them, adds the in-syncobj
  * dependencies and pushes the job; the out-syncobj gets the job's finished
  * fence. run_job() writes a descriptor to the ring and rings the JQ_TAIL
  * doorbell; the IRQ_JOB handler consumes completion records (CQ_TAIL is
@@ -15,14 +15,18 @@
  * recovery and unplug cancel every job in the ring; the first two reset
  * the device and boot the firmware again.
  *
- * The stream is validated from a snapshot taken at submit time; userspace
- * can still change the BO before the device reads it, so the device MMU,
- * which confines every access to the file's own address space, is what
- * enforces isolation.
+ * The stream is copied at submit time into kernel-owned DMA memory, which
+ * is validated and mapped read-only at a VA of its own in the file's
+ * address space; the descriptor points there, so the device executes
+ * exactly the bytes that were validated, whatever userspace does to its
+ * BO afterwards. The copy is unmapped and freed with the job. The device
+ * MMU, which confines every access to the file's own address space, stays
+ * as a second line of defence.
  */
 
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-chain.h>
+#include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/iosys-map.h>
 #include <linux/slab.h>
@@ -55,8 +59,12 @@
  * @vm: the file's address space (reference)
  * @bos: the BOs of the job (references)
  * @bo_count: entries in @bos
- * @cmd_va: device VA of the stream
+ * @cmd_va: device VA of the stream (the kernel copy)
  * @cmd_size: its size
+ * @stream: kernel copy of the validated stream, read by the device
+ * @stream_dma: its bus address
+ * @stream_alloc: its allocation size, a page multiple (0: none)
+ * @stream_node: its VA range in @vm, read-only
  * @id: the job's id in its file
  * @seqno: ring position it was written at
  * @hw_fence: signalled by the completion interrupt
@@ -71,6 +79,10 @@ struct potnpu_job {
 	u32 bo_count;
 	u64 cmd_va;
 	u32 cmd_size;
+	void *stream;
+	dma_addr_t stream_dma;
+	size_t stream_alloc;
+	struct drm_mm_node stream_node;
 	u64 id;
 	u32 seqno;
 	struct dma_fence *hw_fence;
@@ -424,12 +436,24 @@ static enum drm_gpu_sched_stat potnpu_job_timedout(struct drm_sched_job *sj)
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
+/* Unmap (TLB invalidated) and free the kernel copy of the stream. */
+static void potnpu_job_stream_free(struct potnpu_job *job)
+{
+	if (drm_mm_node_allocated(&job->stream_node))
+		potnpu_vm_unmap(job->vm, &job->stream_node);
+	if (job->stream)
+		dma_free_coherent(potnpu_dev(job->ndev), job->stream_alloc,
+				  job->stream, job->stream_dma);
+	job->stream = NULL;
+}
+
 static void potnpu_job_free(struct drm_sched_job *sched_job)
 {
 	struct potnpu_job *job = to_potnpu_job(sched_job);
 	u32 i;
 
 	drm_sched_job_cleanup(sched_job);
+	potnpu_job_stream_free(job);
 	for (i = 0; i < job->bo_count; i++)
 		drm_gem_object_put(job->bos[i]);
 	kvfree(job->bos);
@@ -614,17 +638,43 @@ static int potnpu_job_lookup_bos(struct drm_file *file, struct potnpu_job *job,
 	return 0;
 }
 
-/* Validate a snapshot of the stream against the BOs. */
+/*
+ * Test hook (debugfs inject_cmd_va): after validation, words 1-2 of the
+ * copy (the first command's first address for FENCE, TIMESTAMP, COPY and
+ * FILL) become the injected VA, a stream the validator never saw, so
+ * tests can show that the MMU still confines it.
+ */
+static void potnpu_job_inject(struct potnpu_device *ndev,
+			      struct potnpu_job *job)
+{
+	__le32 *w = job->stream;
+	u64 va;
+
+	if (job->cmd_size < 3 * sizeof(u32) ||
+	    !READ_ONCE(ndev->sched.inject_cmd_va))
+		return;
+	va = xchg(&ndev->sched.inject_cmd_va, 0);
+	if (!va)
+		return;
+	w[1] = cpu_to_le32(lower_32_bits(va));
+	w[2] = cpu_to_le32(upper_32_bits(va));
+}
+
+/*
+ * Copy the stream into kernel-owned DMA memory, validate the copy against
+ * the BOs and map it read-only in the file's address space: the device
+ * runs exactly what was validated.
+ */
 static int potnpu_job_validate(struct drm_device *drm, struct drm_file *file,
 			       struct potnpu_job *job,
 			       const struct drm_potnpu_submit *args,
 			       const struct potnpu_bo_range *ranges)
 {
+	struct potnpu_device *ndev = to_potnpu(drm);
 	struct potnpu_file *pfile = file->driver_priv;
 	struct potnpu_cmd_fault fault;
 	struct drm_gem_object *obj;
 	struct iosys_map map;
-	void *cmds;
 	int ret;
 
 	obj = drm_gem_object_lookup(file, args->cmd_handle);
@@ -638,27 +688,35 @@ static int potnpu_job_validate(struct drm_device *drm, struct drm_file *file,
 				      obj->size);
 	if (ret)
 		goto out_put;
-	job->cmd_va = to_potnpu_bo(obj)->node.start + args->cmd_offset;
 	job->cmd_size = args->cmd_size;
 
-	cmds = kvmalloc(args->cmd_size, GFP_KERNEL);
-	if (!cmds) {
+	job->stream_alloc = ALIGN(args->cmd_size, POTNPU_PAGE_SIZE);
+	job->stream = dma_alloc_coherent(potnpu_dev(ndev), job->stream_alloc,
+					 &job->stream_dma, GFP_KERNEL);
+	if (!job->stream) {
 		ret = -ENOMEM;
 		goto out_put;
 	}
 	ret = drm_gem_vmap_unlocked(obj, &map);
 	if (ret)
-		goto out_free;
-	iosys_map_memcpy_from(cmds, &map, args->cmd_offset, args->cmd_size);
+		goto out_put;
+	iosys_map_memcpy_from(job->stream, &map, args->cmd_offset,
+			      args->cmd_size);
 	drm_gem_vunmap_unlocked(obj, &map);
 
-	ret = potnpu_validate_cmds(cmds, args->cmd_size, ranges,
+	ret = potnpu_validate_cmds(job->stream, args->cmd_size, ranges,
 				   job->bo_count, &fault);
-	if (ret)
+	if (ret) {
 		drm_dbg(drm, "submit: command at offset %u rejected: %s\n",
 			fault.offset, potnpu_cmd_strerror(fault.error));
-out_free:
-	kvfree(cmds);
+		goto out_put;
+	}
+	potnpu_job_inject(ndev, job);
+	ret = potnpu_vm_map_dma(job->vm, &job->stream_node, job->stream_alloc,
+				job->stream_dma, false);
+	if (ret)
+		goto out_put;
+	job->cmd_va = job->stream_node.start;
 out_put:
 	drm_gem_object_put(obj);
 	return ret;
@@ -801,6 +859,7 @@ int potnpu_submit_ioctl(struct drm_device *drm, void *data,
 err_job:
 	if (job_inited)
 		drm_sched_job_cleanup(&job->base);
+	potnpu_job_stream_free(job);
 	if (job->bos) {
 		u32 i;
 

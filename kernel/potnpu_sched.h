@@ -43,6 +43,8 @@ struct potnpu_job;
  * @core_halts: core halts (trap, watchdog) seen by the error interrupt
  * @fw_failures: firmware failures (FW_STATUS FAILED) while it was ready
  * @mmu_faults: MMU faults seen by the error interrupt
+ * @inject_cmd_va: test hook, debugfs inject_cmd_va: the next job's copy of
+ *	its stream gets this address after validation (0: off)
  */
 struct potnpu_sched {
 	struct drm_gpu_scheduler sched;
@@ -62,6 +64,7 @@ struct potnpu_sched {
 	atomic_t core_halts;
 	atomic_t fw_failures;
 	atomic_t mmu_faults;
+	u64 inject_cmd_va;
 };
 
 /**

@@ -290,6 +290,41 @@ out:
 }
 
 /**
+ * potnpu_vm_map_dma() - allocate a VA range and map contiguous DMA memory
+ * @vm: the address space
+ * @node: zeroed, receives the VA range
+ * @size: bytes to map, a non-zero multiple of POTNPU_PAGE_SIZE
+ * @dma: bus address of the memory, page aligned
+ * @write: the device may write it
+ *
+ * Used for kernel-owned memory the device reads in the file's address
+ * space (the validated copy of a job's command stream).
+ *
+ * Return: 0 with the VA in @node->start; -ENOSPC, -EINVAL, -ENOMEM. On
+ * failure nothing is mapped and @node is not allocated.
+ */
+int potnpu_vm_map_dma(struct potnpu_vm *vm, struct drm_mm_node *node,
+		      u64 size, dma_addr_t dma, bool write)
+{
+	int ret;
+
+	if (!size || !IS_ALIGNED(size, POTNPU_PAGE_SIZE))
+		return -EINVAL;
+
+	mutex_lock(&vm->lock);
+	ret = drm_mm_insert_node_in_range(&vm->mm, node, size,
+					  POTNPU_PAGE_SIZE, 0, vm->va_start,
+					  vm->va_end, DRM_MM_INSERT_BEST);
+	if (!ret) {
+		ret = potnpu_pt_map(&vm->pt, node->start, dma, size, write);
+		if (ret)
+			drm_mm_remove_node(node);
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/**
  * potnpu_vm_unmap() - unmap a range mapped by potnpu_vm_map_sgt()
  * @vm: the address space
  * @node: the range; released

@@ -56,6 +56,8 @@ static inline struct potnpu_vm *potnpu_vm_get(struct potnpu_vm *vm)
 
 int potnpu_vm_map_sgt(struct potnpu_vm *vm, struct drm_mm_node *node,
 		      u64 size, struct sg_table *sgt, bool write);
+int potnpu_vm_map_dma(struct potnpu_vm *vm, struct drm_mm_node *node,
+		      u64 size, dma_addr_t dma, bool write);
 void potnpu_vm_unmap(struct potnpu_vm *vm, struct drm_mm_node *node);
 
 void potnpu_mmu_init(struct potnpu_device *ndev);

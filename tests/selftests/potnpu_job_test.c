@@ -488,7 +488,12 @@ TEST_F(job, other_files_bo_refused)
  * keeps the ring busy: the device MMU stops the write to an unmapped VA,
  * the job reports the fault and the file is banned.
  */
-TEST_F(job, mmu_fault_after_validation_bans_file)
+/*
+ * The device runs the kernel's validated copy of the stream: changing the
+ * BO after the submit has no effect, even while the job is still queued
+ * behind a long one.
+ */
+TEST_F(job, stream_changed_after_validation_has_no_effect)
 {
 	struct stream s = { (uint32_t *)self->cmd.map, 0 };
 	struct drm_potnpu_job_status st;
@@ -511,16 +516,45 @@ TEST_F(job, mmu_fault_after_validation_bans_file)
 	submit_bo(&sub, &self->a);
 	sub.args.out_syncobj = self->sync;
 	ASSERT_EQ(0, submit(self->fd, &sub));
-	/* VA 0 is never mapped. */
+	/* VA 0 is never mapped, and another value: neither is seen. */
 	cmd2[1] = 0;
 	cmd2[2] = 0;
+	cmd2[3] = 8;
 	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
 	ASSERT_EQ(0, job_status(self->fd, sub.args.job_id, &st));
-	if (st.status == POTNPU_JOB_OK)
-		SKIP(return, "the job ran before the stream was changed");
+	EXPECT_EQ(POTNPU_JOB_OK, st.status);
+	EXPECT_EQ(7, *(uint32_t *)self->a.map);
+	/* Not banned. */
+	s.w = cmd2;
+	s.n = 0;
+	cmd_fence(&s, self->a.va, 9);
+	EXPECT_EQ(0, submit(self->fd, &sub));
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	EXPECT_EQ(9, *(uint32_t *)self->a.map);
+}
+
+/*
+ * A stream the validator never saw (debugfs inject_cmd_va rewrites the
+ * kernel copy after validation) is still confined by the MMU: the FENCE
+ * at 4 GiB, beyond the 1 GiB address space, faults and bans the file.
+ */
+TEST_F(job, mmu_confines_stream_changed_after_validation)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	struct drm_potnpu_job_status st;
+	struct submit sub;
+
+	cmd_fence(&s, self->a.va, 7);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &self->a);
+	sub.args.out_syncobj = self->sync;
+	if (debugfs_write("inject_cmd_va", "4294967296"))
+		SKIP(return, "no debugfs");
+	ASSERT_EQ(0, submit(self->fd, &sub));
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	ASSERT_EQ(0, job_status(self->fd, sub.args.job_id, &st));
 	EXPECT_EQ(POTNPU_JOB_EMMU, st.status);
 	EXPECT_EQ(0, st.err_offset);
-	EXPECT_EQ(0, st.fault_addr);
 	EXPECT_EQ(0, *(uint32_t *)self->a.map);
 	EXPECT_EQ(EIO, submit(self->fd, &sub));
 }
