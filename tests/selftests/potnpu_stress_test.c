@@ -690,39 +690,52 @@ TEST_F_TIMEOUT(stress, syncobj_chain_builds_pattern, STRESS_TIMEOUT)
 }
 
 /*
- * Dependencies across files: file 1 runs a long job L then job A (held
- * behind L by L's syncobj); file 2's job B waits for A's syncobj, shared
+ * Dependencies across files: a long job L, then file 1's job A waiting
+ * for L's syncobj, then file 2's job B waiting for A's syncobj, shared
  * through a syncobj fd. When B has signalled, L and A are done and the
  * device's instruction counter read by A's last command is below the one
- * read by B's first.
+ * read by B's first. With two devices L runs on the second one: the
+ * scheduler holds A until L's fence signals, so B, queued meanwhile,
+ * would overtake A if its dependency were lost. (On one device A goes
+ * to the ring as soon as L does, and the ring order alone keeps B last.)
  */
 TEST_F_TIMEOUT(stress, syncobj_across_files, STRESS_TIMEOUT)
 {
-	int fd1 = self->fd, fd2 = open_device(0);
-	struct bo cmd1, big, t1, cmd2, t2;
-	uint32_t sl, sa, sa2, sb;
+	int fd1 = self->fd, fd2 = open_device(0), fdl = fd1;
+	struct bo cmd1, cmdl, big, t1, cmd2, t2;
+	uint32_t sl, sl1, sa, sa2, sb;
 	uint64_t idl, ida, ta, tb;
 	struct drm_potnpu_job_status st;
 	struct stream s;
 	struct job j;
 
 	ASSERT_GE(fd2, 0);
-	sl = syncobj_new(fd1);
+	if (potnpu_count_nodes() >= 2) {
+		fdl = open_device(1);
+		ASSERT_GE(fdl, 0);
+		ASSERT_TRUE(jobs_ready(fdl));
+	}
+	sl = syncobj_new(fdl);
 	sa = syncobj_new(fd1);
 	sb = syncobj_new(fd2);
 	ASSERT_TRUE(sl && sa && sb);
+	ASSERT_EQ(0, bo_new(fdl, 4096, DRM_POTNPU_BO_READ_ONLY, &cmdl));
+	ASSERT_EQ(0, bo_new(fdl, 16 << 20, 0, &big));
 	ASSERT_EQ(0, bo_new(fd1, 4096, DRM_POTNPU_BO_READ_ONLY, &cmd1));
-	ASSERT_EQ(0, bo_new(fd1, 16 << 20, 0, &big));
 	ASSERT_EQ(0, bo_new(fd1, 4096, 0, &t1));
 	ASSERT_EQ(0, bo_new(fd2, 4096, DRM_POTNPU_BO_READ_ONLY, &cmd2));
 	ASSERT_EQ(0, bo_new(fd2, 4096, 0, &t2));
+	/* Shared before anything runs: B is queued right behind A. */
+	sl1 = fdl == fd1 ? sl : syncobj_share(fdl, sl, fd1);
+	sa2 = syncobj_share(fd1, sa, fd2);
+	ASSERT_TRUE(sl1 && sa2);
 
-	s = stream_at(&cmd1, 0);
-	stream_long(&s, &big, 4);
-	job_init(&j, &cmd1, 0, &s);
+	s = stream_at(&cmdl, 0);
+	stream_long(&s, &big, 16);
+	job_init(&j, &cmdl, 0, &s);
 	job_bo(&j, &big);
 	j.args.out_syncobj = sl;
-	ASSERT_EQ(0, job_submit(fd1, &j));
+	ASSERT_EQ(0, job_submit(fdl, &j));
 	idl = j.args.job_id;
 
 	s = stream_at(&cmd1, 1024);
@@ -730,13 +743,11 @@ TEST_F_TIMEOUT(stress, syncobj_across_files, STRESS_TIMEOUT)
 	cmd_timestamp(&s, t1.va + 8);
 	job_init(&j, &cmd1, 1024, &s);
 	job_bo(&j, &t1);
-	job_in(&j, sl);
+	job_in(&j, sl1);
 	j.args.out_syncobj = sa;
 	ASSERT_EQ(0, job_submit(fd1, &j));
 	ida = j.args.job_id;
 
-	sa2 = syncobj_share(fd1, sa, fd2);
-	ASSERT_NE(0, sa2);
 	s = stream_at(&cmd2, 0);
 	cmd_timestamp(&s, t2.va + 8);
 	cmd_fence(&s, t2.va, 0xb);
@@ -747,7 +758,7 @@ TEST_F_TIMEOUT(stress, syncobj_across_files, STRESS_TIMEOUT)
 	ASSERT_EQ(0, job_submit(fd2, &j));
 
 	ASSERT_EQ(0, syncobj_wait(fd2, sb));
-	ASSERT_EQ(0, job_status(fd1, idl, &st));
+	ASSERT_EQ(0, job_status(fdl, idl, &st));
 	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
 	EXPECT_EQ(POTNPU_JOB_OK, st.status);
 	ASSERT_EQ(0, job_status(fd1, ida, &st));
@@ -762,6 +773,8 @@ TEST_F_TIMEOUT(stress, syncobj_across_files, STRESS_TIMEOUT)
 	EXPECT_NE(0, ta);
 	EXPECT_LT(ta, tb) TH_LOG("A's timestamp %" PRIu64 ", B's %" PRIu64,
 				 ta, tb);
+	if (fdl != fd1)
+		close(fdl);
 	close(fd2);
 }
 
