@@ -44,6 +44,7 @@
 #include "potnpu_hw.h"
 #include "potnpu_sched.h"
 #include "potnpu_submit.h"
+#include "potnpu_trace.h"
 #include "potnpu_validate.h"
 #include "potnpu_vm.h"
 
@@ -67,6 +68,8 @@
  * @stream_node: its VA range in @vm, read-only
  * @id: the job's id in its file
  * @seqno: ring position it was written at
+ * @slot: MMU slot of @vm when the job was submitted (for traces)
+ * @run_ns: ktime_get_ns() when the job was written to the ring
  * @hw_fence: signalled by the completion interrupt
  * @node: in &potnpu_sched.pending while in the ring
  */
@@ -85,6 +88,8 @@ struct potnpu_job {
 	struct drm_mm_node stream_node;
 	u64 id;
 	u32 seqno;
+	int slot;
+	u64 run_ns;
 	struct dma_fence *hw_fence;
 	struct list_head node;
 };
@@ -128,6 +133,14 @@ static void potnpu_job_record(struct potnpu_job *job,
 	spin_unlock_irqrestore(&fj->lock, flags);
 }
 
+static void potnpu_job_trace_done(struct potnpu_job *job,
+				  const struct drm_potnpu_job_status *st)
+{
+	trace_potnpu_job_done(potnpu_dev(job->ndev), job->slot, job->id,
+			      st->status, st->err_offset,
+			      ktime_get_ns() - job->run_ns);
+}
+
 /* Complete every job in the ring with @status; called with sched.lock. */
 static void potnpu_sched_cancel_locked(struct potnpu_device *ndev,
 				       struct potnpu_job *bad)
@@ -140,6 +153,7 @@ static void potnpu_sched_cancel_locked(struct potnpu_device *ndev,
 		st.status = job == bad ? DRM_POTNPU_JOB_TIMEOUT :
 			    DRM_POTNPU_JOB_CANCELLED;
 		potnpu_job_record(job, &st);
+		potnpu_job_trace_done(job, &st);
 		list_del_init(&job->node);
 		dma_fence_set_error(job->hw_fence,
 				    job == bad ? -ETIMEDOUT : -ECANCELED);
@@ -185,6 +199,7 @@ static void potnpu_sched_complete(struct potnpu_device *ndev)
 			st.status = POTNPU_JOB_EDESC;
 		}
 		potnpu_job_record(job, &st);
+		potnpu_job_trace_done(job, &st);
 		list_del_init(&job->node);
 		s->consumed++;
 		if (st.status != POTNPU_JOB_OK)
@@ -236,6 +251,12 @@ static irqreturn_t potnpu_event_irq(int irq, void *arg)
 	if (status & POTNPU_IRQ_ERROR) {
 		mmu = potnpu_rd(ndev, POTNPU_REG_MMU_FAULT_STATUS);
 		if (mmu & POTNPU_MMU_FAULT_VALID) {
+			trace_potnpu_mmu_fault(potnpu_dev(ndev),
+					       POTNPU_MMU_FAULT_SLOT(mmu),
+					       potnpu_rd(ndev,
+							 POTNPU_REG_MMU_FAULT_ADDR),
+					       POTNPU_MMU_FAULT_REASON(mmu),
+					       mmu & POTNPU_MMU_FAULT_WRITE);
 			potnpu_wr(ndev, POTNPU_REG_MMU_FAULT_STATUS, mmu);
 			atomic_inc(&s->mmu_faults);
 		}
@@ -367,6 +388,9 @@ static struct dma_fence *potnpu_job_run(struct drm_sched_job *sched_job)
 	dma_fence_init(fence, &potnpu_fence_ops, &s->lock, s->fence_context,
 		       ++s->fence_seqno);
 	job->hw_fence = dma_fence_get(fence);
+	job->run_ns = ktime_get_ns();
+	trace_potnpu_job_run(potnpu_dev(ndev), slot, job->id, job->seqno,
+			     potnpu_ring_index(s->tail, POTNPU_JQ_ENTRIES));
 	potnpu_job_desc_fill(&ndev->boot.jq[potnpu_ring_index(s->tail,
 							      POTNPU_JQ_ENTRIES)],
 			     job->seqno, slot, job->cmd_va, job->cmd_size);
@@ -398,6 +422,7 @@ int potnpu_sched_recover(struct potnpu_device *ndev, struct potnpu_job *bad,
 	int ret;
 
 	mutex_lock(&s->recover_lock);
+	trace_potnpu_recovery(potnpu_dev(ndev), why);
 	if (have)
 		drm_sched_stop(&s->sched, bad ? &bad->base : NULL);
 	spin_lock_irqsave(&s->lock, flags);
@@ -429,8 +454,12 @@ static enum drm_gpu_sched_stat potnpu_job_timedout(struct drm_sched_job *sj)
 		spin_unlock(&sj->sched->job_list_lock);
 		return DRM_GPU_SCHED_STAT_ENODEV;
 	}
+	trace_potnpu_job_timeout(potnpu_dev(ndev), job->slot, job->id,
+				 job->seqno,
+				 potnpu_rd(ndev, POTNPU_REG_FW_HEARTBEAT), false);
 	dev_err(potnpu_dev(ndev), "job %llu (seqno %u) timed out after %u ms\n",
-		job->id, job->seqno, POTNPU_JOB_TIMEOUT_MS);
+		job->id, job->seqno,
+		jiffies_to_msecs(READ_ONCE(sj->sched->timeout)));
 	drm_dev_exit(idx);
 	potnpu_sched_recover(ndev, job, "job timeout");
 	return DRM_GPU_SCHED_STAT_NOMINAL;
@@ -839,6 +868,9 @@ int potnpu_submit_ioctl(struct drm_device *drm, void *data,
 	dma_fence_put(fj->last_fence);
 	fj->last_fence = dma_fence_get(fence);
 	args->job_id = job->id;
+	job->slot = READ_ONCE(pfile->vm->slot);
+	trace_potnpu_job_submit(potnpu_dev(ndev), job->slot, job->id,
+				job->cmd_size, job->bo_count);
 
 	drm_sched_entity_push_job(&job->base);
 	mutex_unlock(&fj->submit_lock);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -557,6 +558,89 @@ TEST_F(job, mmu_confines_stream_changed_after_validation)
 	EXPECT_EQ(0, st.err_offset);
 	EXPECT_EQ(0, *(uint32_t *)self->a.map);
 	EXPECT_EQ(EIO, submit(self->fd, &sub));
+}
+
+#define TRACEFS "/sys/kernel/tracing"
+
+/* tracefs with the potnpu events, mounted if needed; 0 when usable. */
+static int tracefs_ready(void)
+{
+	if (access(TRACEFS "/events", F_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	return access(TRACEFS "/events/potnpu/enable", W_OK);
+}
+
+/* The whole trace buffer as a string (read in a loop), NULL on error. */
+static char *trace_read(void)
+{
+	size_t max = 4 << 20, len = 0;
+	char *buf = malloc(max + 1);
+	ssize_t n;
+	int fd = open(TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
+
+	if (!buf || fd < 0) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while (len < max && (n = read(fd, buf + len, max - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = 0;
+	return buf;
+}
+
+/* A line of @trace with @event and every one of @a, @b. */
+static bool trace_has(const char *trace, const char *event, const char *a,
+		      const char *b)
+{
+	const char *line = trace, *end;
+	char tmp[512];
+	size_t n;
+
+	for (; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		n = end - line < (long)sizeof(tmp) - 1 ? end - line :
+		    sizeof(tmp) - 1;
+		memcpy(tmp, line, n);
+		tmp[n] = 0;
+		if (strstr(tmp, event) && strstr(tmp, a) && strstr(tmp, b))
+			return true;
+	}
+	return false;
+}
+
+/* submit, run and done events for a job, with its id and details. */
+TEST_F(job, tracepoints_follow_a_job)
+{
+	struct stream s = { (uint32_t *)self->cmd.map, 0 };
+	char id[64], *trace;
+	struct submit sub;
+
+	if (tracefs_ready())
+		SKIP(return, "no tracefs with potnpu events");
+	ASSERT_EQ(0, potnpu_write_file(TRACEFS "/events/potnpu/enable", "1",
+				       1));
+	ASSERT_EQ(0, potnpu_write_file(TRACEFS "/trace", "", 0));
+	cmd_fence(&s, self->a.va, 5);
+	submit_init(&sub, &self->cmd, s.n * 4);
+	submit_bo(&sub, &self->a);
+	sub.args.out_syncobj = self->sync;
+	ASSERT_EQ(0, submit(self->fd, &sub));
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	trace = trace_read();
+	potnpu_write_file(TRACEFS "/events/potnpu/enable", "0", 1);
+	ASSERT_NE(NULL, trace);
+	snprintf(id, sizeof(id), " job=%llu ",
+		 (unsigned long long)sub.args.job_id);
+	EXPECT_TRUE(trace_has(trace, "potnpu_job_submit:", id,
+			      "size=16 bos=1"));
+	EXPECT_TRUE(trace_has(trace, "potnpu_job_run:", id, "seqno="));
+	EXPECT_TRUE(trace_has(trace, "potnpu_job_done:", id, "status=0 "));
+	if (_metadata->exit_code)
+		TH_LOG("trace:\n%s", trace);
+	free(trace);
 }
 
 TEST_F(job, close_with_jobs_in_flight)
