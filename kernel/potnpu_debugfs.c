@@ -14,6 +14,9 @@
  * can make the core halt. inject_cmd_va: the next job's kernel copy of its
  * stream gets this VA as its first command's address after validation,
  * so tests can show the MMU confining a stream the validator never saw.
+ * inject_hang: the next job's descriptor goes into the ring but no
+ * doorbell is rung until the next recovery, so the job hangs and the
+ * timeout path runs. stats: job, timeout, recovery and MMU fault counters.
  */
 
 #include <linux/debugfs.h>
@@ -113,6 +116,25 @@ static int potnpu_inject_cmd_va_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(potnpu_inject_cmd_va_fops, potnpu_inject_cmd_va_get,
 			 potnpu_inject_cmd_va_set, "%llu\n");
 
+/* Test hook: see potnpu_job_run(). */
+static int potnpu_inject_hang_set(void *data, u64 val)
+{
+	struct potnpu_device *ndev = data;
+
+	atomic_set(&ndev->sched.inject_hang, !!val);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(potnpu_inject_hang_fops, NULL, potnpu_inject_hang_set,
+			 "%llu\n");
+
+static int potnpu_stats_show(struct seq_file *m, void *unused)
+{
+	potnpu_sched_show_stats(m->private, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(potnpu_stats);
+
 DEFINE_DEBUGFS_ATTRIBUTE(potnpu_job_timeout_fops, potnpu_job_timeout_get,
 			 potnpu_job_timeout_set, "%llu\n");
 
@@ -166,6 +188,9 @@ void potnpu_debugfs_init(struct potnpu_device *ndev)
 				   &potnpu_core_wdog_fops);
 	debugfs_create_file_unsafe("inject_cmd_va", 0600, root, ndev,
 				   &potnpu_inject_cmd_va_fops);
+	debugfs_create_file_unsafe("inject_hang", 0200, root, ndev,
+				   &potnpu_inject_hang_fops);
+	debugfs_create_file("stats", 0400, root, ndev, &potnpu_stats_fops);
 	debugfs_create_file("fw_status", 0400, root, ndev,
 			    &potnpu_fw_status_fops);
 	debugfs_create_file("fw_log", 0400, root, ndev, &potnpu_fw_log_fops);

@@ -11,7 +11,8 @@
  * doorbell; the IRQ_JOB handler consumes completion records (CQ_TAIL is
  * checked, the firmware is not trusted), records each job's status for
  * DRM_IOCTL_POTNPU_JOB_STATUS and signals its fence. A job that ends with
- * an MMU fault bans its file. A job that exceeds the timeout, a forced
+ * an MMU fault bans its file. A job that exceeds the timeout while the
+ * firmware's heartbeat stands still (or ten timeouts in all), a forced
  * recovery and unplug cancel every job in the ring; the first two reset
  * the device and boot the firmware again.
  *
@@ -28,6 +29,7 @@
 #include <linux/dma-fence-chain.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
+#include <linux/seq_file.h>
 #include <linux/iosys-map.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -51,6 +53,11 @@
 #define POTNPU_JOB_TIMEOUT_MS		5000
 /* How long a closing file waits for its jobs before a recovery. */
 #define POTNPU_CLOSE_TIMEOUT_MS		10000
+/*
+ * A job whose firmware heartbeat moved since the last check gets its
+ * timeout re-armed, at most this many times: 10 timeouts in all.
+ */
+#define POTNPU_TIMEOUT_MAX_EXTENSIONS	9
 
 /**
  * struct potnpu_job - one submitted job
@@ -70,6 +77,8 @@
  * @seqno: ring position it was written at
  * @slot: MMU slot of @vm when the job was submitted (for traces)
  * @run_ns: ktime_get_ns() when the job was written to the ring
+ * @heartbeat: FW_HEARTBEAT when the job was run or last timed out
+ * @extensions: timeouts re-armed for progress
  * @hw_fence: signalled by the completion interrupt
  * @node: in &potnpu_sched.pending while in the ring
  */
@@ -90,6 +99,8 @@ struct potnpu_job {
 	u32 seqno;
 	int slot;
 	u64 run_ns;
+	u32 heartbeat;
+	u32 extensions;
 	struct dma_fence *hw_fence;
 	struct list_head node;
 };
@@ -152,6 +163,8 @@ static void potnpu_sched_cancel_locked(struct potnpu_device *ndev,
 	list_for_each_entry_safe(job, tmp, &s->pending, node) {
 		st.status = job == bad ? DRM_POTNPU_JOB_TIMEOUT :
 			    DRM_POTNPU_JOB_CANCELLED;
+		atomic64_inc(job == bad ? &s->stats.timed_out :
+			     &s->stats.cancelled);
 		potnpu_job_record(job, &st);
 		potnpu_job_trace_done(job, &st);
 		list_del_init(&job->node);
@@ -161,6 +174,8 @@ static void potnpu_sched_cancel_locked(struct potnpu_device *ndev,
 	}
 	s->tail = 0;
 	s->consumed = 0;
+	s->doorbell = 0;
+	s->hold = false;
 	wake_up_all(&s->idle);
 }
 
@@ -202,6 +217,8 @@ static void potnpu_sched_complete(struct potnpu_device *ndev)
 		potnpu_job_trace_done(job, &st);
 		list_del_init(&job->node);
 		s->consumed++;
+		atomic64_inc(st.status == POTNPU_JOB_OK ? &s->stats.completed :
+			     &s->stats.failed);
 		if (st.status != POTNPU_JOB_OK)
 			dma_fence_set_error(job->hw_fence, -EIO);
 		dma_fence_signal_locked(job->hw_fence);
@@ -347,6 +364,7 @@ static struct dma_fence *potnpu_job_not_run(struct potnpu_job *job,
 	};
 
 	potnpu_job_record(job, &st);
+	atomic64_inc(&job->ndev->sched.stats.cancelled);
 	return ret;
 }
 
@@ -389,6 +407,7 @@ static struct dma_fence *potnpu_job_run(struct drm_sched_job *sched_job)
 		       ++s->fence_seqno);
 	job->hw_fence = dma_fence_get(fence);
 	job->run_ns = ktime_get_ns();
+	job->heartbeat = potnpu_rd(ndev, POTNPU_REG_FW_HEARTBEAT);
 	trace_potnpu_job_run(potnpu_dev(ndev), slot, job->id, job->seqno,
 			     potnpu_ring_index(s->tail, POTNPU_JQ_ENTRIES));
 	potnpu_job_desc_fill(&ndev->boot.jq[potnpu_ring_index(s->tail,
@@ -398,7 +417,13 @@ static struct dma_fence *potnpu_job_run(struct drm_sched_job *sched_job)
 	dma_wmb();
 	s->tail++;
 	list_add_tail(&job->node, &s->pending);
-	potnpu_wr(ndev, POTNPU_REG_JQ_TAIL, s->tail);
+	/* Test hook: the ring holds the job, the firmware never hears of it. */
+	if (atomic_xchg(&s->inject_hang, 0))
+		s->hold = true;
+	if (!s->hold) {
+		potnpu_wr(ndev, POTNPU_REG_JQ_TAIL, s->tail);
+		s->doorbell = s->tail;
+	}
 	spin_unlock_irqrestore(&s->lock, flags);
 	drm_dev_exit(idx);
 	return fence;
@@ -441,25 +466,74 @@ int potnpu_sched_recover(struct potnpu_device *ndev, struct potnpu_job *bad,
 	return ret;
 }
 
+/*
+ * drm_sched_job_timedout() took the job off the pending list; a job that
+ * is not reset must go back (at its head: it is the oldest), as etnaviv
+ * does, or it would never be freed.
+ */
+static void potnpu_job_requeue(struct drm_sched_job *sj)
+{
+	spin_lock(&sj->sched->job_list_lock);
+	list_add(&sj->list, &sj->sched->pending_list);
+	spin_unlock(&sj->sched->job_list_lock);
+}
+
+/*
+ * The firmware is working on @job: its descriptor was handed over (the
+ * doorbell covers it), JQ_HEAD says it is the job being run, and the
+ * heartbeat, bumped per command, moved since the last look. Called inside
+ * drm_dev_enter().
+ */
+static bool potnpu_job_progressed(struct potnpu_job *job, bool *in_ring)
+{
+	struct potnpu_device *ndev = job->ndev;
+	struct potnpu_sched *s = &ndev->sched;
+	unsigned long flags;
+	bool rung;
+	u32 hb, head;
+
+	hb = potnpu_rd(ndev, POTNPU_REG_FW_HEARTBEAT);
+	head = potnpu_rd(ndev, POTNPU_REG_JQ_HEAD);
+	spin_lock_irqsave(&s->lock, flags);
+	*in_ring = !list_empty(&job->node);
+	rung = (s32)(s->doorbell - job->seqno) > 0;
+	spin_unlock_irqrestore(&s->lock, flags);
+	if (hb == 0xffffffffu || hb == job->heartbeat)
+		return false;
+	job->heartbeat = hb;
+	return *in_ring && rung && head == job->seqno;
+}
+
 static enum drm_gpu_sched_stat potnpu_job_timedout(struct drm_sched_job *sj)
 {
 	struct potnpu_job *job = to_potnpu_job(sj);
 	struct potnpu_device *ndev = job->ndev;
+	bool progress, in_ring;
 	int idx;
 
 	if (!drm_dev_enter(&ndev->drm, &idx)) {
 		/* Unplugged: no reset; the job goes back to be freed. */
-		spin_lock(&sj->sched->job_list_lock);
-		list_add(&sj->list, &sj->sched->pending_list);
-		spin_unlock(&sj->sched->job_list_lock);
+		potnpu_job_requeue(sj);
 		return DRM_GPU_SCHED_STAT_ENODEV;
 	}
+	progress = potnpu_job_progressed(job, &in_ring) &&
+		   job->extensions < POTNPU_TIMEOUT_MAX_EXTENSIONS;
 	trace_potnpu_job_timeout(potnpu_dev(ndev), job->slot, job->id,
-				 job->seqno,
-				 potnpu_rd(ndev, POTNPU_REG_FW_HEARTBEAT), false);
-	dev_err(potnpu_dev(ndev), "job %llu (seqno %u) timed out after %u ms\n",
+				 job->seqno, job->heartbeat, progress);
+	if (progress || !in_ring) {
+		/* Still running and progressing, or already completed. */
+		if (progress) {
+			job->extensions++;
+			atomic64_inc(&ndev->sched.stats.timeout_extensions);
+		}
+		drm_dev_exit(idx);
+		potnpu_job_requeue(sj);
+		return DRM_GPU_SCHED_STAT_NOMINAL;
+	}
+	dev_err(potnpu_dev(ndev),
+		"job %llu (seqno %u) timed out after %u ms, %u extensions for progress\n",
 		job->id, job->seqno,
-		jiffies_to_msecs(READ_ONCE(sj->sched->timeout)));
+		jiffies_to_msecs(READ_ONCE(sj->sched->timeout)), job->extensions);
 	drm_dev_exit(idx);
 	potnpu_sched_recover(ndev, job, "job timeout");
 	return DRM_GPU_SCHED_STAT_NOMINAL;
@@ -548,6 +622,27 @@ int potnpu_sched_init(struct potnpu_device *ndev)
 	s->ready = true;
 	ndev->capabilities |= DRM_POTNPU_CAP_JOBS;
 	return 0;
+}
+
+/**
+ * potnpu_sched_show_stats() - debugfs stats
+ * @ndev: the device
+ * @m: the seq_file
+ */
+void potnpu_sched_show_stats(struct potnpu_device *ndev, struct seq_file *m)
+{
+	struct potnpu_sched_stats *st = &ndev->sched.stats;
+
+	seq_printf(m, "jobs_submitted: %lld\n", atomic64_read(&st->submitted));
+	seq_printf(m, "jobs_completed: %lld\n", atomic64_read(&st->completed));
+	seq_printf(m, "jobs_failed: %lld\n", atomic64_read(&st->failed));
+	seq_printf(m, "jobs_timed_out: %lld\n", atomic64_read(&st->timed_out));
+	seq_printf(m, "jobs_cancelled: %lld\n", atomic64_read(&st->cancelled));
+	seq_printf(m, "timeout_extensions: %lld\n",
+		   atomic64_read(&st->timeout_extensions));
+	seq_printf(m, "recoveries: %u\n", READ_ONCE(ndev->boot.recoveries));
+	seq_printf(m, "mmu_faults: %d\n",
+		   atomic_read(&ndev->sched.mmu_faults));
 }
 
 /**
@@ -869,6 +964,7 @@ int potnpu_submit_ioctl(struct drm_device *drm, void *data,
 	fj->last_fence = dma_fence_get(fence);
 	args->job_id = job->id;
 	job->slot = READ_ONCE(pfile->vm->slot);
+	atomic64_inc(&ndev->sched.stats.submitted);
 	trace_potnpu_job_submit(potnpu_dev(ndev), job->slot, job->id,
 				job->cmd_size, job->bo_count);
 

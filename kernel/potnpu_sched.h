@@ -25,6 +25,24 @@ struct potnpu_job;
 #define POTNPU_JOB_RECORDS	256
 
 /**
+ * struct potnpu_sched_stats - job counters of a device, for debugfs stats
+ * @submitted: jobs accepted by SUBMIT
+ * @completed: jobs the firmware completed with POTNPU_JOB_OK
+ * @failed: jobs the firmware completed with an error status
+ * @timed_out: jobs completed as DRM_POTNPU_JOB_TIMEOUT by a recovery
+ * @cancelled: jobs cancelled (recovery, unplug, or never run)
+ * @timeout_extensions: timeouts re-armed because the firmware progressed
+ */
+struct potnpu_sched_stats {
+	atomic64_t submitted;
+	atomic64_t completed;
+	atomic64_t failed;
+	atomic64_t timed_out;
+	atomic64_t cancelled;
+	atomic64_t timeout_extensions;
+};
+
+/**
  * struct potnpu_sched - the device's job queue
  * @sched: the DRM scheduler, one hardware ring
  * @lock: protects the fields below and is the lock of the job fences
@@ -43,6 +61,10 @@ struct potnpu_job;
  * @core_halts: core halts (trap, watchdog) seen by the error interrupt
  * @fw_failures: firmware failures (FW_STATUS FAILED) while it was ready
  * @mmu_faults: MMU faults seen by the error interrupt
+ * @doorbell: the last value written to JQ_TAIL
+ * @hold: doorbells suppressed until the next recovery (debugfs inject_hang)
+ * @inject_hang: test hook, debugfs inject_hang: the next job run sets @hold
+ * @stats: job counters for debugfs stats
  * @inject_cmd_va: test hook, debugfs inject_cmd_va: the next job's copy of
  *	its stream gets this address after validation (0: off)
  */
@@ -64,6 +86,10 @@ struct potnpu_sched {
 	atomic_t core_halts;
 	atomic_t fw_failures;
 	atomic_t mmu_faults;
+	u32 doorbell;
+	bool hold;
+	atomic_t inject_hang;
+	struct potnpu_sched_stats stats;
 	u64 inject_cmd_va;
 };
 
@@ -89,7 +115,10 @@ struct potnpu_file_jobs {
 	bool has_entity;
 };
 
+struct seq_file;
+
 int potnpu_sched_init(struct potnpu_device *ndev);
+void potnpu_sched_show_stats(struct potnpu_device *ndev, struct seq_file *m);
 void potnpu_sched_stop(struct potnpu_device *ndev);
 void potnpu_sched_fini(struct potnpu_device *ndev);
 int potnpu_sched_recover(struct potnpu_device *ndev, struct potnpu_job *bad,
