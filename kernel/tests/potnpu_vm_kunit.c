@@ -439,6 +439,53 @@ static void vm_exhaustion(struct kunit *test)
 	vm_teardown(test, c);
 }
 
+/* Contiguous DMA memory (a job's stream copy), read-only. */
+static void vm_map_dma(struct kunit *test)
+{
+	/* Pages 1..7 usable. */
+	struct vm_ctx *c = vm_setup(test, 8 * POTNPU_PAGE_SIZE);
+	struct drm_mm_node a = {}, b = {}, d = {};
+	u64 addr, i;
+
+	KUNIT_EXPECT_EQ(test, potnpu_vm_map_dma(&c->vm, &a, 0, 0x50000000ull,
+						false), -EINVAL);
+	KUNIT_EXPECT_EQ(test, potnpu_vm_map_dma(&c->vm, &a, 0x1800,
+						0x50000000ull, false), -EINVAL);
+	/* An unaligned bus address: nothing mapped, nothing allocated. */
+	KUNIT_EXPECT_EQ(test, potnpu_vm_map_dma(&c->vm, &a, 0x1000,
+						0x50000800ull, false), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, drm_mm_node_allocated(&a));
+	KUNIT_EXPECT_TRUE(test, drm_mm_clean(&c->vm.mm));
+
+	KUNIT_ASSERT_EQ(test, potnpu_vm_map_dma(&c->vm, &a, 0x4000,
+						0x50000000ull, false), 0);
+	KUNIT_EXPECT_GE(test, a.start, (u64)POTNPU_PAGE_SIZE);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, vm_walk(c, a.start + i * 0x1000 + 4,
+					      false, &addr), 0);
+		KUNIT_EXPECT_EQ(test, addr, 0x50000000ull + i * 0x1000 + 4);
+		KUNIT_EXPECT_EQ(test, vm_walk(c, a.start + i * 0x1000, true,
+					      &addr),
+				POTNPU_MMU_REASON_READ_ONLY);
+	}
+	KUNIT_ASSERT_EQ(test, potnpu_vm_map_dma(&c->vm, &b, 0x3000,
+						0x60000000ull, true), 0);
+	KUNIT_EXPECT_EQ(test, vm_walk(c, b.start + 0x2000, true, &addr), 0);
+	KUNIT_EXPECT_EQ(test, addr, 0x60002000ull);
+	/* Full: -ENOSPC, then the freed range is reused. */
+	KUNIT_EXPECT_EQ(test, potnpu_vm_map_dma(&c->vm, &d, 0x1000,
+						0x70000000ull, false), -ENOSPC);
+	potnpu_vm_unmap(&c->vm, &a);
+	KUNIT_EXPECT_EQ(test, vm_walk(c, a.start, false, &addr),
+			POTNPU_MMU_REASON_NOT_PRESENT);
+	KUNIT_EXPECT_EQ(test, potnpu_vm_map_dma(&c->vm, &d, 0x1000,
+						0x70000000ull, false), 0);
+	potnpu_vm_unmap(&c->vm, &b);
+	potnpu_vm_unmap(&c->vm, &d);
+	KUNIT_EXPECT_TRUE(test, drm_mm_clean(&c->vm.mm));
+	vm_teardown(test, c);
+}
+
 static void vm_range_limits(struct kunit *test)
 {
 	struct fake_tables *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
@@ -476,6 +523,7 @@ static struct kunit_case potnpu_vm_cases[] = {
 	KUNIT_CASE(vm_map_sgt),
 	KUNIT_CASE(vm_map_invalid),
 	KUNIT_CASE(vm_exhaustion),
+	KUNIT_CASE(vm_map_dma),
 	KUNIT_CASE(vm_range_limits),
 	{}
 };
