@@ -523,6 +523,75 @@ TEST_F(job, other_files_bo_refused)
  * keeps the ring busy: the device MMU stops the write to an unmapped VA,
  * the job reports the fault and the file is banned.
  */
+#define TRACEFS "/sys/kernel/tracing"
+
+/* tracefs with the potnpu events, mounted if needed; 0 when usable. */
+static int tracefs_ready(void)
+{
+	if (access(TRACEFS "/events", F_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	return access(TRACEFS "/events/potnpu/enable", W_OK);
+}
+
+/* The whole trace buffer as a string (read in a loop), NULL on error. */
+static char *trace_read(void)
+{
+	size_t max = 4 << 20, len = 0;
+	char *buf = malloc(max + 1);
+	ssize_t n;
+	int fd = open(TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
+
+	if (!buf || fd < 0) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while (len < max && (n = read(fd, buf + len, max - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = 0;
+	return buf;
+}
+
+/* A line of @trace with @event and every one of @a, @b. */
+static bool trace_has(const char *trace, const char *event, const char *a,
+		      const char *b)
+{
+	const char *line = trace, *end;
+	char tmp[512];
+	size_t n;
+
+	for (; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		n = end - line < (long)sizeof(tmp) - 1 ? end - line :
+		    sizeof(tmp) - 1;
+		memcpy(tmp, line, n);
+		tmp[n] = 0;
+		if (strstr(tmp, event) && strstr(tmp, a) && strstr(tmp, b))
+			return true;
+	}
+	return false;
+}
+
+/* Enable the potnpu events on an empty buffer; 0 when tracing. */
+static int trace_start(void)
+{
+	if (tracefs_ready() ||
+	    potnpu_write_file(TRACEFS "/events/potnpu/enable", "1", 1))
+		return -1;
+	return potnpu_write_file(TRACEFS "/trace", "", 0);
+}
+
+/* Disable the events; the buffer as a string (to free), NULL on error. */
+static char *trace_stop(void)
+{
+	char *trace = trace_read();
+
+	potnpu_write_file(TRACEFS "/events/potnpu/enable", "0", 1);
+	return trace;
+}
+
 /*
  * The device runs the kernel's validated copy of the stream: changing the
  * BO after the submit has no effect, even while the job is still queued
@@ -577,7 +646,10 @@ TEST_F(job, mmu_confines_stream_changed_after_validation)
 {
 	struct stream s = { (uint32_t *)self->cmd.map, 0 };
 	struct drm_potnpu_job_status st;
+	char *trace = NULL;
 	struct submit sub;
+	bool tracing;
+	int i;
 
 	cmd_fence(&s, self->a.va, 7);
 	submit_init(&sub, &self->cmd, s.n * 4);
@@ -585,6 +657,7 @@ TEST_F(job, mmu_confines_stream_changed_after_validation)
 	sub.args.out_syncobj = self->sync;
 	if (debugfs_write("inject_cmd_va", "4294967296"))
 		SKIP(return, "no debugfs");
+	tracing = !trace_start();
 	ASSERT_EQ(0, submit(self->fd, &sub));
 	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
 	ASSERT_EQ(0, job_status(self->fd, sub.args.job_id, &st));
@@ -592,57 +665,21 @@ TEST_F(job, mmu_confines_stream_changed_after_validation)
 	EXPECT_EQ(0, st.err_offset);
 	EXPECT_EQ(0, *(uint32_t *)self->a.map);
 	EXPECT_EQ(EIO, submit(self->fd, &sub));
-}
-
-#define TRACEFS "/sys/kernel/tracing"
-
-/* tracefs with the potnpu events, mounted if needed; 0 when usable. */
-static int tracefs_ready(void)
-{
-	if (access(TRACEFS "/events", F_OK))
-		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
-	return access(TRACEFS "/events/potnpu/enable", W_OK);
-}
-
-/* The whole trace buffer as a string (read in a loop), NULL on error. */
-static char *trace_read(void)
-{
-	size_t max = 4 << 20, len = 0;
-	char *buf = malloc(max + 1);
-	ssize_t n;
-	int fd = open(TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
-
-	if (!buf || fd < 0) {
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return NULL;
+	if (!tracing)
+		return;
+	/* The fault's own interrupt may come after the completion's. */
+	for (i = 0; i < 500; i++) {
+		trace = trace_read();
+		ASSERT_NE(NULL, trace);
+		if (trace_has(trace, "potnpu_mmu_fault:", "reason=", "write=1"))
+			break;
+		free(trace);
+		trace = NULL;
+		usleep(10000);
 	}
-	while (len < max && (n = read(fd, buf + len, max - len)) > 0)
-		len += n;
-	close(fd);
-	buf[len] = 0;
-	return buf;
-}
-
-/* A line of @trace with @event and every one of @a, @b. */
-static bool trace_has(const char *trace, const char *event, const char *a,
-		      const char *b)
-{
-	const char *line = trace, *end;
-	char tmp[512];
-	size_t n;
-
-	for (; *line; line = *end ? end + 1 : end) {
-		end = strchrnul(line, '\n');
-		n = end - line < (long)sizeof(tmp) - 1 ? end - line :
-		    sizeof(tmp) - 1;
-		memcpy(tmp, line, n);
-		tmp[n] = 0;
-		if (strstr(tmp, event) && strstr(tmp, a) && strstr(tmp, b))
-			return true;
-	}
-	return false;
+	free(trace_stop());
+	EXPECT_NE(NULL, trace);
+	free(trace);
 }
 
 /* submit, run and done events for a job, with its id and details. */
@@ -652,19 +689,15 @@ TEST_F(job, tracepoints_follow_a_job)
 	char id[64], *trace;
 	struct submit sub;
 
-	if (tracefs_ready())
+	if (trace_start())
 		SKIP(return, "no tracefs with potnpu events");
-	ASSERT_EQ(0, potnpu_write_file(TRACEFS "/events/potnpu/enable", "1",
-				       1));
-	ASSERT_EQ(0, potnpu_write_file(TRACEFS "/trace", "", 0));
 	cmd_fence(&s, self->a.va, 5);
 	submit_init(&sub, &self->cmd, s.n * 4);
 	submit_bo(&sub, &self->a);
 	sub.args.out_syncobj = self->sync;
 	ASSERT_EQ(0, submit(self->fd, &sub));
 	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
-	trace = trace_read();
-	potnpu_write_file(TRACEFS "/events/potnpu/enable", "0", 1);
+	trace = trace_stop();
 	ASSERT_NE(NULL, trace);
 	snprintf(id, sizeof(id), " job=%llu ",
 		 (unsigned long long)sub.args.job_id);
@@ -870,8 +903,10 @@ TEST_F(job, timeout_recovers_the_device)
 	struct drm_potnpu_job_status st;
 	uint32_t sync2 = syncobj_new(self->fd), before;
 	uint64_t ids[2];
-
 	long long timed_out, recoveries;
+	char id[64], done[32], *trace;
+	bool tracing;
+
 
 	before = fw_recoveries(self->fd);
 	timed_out = stat_get("jobs_timed_out");
@@ -885,10 +920,24 @@ TEST_F(job, timeout_recovers_the_device)
 	 * idle), which must not count as progress of the job.
 	 */
 	ASSERT_EQ(0, debugfs_write("inject_hang", "1"));
+	tracing = !trace_start();
 	submit_long_and_short(_metadata, self, ids, sync2);
 	ASSERT_EQ(0, syncobj_wait(self->fd, sync2, 0));
 	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	trace = tracing ? trace_stop() : NULL;
 	ASSERT_EQ(0, debugfs_write("job_timeout_ms", "5000"));
+	if (trace) {
+		snprintf(id, sizeof(id), " job=%llu ",
+			 (unsigned long long)ids[0]);
+		EXPECT_TRUE(trace_has(trace, "potnpu_job_timeout:", id,
+				      "progress=0"));
+		EXPECT_TRUE(trace_has(trace, "potnpu_recovery:",
+				      "reason=job timeout", ""));
+		snprintf(done, sizeof(done), "status=%u ",
+			 DRM_POTNPU_JOB_TIMEOUT);
+		EXPECT_TRUE(trace_has(trace, "potnpu_job_done:", id, done));
+		free(trace);
+	}
 	ASSERT_EQ(0, job_status(self->fd, ids[0], &st));
 	EXPECT_EQ(DRM_POTNPU_JOB_TIMEOUT, st.status);
 	EXPECT_TRUE(potnpu_klog_contains("timed out"));
