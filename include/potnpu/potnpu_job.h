@@ -8,7 +8,8 @@
  * All little endian. Used by the kernel driver (which builds descriptors
  * and page tables and validates command streams), the firmware (which
  * executes them), the QEMU device (which walks page tables) and the host
- * tests. docs/device-spec.md and docs/command-stream.md are the prose.
+ * tests. The prose: docs/device-spec.md ("Job queue", "Command stream
+ * framing", page tables) and docs/firmware.md (command semantics).
  */
 #ifndef POTNPU_JOB_H
 #define POTNPU_JOB_H
