@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,4 +193,42 @@ int tool_parse_uint(const char *s, unsigned long min, unsigned long max,
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int tool_parse_device_args(const char *prog, void (*usage)(FILE *f),
+			   int argc, char *argv[], unsigned long *device)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*device = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (tool_parse_uint(optarg, 0, INT_MAX, device)) {
+				fprintf(stderr,
+					"%s: invalid --device '%s': expected a device index (0, 1, ...)\n",
+					prog, optarg);
+				return EX_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return EX_OK;
+		default:
+			fprintf(stderr, "%s: bad option (see --help)\n", prog);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "%s: unexpected argument '%s' (see --help)\n",
+			prog, argv[optind]);
+		return EX_USAGE;
+	}
+	return -1;
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "json.h"
 #include "libpotnpu.h"
@@ -49,5 +50,16 @@ void tool_json_device(struct json_writer *w, const char *key, int index,
 /* Parses a decimal unsigned number in [min, max]; 0 or -1. */
 int tool_parse_uint(const char *s, unsigned long min, unsigned long max,
 		    unsigned long *out);
+
+/*
+ * tool_parse_device_args() - command line of the check tools:
+ * "PROG [--device N] [--help]"
+ *
+ * Returns -1 when the tool should go on with *@device set (0 by default),
+ * else the status to exit with: EX_OK after --help (printed by @usage on
+ * stdout), EX_USAGE for anything else, with a message naming @prog.
+ */
+int tool_parse_device_args(const char *prog, void (*usage)(FILE *f),
+			   int argc, char *argv[], unsigned long *device);
 
 #endif /* POTNPU_TOOLS_COMMON_H */

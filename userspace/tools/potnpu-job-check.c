@@ -7,7 +7,6 @@
  * refuse; every result is checked in memory. See docs/userspace.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -280,39 +279,13 @@ static int setup_and_check(struct potnpu_device *dev)
 
 int main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct potnpu_device *dev;
-	unsigned long device = 0;
-	int c, err, rc;
+	unsigned long device;
+	int err, rc;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			if (tool_parse_uint(optarg, 0, INT_MAX, &device)) {
-				fprintf(stderr,
-					PROG ": invalid --device '%s': expected a device index (0, 1, ...)\n",
-					optarg);
-				return EX_USAGE;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return EX_OK;
-		default:
-			fprintf(stderr, PROG ": bad option (see --help)\n");
-			return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s' (see --help)\n",
-			argv[optind]);
-		return EX_USAGE;
-	}
+	rc = tool_parse_device_args(PROG, usage, argc, argv, &device);
+	if (rc >= 0)
+		return rc;
 	err = potnpu_open_index((unsigned int)device, &dev);
 	if (err)
 		return lib_fail(err);
