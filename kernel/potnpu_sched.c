@@ -12,9 +12,11 @@
  * checked, the firmware is not trusted), records each job's status for
  * DRM_IOCTL_POTNPU_JOB_STATUS and signals its fence. A job that ends with
  * an MMU fault bans its file. A job that exceeds the timeout while the
- * firmware's heartbeat stands still (or ten timeouts in all), a forced
- * recovery and unplug cancel every job in the ring; the first two reset
- * the device and boot the firmware again.
+ * firmware's heartbeat stands still (or ten timeouts in all) is first
+ * aborted through H2F_MSG (level 1, no reset); if the firmware does not
+ * complete it within POTNPU_ABORT_TIMEOUT_MS, a recovery (level 2), like
+ * a forced one, cancels every job in the ring, resets the device and
+ * boots the firmware again; unplug cancels them too.
  *
  * The stream is copied at submit time into kernel-owned DMA memory, which
  * is validated and mapped read-only at a VA of its own in the file's
@@ -58,6 +60,12 @@
  * timeout re-armed, at most this many times: 10 timeouts in all.
  */
 #define POTNPU_TIMEOUT_MAX_EXTENSIONS	9
+/*
+ * Level 1 of a timeout: how long the firmware has to complete the job
+ * after POTNPU_H2F_ABORT_JOB (it looks between commands) before the
+ * full recovery.
+ */
+#define POTNPU_ABORT_TIMEOUT_MS		100
 
 /**
  * struct potnpu_job - one submitted job
@@ -79,6 +87,8 @@
  * @run_ns: ktime_get_ns() when the job was written to the ring
  * @heartbeat: FW_HEARTBEAT when the job was run or last timed out
  * @extensions: timeouts re-armed for progress
+ * @aborting: an ABORT_JOB was sent for it (under &potnpu_sched.lock)
+ * @aborted: the firmware completed it as aborted (under the same lock)
  * @hw_fence: signalled by the completion interrupt
  * @node: in &potnpu_sched.pending while in the ring
  */
@@ -101,6 +111,8 @@ struct potnpu_job {
 	u64 run_ns;
 	u32 heartbeat;
 	u32 extensions;
+	bool aborting;
+	bool aborted;
 	struct dma_fence *hw_fence;
 	struct list_head node;
 };
@@ -213,14 +225,25 @@ static void potnpu_sched_complete(struct potnpu_device *ndev)
 					    le32_to_cpu(rec->seqno), job->seqno);
 			st.status = POTNPU_JOB_EDESC;
 		}
+		/* Level 1 of a timeout: the job we aborted is a timeout. */
+		if (job->aborting && st.status == POTNPU_JOB_ABORTED) {
+			job->aborted = true;
+			st.status = DRM_POTNPU_JOB_TIMEOUT;
+		}
 		potnpu_job_record(job, &st);
 		potnpu_job_trace_done(job, &st);
 		list_del_init(&job->node);
 		s->consumed++;
-		atomic64_inc(st.status == POTNPU_JOB_OK ? &s->stats.completed :
-			     &s->stats.failed);
-		if (st.status != POTNPU_JOB_OK)
-			dma_fence_set_error(job->hw_fence, -EIO);
+		if (job->aborted) {
+			atomic64_inc(&s->stats.timed_out);
+			atomic64_inc(&s->stats.aborts);
+			dma_fence_set_error(job->hw_fence, -ETIMEDOUT);
+		} else {
+			atomic64_inc(st.status == POTNPU_JOB_OK ?
+				     &s->stats.completed : &s->stats.failed);
+			if (st.status != POTNPU_JOB_OK)
+				dma_fence_set_error(job->hw_fence, -EIO);
+		}
 		dma_fence_signal_locked(job->hw_fence);
 	}
 	wake_up_all(&s->idle);
@@ -504,6 +527,84 @@ static bool potnpu_job_progressed(struct potnpu_job *job, bool *in_ring)
 	return *in_ring && rung && head == job->seqno;
 }
 
+static bool potnpu_job_in_ring(struct potnpu_sched *s,
+			       struct potnpu_job *job)
+{
+	unsigned long flags;
+	bool in_ring;
+
+	spin_lock_irqsave(&s->lock, flags);
+	in_ring = !list_empty(&job->node);
+	spin_unlock_irqrestore(&s->lock, flags);
+	return in_ring;
+}
+
+/*
+ * Level 1 of a timeout: ask the firmware to abort @job (H2F_MSG =
+ * ABORT_JOB, H2F_DOORBELL) and wait up to POTNPU_ABORT_TIMEOUT_MS for it
+ * to leave the ring. Not tried with the core halted or the firmware not
+ * READY. Under recover_lock, so no recovery runs meanwhile.
+ *
+ * Return: true if the job left the ring (aborted, or completed just
+ * before the abort landed): no recovery is needed.
+ */
+static bool potnpu_job_abort(struct potnpu_device *ndev,
+			     struct potnpu_job *job)
+{
+	struct potnpu_sched *s = &ndev->sched;
+	u64 start = ktime_get_ns();
+	bool sent = false, left, aborted;
+	unsigned long flags;
+	u32 core;
+	int idx;
+
+	mutex_lock(&s->recover_lock);
+	if (drm_dev_enter(&ndev->drm, &idx)) {
+		core = potnpu_rd(ndev, POTNPU_REG_CORE_STATUS);
+		spin_lock_irqsave(&s->lock, flags);
+		if (s->ready && !list_empty(&job->node) && core != 0xffffffffu &&
+		    !(core & (POTNPU_CORE_STATUS_TRAPPED |
+			      POTNPU_CORE_STATUS_WATCHDOG)) &&
+		    READ_ONCE(ndev->boot.fw_status) == POTNPU_FW_STATUS_READY) {
+			job->aborting = true;
+			potnpu_wr(ndev, POTNPU_REG_H2F_MSG,
+				  POTNPU_H2F_ABORT_JOB);
+			potnpu_wr(ndev, POTNPU_REG_H2F_DOORBELL, 1);
+			sent = true;
+		}
+		spin_unlock_irqrestore(&s->lock, flags);
+		drm_dev_exit(idx);
+	}
+	if (sent)
+		wait_event_timeout(s->idle, !potnpu_job_in_ring(s, job),
+				   msecs_to_jiffies(POTNPU_ABORT_TIMEOUT_MS));
+	spin_lock_irqsave(&s->lock, flags);
+	left = list_empty(&job->node);
+	aborted = job->aborted;
+	spin_unlock_irqrestore(&s->lock, flags);
+	/*
+	 * Completed before the firmware took the message: withdraw it, so
+	 * that it does not abort the next job.
+	 */
+	if (sent && left && !aborted && drm_dev_enter(&ndev->drm, &idx)) {
+		potnpu_wr(ndev, POTNPU_REG_H2F_MSG, POTNPU_H2F_NONE);
+		drm_dev_exit(idx);
+	}
+	trace_potnpu_job_abort(potnpu_dev(ndev), job->slot, job->id,
+			       job->seqno, sent, aborted,
+			       ktime_get_ns() - start);
+	mutex_unlock(&s->recover_lock);
+	if (aborted)
+		dev_warn(potnpu_dev(ndev),
+			 "job %llu (seqno %u) aborted, no reset\n",
+			 job->id, job->seqno);
+	else if (sent && !left)
+		dev_err(potnpu_dev(ndev),
+			"job %llu (seqno %u) not aborted within %u ms\n",
+			job->id, job->seqno, POTNPU_ABORT_TIMEOUT_MS);
+	return left;
+}
+
 static enum drm_gpu_sched_stat potnpu_job_timedout(struct drm_sched_job *sj)
 {
 	struct potnpu_job *job = to_potnpu_job(sj);
@@ -535,6 +636,11 @@ static enum drm_gpu_sched_stat potnpu_job_timedout(struct drm_sched_job *sj)
 		job->id, job->seqno,
 		jiffies_to_msecs(READ_ONCE(sj->sched->timeout)), job->extensions);
 	drm_dev_exit(idx);
+	/* Level 1: abort the job; level 2: the full recovery. */
+	if (potnpu_job_abort(ndev, job)) {
+		potnpu_job_requeue(sj);
+		return DRM_GPU_SCHED_STAT_NOMINAL;
+	}
 	potnpu_sched_recover(ndev, job, "job timeout");
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
@@ -640,6 +746,7 @@ void potnpu_sched_show_stats(struct potnpu_device *ndev, struct seq_file *m)
 	seq_printf(m, "jobs_cancelled: %lld\n", atomic64_read(&st->cancelled));
 	seq_printf(m, "timeout_extensions: %lld\n",
 		   atomic64_read(&st->timeout_extensions));
+	seq_printf(m, "aborts: %lld\n", atomic64_read(&st->aborts));
 	seq_printf(m, "recoveries: %u\n", READ_ONCE(ndev->boot.recoveries));
 	seq_printf(m, "mmu_faults: %d\n",
 		   atomic_read(&ndev->sched.mmu_faults));

@@ -29,9 +29,11 @@ struct potnpu_job;
  * @submitted: jobs accepted by SUBMIT
  * @completed: jobs the firmware completed with POTNPU_JOB_OK
  * @failed: jobs the firmware completed with an error status
- * @timed_out: jobs completed as DRM_POTNPU_JOB_TIMEOUT by a recovery
+ * @timed_out: jobs completed as DRM_POTNPU_JOB_TIMEOUT (abort or recovery)
  * @cancelled: jobs cancelled (recovery, unplug, or never run)
  * @timeout_extensions: timeouts re-armed because the firmware progressed
+ * @aborts: timed-out jobs the firmware completed on an ABORT_JOB message
+ *	(level 1: no device reset; also counted in @timed_out)
  */
 struct potnpu_sched_stats {
 	atomic64_t submitted;
@@ -40,6 +42,7 @@ struct potnpu_sched_stats {
 	atomic64_t timed_out;
 	atomic64_t cancelled;
 	atomic64_t timeout_extensions;
+	atomic64_t aborts;
 };
 
 /**

@@ -93,6 +93,30 @@ TRACE_EVENT(potnpu_job_timeout,
 		      __entry->seqno, __entry->heartbeat, __entry->progress)
 );
 
+TRACE_EVENT(potnpu_job_abort,
+	    TP_PROTO(struct device *dev, int slot, u64 job_id, u32 seqno,
+		     bool sent, bool aborted, u64 wait_ns),
+	    TP_ARGS(dev, slot, job_id, seqno, sent, aborted, wait_ns),
+	    TP_STRUCT__entry(__string(dev, dev_name(dev))
+			     __field(int, slot)
+			     __field(u64, job_id)
+			     __field(u32, seqno)
+			     __field(bool, sent)
+			     __field(bool, aborted)
+			     __field(u64, wait_ns)),
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->slot = slot;
+			   __entry->job_id = job_id;
+			   __entry->seqno = seqno;
+			   __entry->sent = sent;
+			   __entry->aborted = aborted;
+			   __entry->wait_ns = wait_ns;),
+	    TP_printk("dev=%s slot=%d job=%llu seqno=%u sent=%d aborted=%d wait_ns=%llu",
+		      __get_str(dev), __entry->slot, __entry->job_id,
+		      __entry->seqno, __entry->sent, __entry->aborted,
+		      __entry->wait_ns)
+);
+
 TRACE_EVENT(potnpu_recovery,
 	    TP_PROTO(struct device *dev, const char *reason),
 	    TP_ARGS(dev, reason),

@@ -243,6 +243,20 @@ static uint32_t fw_recoveries(int fd)
 	return fw.recoveries;
 }
 
+static uint32_t fw_boots(int fd)
+{
+	struct drm_potnpu_fw_info fw = {};
+	struct drm_potnpu_query q = {
+		.param = DRM_POTNPU_QUERY_FW_INFO,
+		.size = sizeof(fw),
+		.data = (uintptr_t)&fw,
+	};
+
+	if (potnpu_query(fd, &q))
+		return ~0u;
+	return fw.boots;
+}
+
 FIXTURE(job) {
 	int fd;
 	struct bo cmd, a, b, ro;
@@ -903,7 +917,7 @@ TEST_F(job, timeout_recovers_the_device)
 	struct drm_potnpu_job_status st;
 	uint32_t sync2 = syncobj_new(self->fd), before;
 	uint64_t ids[2];
-	long long timed_out, recoveries;
+	long long timed_out, recoveries, aborts;
 	char id[64], done[32], *trace;
 	bool tracing;
 
@@ -911,6 +925,7 @@ TEST_F(job, timeout_recovers_the_device)
 	before = fw_recoveries(self->fd);
 	timed_out = stat_get("jobs_timed_out");
 	recoveries = stat_get("recoveries");
+	aborts = stat_get("aborts");
 	if (debugfs_write("job_timeout_ms", "20"))
 		SKIP(return, "no debugfs");
 	potnpu_klog_clear();
@@ -931,6 +946,9 @@ TEST_F(job, timeout_recovers_the_device)
 			 (unsigned long long)ids[0]);
 		EXPECT_TRUE(trace_has(trace, "potnpu_job_timeout:", id,
 				      "progress=0"));
+		/* Level 1 first: the firmware never saw the job. */
+		EXPECT_TRUE(trace_has(trace, "potnpu_job_abort:", id,
+				      "sent=1 aborted=0"));
 		EXPECT_TRUE(trace_has(trace, "potnpu_recovery:",
 				      "reason=job timeout", ""));
 		snprintf(done, sizeof(done), "status=%u ",
@@ -946,7 +964,95 @@ TEST_F(job, timeout_recovers_the_device)
 	EXPECT_EQ(before + 1, fw_recoveries(self->fd));
 	EXPECT_EQ(timed_out + 1, stat_get("jobs_timed_out"));
 	EXPECT_EQ(recoveries + 1, stat_get("recoveries"));
+	EXPECT_EQ(aborts, stat_get("aborts"));
+	EXPECT_TRUE(potnpu_klog_contains("not aborted within"));
 	expect_device_works(_metadata, self);
+}
+
+/*
+ * Escalation, level 1: a job that keeps progressing past the cap of ten
+ * timeouts (the timeout is a thirtieth of its measured duration) is
+ * aborted through H2F_MSG. The firmware completes it, reported as a
+ * timeout and counted in stats "aborts"; the device is not reset, the
+ * firmware not booted again, and the next job runs.
+ */
+TEST_F(job, job_beyond_progress_cap_is_aborted)
+{
+	long long aborts, timed_out, recoveries, t, ms;
+	struct drm_potnpu_job_status st;
+	uint32_t i, before, boots;
+	char val[32], id[64], *trace;
+	struct submit sub;
+	struct stream s;
+	struct bo cmd;
+	bool tracing;
+
+	ASSERT_EQ(0, bo_new(self->fd, 65536, DRM_POTNPU_BO_READ_ONLY, &cmd));
+	s.w = (uint32_t *)cmd.map;
+	s.n = 0;
+	for (i = 0; i < 3200; i++)
+		cmd_fill(&s, self->a.va, self->a.size, i);
+	submit_init(&sub, &cmd, s.n * 4);
+	submit_bo(&sub, &self->a);
+	sub.args.out_syncobj = self->sync;
+
+	t = now_ns();
+	ASSERT_EQ(0, submit(self->fd, &sub));
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	t = now_ns() - t;
+	ms = t / 30000000;
+	if (ms < 3)
+		SKIP(return, "the job takes only %lld ms", t / 1000000);
+	snprintf(val, sizeof(val), "%lld", ms);
+	if (debugfs_write("job_timeout_ms", val))
+		SKIP(return, "no debugfs");
+	aborts = stat_get("aborts");
+	timed_out = stat_get("jobs_timed_out");
+	recoveries = stat_get("recoveries");
+	before = fw_recoveries(self->fd);
+	boots = fw_boots(self->fd);
+	potnpu_klog_clear();
+	tracing = !trace_start();
+	ASSERT_EQ(0, submit(self->fd, &sub));
+	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
+	/*
+	 * The fence is signalled by the completion interrupt; the timeout
+	 * handler traces the abort and logs it once its wait is over.
+	 */
+	for (i = 0; i < 200; i++) {
+		if (potnpu_klog_contains("aborted, no reset"))
+			break;
+		usleep(10000);
+	}
+	trace = tracing ? trace_stop() : NULL;
+	ASSERT_EQ(0, debugfs_write("job_timeout_ms", "5000"));
+
+	ASSERT_EQ(0, job_status(self->fd, sub.args.job_id, &st));
+	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
+	EXPECT_EQ(DRM_POTNPU_JOB_TIMEOUT, st.status);
+	/* The first command not executed: some ran, some did not. */
+	EXPECT_LT(0u, st.err_offset);
+	EXPECT_GT(s.n * 4, st.err_offset);
+	EXPECT_EQ(aborts + 1, stat_get("aborts"));
+	EXPECT_EQ(timed_out + 1, stat_get("jobs_timed_out"));
+	EXPECT_EQ(recoveries, stat_get("recoveries"));
+	EXPECT_EQ(before, fw_recoveries(self->fd));
+	EXPECT_EQ(boots, fw_boots(self->fd));
+	EXPECT_TRUE(potnpu_klog_contains("aborted, no reset"));
+	if (trace) {
+		snprintf(id, sizeof(id), " job=%llu ",
+			 (unsigned long long)sub.args.job_id);
+		EXPECT_TRUE(trace_has(trace, "potnpu_job_abort:", id,
+				      "sent=1 aborted=1"));
+		EXPECT_FALSE(trace_has(trace, "potnpu_recovery:", "", ""));
+		if (_metadata->exit_code)
+			TH_LOG("trace:\n%s", trace);
+		free(trace);
+	}
+	expect_device_works(_metadata, self);
+	EXPECT_EQ(boots, fw_boots(self->fd));
+	TH_LOG("timeout %lld ms, job %lld ms, aborted at offset %u of %u",
+	       ms, t / 1000000, st.err_offset, s.n * 4);
 }
 
 /* A process that exits with jobs queued and running: nothing leaks. */
