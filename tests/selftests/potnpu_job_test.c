@@ -25,49 +25,8 @@
 #include "kselftest_harness.h"
 #include "potnpu_job.h"
 #include "potnpu_regs.h"
+#include "potnpu_job_util.h"
 #include "potnpu_test_util.h"
-
-struct bo {
-	uint32_t handle;
-	uint64_t va;
-	uint64_t size;
-	uint8_t *map;
-};
-
-static int bo_new(int fd, uint64_t size, uint32_t flags, struct bo *bo)
-{
-	struct drm_potnpu_bo_create c = { .size = size, .flags = flags };
-	struct drm_potnpu_bo_info i = {};
-
-	if (ioctl(fd, DRM_IOCTL_POTNPU_BO_CREATE, &c))
-		return errno;
-	i.handle = c.handle;
-	if (ioctl(fd, DRM_IOCTL_POTNPU_BO_INFO, &i))
-		return errno;
-	bo->handle = c.handle;
-	bo->va = c.va;
-	bo->size = c.size;
-	bo->map = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		       i.mmap_offset);
-	return bo->map == MAP_FAILED ? errno : 0;
-}
-
-static uint32_t syncobj_new(int fd)
-{
-	struct drm_syncobj_create c = {};
-
-	if (ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c))
-		return 0;
-	return c.handle;
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Wait for a binary syncobj (or a timeline point): 0 or errno. */
 static int syncobj_wait(int fd, uint32_t handle, uint64_t point)
@@ -94,53 +53,6 @@ static int syncobj_wait(int fd, uint32_t handle, uint64_t point)
 	}
 }
 
-/* A command stream being written into a BO. */
-struct stream {
-	uint32_t *w;
-	uint32_t n;
-};
-
-static void put(struct stream *s, uint32_t v)
-{
-	s->w[s->n++] = v;
-}
-
-static void put64(struct stream *s, uint64_t v)
-{
-	put(s, (uint32_t)v);
-	put(s, (uint32_t)(v >> 32));
-}
-
-static void cmd_fill(struct stream *s, uint64_t dst, uint32_t size,
-		     uint32_t pattern)
-{
-	put(s, POTNPU_CMD_HDR(POTNPU_OP_FILL, POTNPU_FILL_WORDS));
-	put64(s, dst);
-	put(s, size);
-	put(s, pattern);
-}
-
-static void cmd_fence(struct stream *s, uint64_t va, uint32_t value)
-{
-	put(s, POTNPU_CMD_HDR(POTNPU_OP_FENCE, POTNPU_FENCE_WORDS));
-	put64(s, va);
-	put(s, value);
-}
-
-static void cmd_copy(struct stream *s, uint64_t src, uint64_t dst,
-		     uint32_t size)
-{
-	put(s, POTNPU_CMD_HDR(POTNPU_OP_COPY, POTNPU_COPY_WORDS));
-	put64(s, src);
-	put64(s, dst);
-	put(s, size);
-}
-
-static void cmd_timestamp(struct stream *s, uint64_t va)
-{
-	put(s, POTNPU_CMD_HDR(POTNPU_OP_TIMESTAMP, POTNPU_TIMESTAMP_WORDS));
-	put64(s, va);
-}
 
 struct submit {
 	struct drm_potnpu_submit args;
@@ -166,13 +78,6 @@ static void submit_bo(struct submit *sub, const struct bo *bo)
 static int submit(int fd, struct submit *sub)
 {
 	return ioctl(fd, DRM_IOCTL_POTNPU_SUBMIT, &sub->args) ? errno : 0;
-}
-
-static int job_status(int fd, uint64_t id, struct drm_potnpu_job_status *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->job_id = id;
-	return ioctl(fd, DRM_IOCTL_POTNPU_JOB_STATUS, st) ? errno : 0;
 }
 
 /* The debugfs path of @file for the first potnpu device. */

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the potnpu job selftests: buffer objects, syncobjs,
+ * command streams written straight into a BO, job status.
+ */
+#ifndef POTNPU_JOB_UTIL_H
+#define POTNPU_JOB_UTIL_H
+
+#include <stdint.h>
+
+#include "potnpu_accel.h"
+
+/* A buffer object, mapped for the CPU. */
+struct bo {
+	uint32_t handle;
+	uint64_t va;
+	uint64_t size;
+	uint8_t *map;
+};
+
+/* Create and map a BO: 0 or errno. */
+int bo_new(int fd, uint64_t size, uint32_t flags, struct bo *bo);
+/* A new binary syncobj, 0 if none could be made. */
+uint32_t syncobj_new(int fd);
+int64_t now_ns(void);
+/* DRM_IOCTL_POTNPU_JOB_STATUS for job @id: 0 or errno. */
+int job_status(int fd, uint64_t id, struct drm_potnpu_job_status *st);
+
+/* A command stream being written into a BO. */
+struct stream {
+	uint32_t *w;
+	uint32_t n;
+};
+
+void put(struct stream *s, uint32_t v);
+void put64(struct stream *s, uint64_t v);
+void cmd_fill(struct stream *s, uint64_t dst, uint32_t size, uint32_t pattern);
+void cmd_fence(struct stream *s, uint64_t va, uint32_t value);
+void cmd_copy(struct stream *s, uint64_t src, uint64_t dst, uint32_t size);
+void cmd_timestamp(struct stream *s, uint64_t va);
+
+#endif /* POTNPU_JOB_UTIL_H */
