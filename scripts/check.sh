@@ -34,6 +34,16 @@ layer_guest() {
 		-- "POTNPU_EXPECT_DEVICES=$GUEST_DEVICES /usr/lib/potnpu/tests/run-tests.sh"
 	local rc=$?
 	tr -d '\r' <"$RESULTS/guest.raw"
+	# The same stack with virtual time taken from the instruction count.
+	if "$POTNPU_ROOT/scripts/run-guest.sh" --quiet --deterministic \
+		--log "$RESULTS/guest-icount-console.log" \
+		--results "$RESULTS/guest-icount.raw" \
+		-- "modprobe potnpu && potnpu-job-check && potnpu-bo-check" >&2; then
+		echo "ok 1 - deterministic mode (-icount): firmware boots, jobs and BOs check out"
+	else
+		echo "not ok 1 - deterministic mode (-icount): firmware boots, jobs and BOs check out"
+		rc=1
+	fi
 	return $rc
 }
 

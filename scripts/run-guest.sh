@@ -3,7 +3,8 @@
 # Boot the potnpu guest in QEMU (TCG, q35, qboot) with potnpu devices
 # attached and run one command in it.
 #
-#   run-guest.sh [--devices N] [--log FILE] [--results FILE] [--timeout S] -- CMD...
+#   run-guest.sh [--devices N] [--deterministic] [--log FILE] [--results FILE]
+#                [--timeout S] -- CMD...
 #   run-guest.sh --shell [--devices N]
 #
 # CMD runs as a shell command line in the guest; its output is shown and
@@ -20,6 +21,7 @@ timeout_s=${POTNPU_GUEST_TIMEOUT:-600}
 log_file=$POTNPU_BUILD/guest/console.log
 results=$POTNPU_BUILD/guest/results.log
 quiet=0
+icount=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--devices) devices=$2; shift 2 ;;
@@ -27,6 +29,10 @@ while [ $# -gt 0 ]; do
 	--results) results=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
+	# Virtual time from the instruction count, not the host clock: the
+	# device (whose only clock is the virtual clock) then behaves the same
+	# on every run, however loaded the host is.
+	--deterministic) icount=1; shift ;;
 	--shell) shell=1; shift ;;
 	--) shift; break ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
@@ -64,6 +70,7 @@ args=(-M q35 -accel tcg -m 1G -smp 1
 	-no-reboot -net none -vga none
 	-kernel "$KERNEL" -initrd "$initrd"
 	-append "console=ttyS0 quiet loglevel=4 panic=-1")
+[ $icount = 0 ] || args+=(-icount shift=4,sleep=off -rtc clock=vm)
 for _ in $(seq 1 "$devices"); do
 	args+=(-device potnpu)
 done
