@@ -80,38 +80,6 @@ static int submit(int fd, struct submit *sub)
 	return ioctl(fd, DRM_IOCTL_POTNPU_SUBMIT, &sub->args) ? errno : 0;
 }
 
-/* The debugfs path of @file for the first potnpu device. */
-static int debugfs_path(const char *file, char *path, size_t size)
-{
-	char link[128], target[128];
-	const char *name;
-	ssize_t n;
-	int index;
-	int fd = potnpu_open_node(0, &index);
-
-	if (fd < 0)
-		return -1;
-	close(fd);
-	snprintf(link, sizeof(link), "/sys/class/accel/accel%d/device", index);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return -1;
-	target[n] = 0;
-	name = strrchr(target, '/');
-	name = name ? name + 1 : target;
-	snprintf(path, size, "/sys/kernel/debug/accel/%s/%s", name, file);
-	return 0;
-}
-
-static int debugfs_write(const char *file, const char *value)
-{
-	char path[512];
-
-	if (debugfs_path(file, path, sizeof(path)))
-		return -1;
-	return potnpu_write_file(path, value, strlen(value));
-}
-
 /* A "key: value" line of debugfs stats, -1 if missing. */
 static long long stat_get(const char *key)
 {
@@ -630,6 +598,33 @@ TEST_F(job, tracepoints_follow_a_job)
 }
 
 /*
+ * Submit a job of 3200 FILLs over @dst (stream in a new read-only BO
+ * @cmd), wait for it and store in @ns how long it took; @sub can be
+ * submitted again.
+ */
+static void time_long_job(struct __test_metadata *_metadata, int fd,
+			  const struct bo *dst, uint32_t sync, struct bo *cmd,
+			  struct submit *sub, long long *ns)
+{
+	struct stream s;
+	uint32_t i;
+
+	ASSERT_EQ(0, bo_new(fd, 65536, DRM_POTNPU_BO_READ_ONLY, cmd));
+	s.w = (uint32_t *)cmd->map;
+	s.n = 0;
+	for (i = 0; i < 3200; i++)
+		cmd_fill(&s, dst->va, dst->size, i);
+	submit_init(sub, cmd, s.n * 4);
+	submit_bo(sub, dst);
+	sub->args.out_syncobj = sync;
+
+	*ns = now_ns();
+	ASSERT_EQ(0, submit(fd, sub));
+	ASSERT_EQ(0, syncobj_wait(fd, sync, 0));
+	*ns = now_ns() - *ns;
+}
+
+/*
  * A job of many commands that takes longer than the timeout is not reset
  * while the firmware's heartbeat moves: the timeout is set to a third of
  * the job's measured duration (the hard cap is ten timeouts).
@@ -639,24 +634,11 @@ TEST_F(job, progressing_job_outlives_its_timeout)
 	struct drm_potnpu_job_status st;
 	long long ext, t, ms;
 	struct submit sub;
-	struct stream s;
-	uint32_t i, before;
+	uint32_t before;
 	struct bo cmd;
 	char val[32];
 
-	ASSERT_EQ(0, bo_new(self->fd, 65536, DRM_POTNPU_BO_READ_ONLY, &cmd));
-	s.w = (uint32_t *)cmd.map;
-	s.n = 0;
-	for (i = 0; i < 3200; i++)
-		cmd_fill(&s, self->a.va, self->a.size, i);
-	submit_init(&sub, &cmd, s.n * 4);
-	submit_bo(&sub, &self->a);
-	sub.args.out_syncobj = self->sync;
-
-	t = now_ns();
-	ASSERT_EQ(0, submit(self->fd, &sub));
-	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
-	t = now_ns() - t;
+	time_long_job(_metadata, self->fd, &self->a, self->sync, &cmd, &sub, &t);
 	ms = t / 3000000;
 	if (ms < 10)
 		SKIP(return, "the job takes only %lld ms", t / 1000000);
@@ -888,23 +870,10 @@ TEST_F(job, job_beyond_progress_cap_is_aborted)
 	uint32_t i, before, boots;
 	char val[32], id[64], *trace;
 	struct submit sub;
-	struct stream s;
 	struct bo cmd;
 	bool tracing;
 
-	ASSERT_EQ(0, bo_new(self->fd, 65536, DRM_POTNPU_BO_READ_ONLY, &cmd));
-	s.w = (uint32_t *)cmd.map;
-	s.n = 0;
-	for (i = 0; i < 3200; i++)
-		cmd_fill(&s, self->a.va, self->a.size, i);
-	submit_init(&sub, &cmd, s.n * 4);
-	submit_bo(&sub, &self->a);
-	sub.args.out_syncobj = self->sync;
-
-	t = now_ns();
-	ASSERT_EQ(0, submit(self->fd, &sub));
-	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
-	t = now_ns() - t;
+	time_long_job(_metadata, self->fd, &self->a, self->sync, &cmd, &sub, &t);
 	ms = t / 30000000;
 	if (ms < 3)
 		SKIP(return, "the job takes only %lld ms", t / 1000000);
@@ -937,7 +906,7 @@ TEST_F(job, job_beyond_progress_cap_is_aborted)
 	EXPECT_EQ(DRM_POTNPU_JOB_TIMEOUT, st.status);
 	/* The first command not executed: some ran, some did not. */
 	EXPECT_LT(0u, st.err_offset);
-	EXPECT_GT(s.n * 4, st.err_offset);
+	EXPECT_GT(sub.args.cmd_size, st.err_offset);
 	EXPECT_EQ(aborts + 1, stat_get("aborts"));
 	EXPECT_EQ(timed_out + 1, stat_get("jobs_timed_out"));
 	EXPECT_EQ(recoveries, stat_get("recoveries"));
@@ -957,7 +926,7 @@ TEST_F(job, job_beyond_progress_cap_is_aborted)
 	expect_device_works(_metadata, self);
 	EXPECT_EQ(boots, fw_boots(self->fd));
 	TH_LOG("timeout %lld ms, job %lld ms, aborted at offset %u of %u",
-	       ms, t / 1000000, st.err_offset, s.n * 4);
+	       ms, t / 1000000, st.err_offset, sub.args.cmd_size);
 }
 
 /* A process that exits with jobs queued and running: nothing leaks. */

@@ -6,9 +6,13 @@
 #include <sys/mman.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <stdio.h>
 
 #include "potnpu_job.h"
 #include "potnpu_job_util.h"
+#include "potnpu_test_util.h"
 
 int bo_new(int fd, uint64_t size, uint32_t flags, struct bo *bo)
 {
@@ -95,3 +99,34 @@ int job_status(int fd, uint64_t id, struct drm_potnpu_job_status *st)
 	return ioctl(fd, DRM_IOCTL_POTNPU_JOB_STATUS, st) ? errno : 0;
 }
 
+/* The debugfs path of @file for the first potnpu device. */
+int debugfs_path(const char *file, char *path, size_t size)
+{
+	char link[128], target[128];
+	const char *name;
+	ssize_t n;
+	int index;
+	int fd = potnpu_open_node(0, &index);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	snprintf(link, sizeof(link), "/sys/class/accel/accel%d/device", index);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -1;
+	target[n] = 0;
+	name = strrchr(target, '/');
+	name = name ? name + 1 : target;
+	snprintf(path, size, "/sys/kernel/debug/accel/%s/%s", name, file);
+	return 0;
+}
+
+int debugfs_write(const char *file, const char *value)
+{
+	char path[512];
+
+	if (debugfs_path(file, path, sizeof(path)))
+		return -1;
+	return potnpu_write_file(path, value, strlen(value));
+}

@@ -6,6 +6,7 @@
 #ifndef POTNPU_JOB_UTIL_H
 #define POTNPU_JOB_UTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "potnpu_accel.h"
@@ -25,6 +26,11 @@ uint32_t syncobj_new(int fd);
 int64_t now_ns(void);
 /* DRM_IOCTL_POTNPU_JOB_STATUS for job @id: 0 or errno. */
 int job_status(int fd, uint64_t id, struct drm_potnpu_job_status *st);
+
+/* Path of debugfs file @file of the first potnpu device: 0 or -1. */
+int debugfs_path(const char *file, char *path, size_t size);
+/* Write @value to debugfs file @file of the first potnpu device: 0 or -1. */
+int debugfs_write(const char *file, const char *value);
 
 /* A command stream being written into a BO. */
 struct stream {

@@ -775,29 +775,6 @@ static bool good_check(struct __test_metadata *_metadata, struct good_file *g)
 		    g->dst.size, 0) && ok;
 }
 
-/* Write @value to debugfs file @file of the first potnpu device. */
-static int debugfs_write(const char *file, const char *value)
-{
-	char link[128], target[128], path[512];
-	const char *name;
-	ssize_t n;
-	int index;
-	int fd = potnpu_open_node(0, &index);
-
-	if (fd < 0)
-		return -1;
-	close(fd);
-	snprintf(link, sizeof(link), "/sys/class/accel/accel%d/device", index);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return -1;
-	target[n] = 0;
-	name = strrchr(target, '/');
-	name = name ? name + 1 : target;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/%s", name, file);
-	return potnpu_write_file(path, value, strlen(value));
-}
-
 /*
  * Make a job of @fd (on the first device) fault in the device MMU: the
  * driver's test hook (debugfs inject_cmd_va) replaces the address of the
