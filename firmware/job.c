@@ -35,16 +35,6 @@ struct job {
 	struct potnpu_job_done *done;
 };
 
-static const uint8_t op_words[] = {
-	[POTNPU_OP_NOP] = POTNPU_NOP_WORDS,
-	[POTNPU_OP_FENCE] = POTNPU_FENCE_WORDS,
-	[POTNPU_OP_TIMESTAMP] = POTNPU_TIMESTAMP_WORDS,
-	[POTNPU_OP_COPY] = POTNPU_COPY_WORDS,
-	[POTNPU_OP_FILL] = POTNPU_FILL_WORDS,
-};
-
-#define OP_COUNT ARRAY_SIZE(op_words)
-
 static const char *const status_names[] = {
 	[POTNPU_JOB_OK] = "ok",
 	[POTNPU_JOB_EILLEGAL] = "illegal command",
@@ -125,11 +115,11 @@ static uint32_t fail_dma(struct job *j, uint32_t off, uint32_t st,
 	j->dma_status = st;
 	switch (st) {
 	case POTNPU_DMA_EMMU:
-		j->done->fault_addr = fault;
+		j->done->fault_addr_lo = fault;
 		return fail(j, POTNPU_JOB_EMMU, off,
 			    POTNPU_MMU_FAULT_MAKE(j->slot, 0, write));
 	case POTNPU_DMA_EBUS:
-		j->done->fault_addr = fault;
+		j->done->fault_addr_lo = fault;
 		return fail(j, POTNPU_JOB_EBUS, off, 0);
 	default:
 		/* EINVAL or ERANGE: an operand the engine refused. */
@@ -307,7 +297,7 @@ static uint32_t run_stream(struct job *j)
 			return st;
 		hdr = fw_dmem.cmd[(off - j->win_off) >> 2];
 		op = POTNPU_CMD_OP(hdr);
-		words = op < OP_COUNT ? op_words[op] : 0;
+		words = potnpu_cmd_words(op);
 		if (!words || POTNPU_CMD_FLAGS(hdr) ||
 		    POTNPU_CMD_WORDS(hdr) != words ||
 		    (words << 2) > j->size - off)
@@ -362,8 +352,8 @@ void fw_run_job(void)
 	done->status = 0;
 	done->err_offset = 0;
 	done->err_info = 0;
-	done->fault_addr = 0;
-	done->reserved = 0;
+	done->fault_addr_lo = 0;
+	done->fault_addr_hi = 0;
 	done->start_lo = fw_io_read(POTNPU_IO_INSTRET_LO);
 	done->end_lo = 0;
 	fw_progress();
@@ -373,7 +363,7 @@ void fw_run_job(void)
 		 addr, fw_dmem_off(d), sizeof(*d), 0, 0, &fault);
 	if (st != POTNPU_DMA_OK) {
 		done->status = POTNPU_JOB_EBUS;
-		done->fault_addr = fault;
+		done->fault_addr_lo = fault;
 		fw_log("job %x: descriptor at %x:%08x unreadable (dma %u at %x)",
 		       fw.jq_head, (uint32_t)(addr >> 32), (uint32_t)addr, st,
 		       fault);
@@ -396,7 +386,7 @@ void fw_run_job(void)
 	if (done->status != POTNPU_JOB_OK)
 		fw_log("job %x seqno %x: %s at offset %x, info %x, addr %x, dma %u",
 		       fw.jq_head, d->seqno, fw_job_status_name(done->status),
-		       done->err_offset, done->err_info, done->fault_addr,
+		       done->err_offset, done->err_info, done->fault_addr_lo,
 		       j.dma_status);
 	complete(done);
 }

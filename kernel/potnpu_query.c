@@ -31,11 +31,13 @@ static_assert(offsetof(struct drm_potnpu_device_info, capabilities) ==
 static_assert(offsetof(struct drm_potnpu_device_info, capabilities) % 8 == 0);
 static_assert(offsetof(struct drm_potnpu_device_info, pci_bus_id) ==
 	      offsetofend(struct drm_potnpu_device_info, capabilities));
-static_assert(sizeof(struct drm_potnpu_device_info) ==
-	      POTNPU_DEVICE_INFO_SIZE_V1);
-static_assert(POTNPU_DEVICE_INFO_SIZE_V1 == 48);
-static_assert(sizeof(struct drm_potnpu_fw_info) == POTNPU_FW_INFO_SIZE_V1);
-static_assert(POTNPU_FW_INFO_SIZE_V1 == 32);
+/* Version 1 of each answer is the uapi's size: fields are only appended. */
+static_assert(offsetofend(struct drm_potnpu_device_info, pad1) ==
+	      DRM_POTNPU_DEVICE_INFO_SIZE_V1);
+static_assert(offsetofend(struct drm_potnpu_fw_info, pad) ==
+	      DRM_POTNPU_FW_INFO_SIZE_V1);
+static_assert(sizeof(struct drm_potnpu_job_status) == 32);
+static_assert(offsetof(struct drm_potnpu_job_status, fault_addr) % 8 == 0);
 static_assert(DRM_POTNPU_FW_STATUS_READY == POTNPU_FW_STATUS_READY);
 static_assert(DRM_POTNPU_FW_STATUS_FAILED == POTNPU_FW_STATUS_FAILED);
 
@@ -51,11 +53,11 @@ struct potnpu_query_desc {
 
 static const struct potnpu_query_desc potnpu_queries[] = {
 	[DRM_POTNPU_QUERY_DEVICE_INFO] = {
-		.min_size = POTNPU_DEVICE_INFO_SIZE_V1,
+		.min_size = DRM_POTNPU_DEVICE_INFO_SIZE_V1,
 		.cur_size = sizeof(struct drm_potnpu_device_info),
 	},
 	[DRM_POTNPU_QUERY_FW_INFO] = {
-		.min_size = POTNPU_FW_INFO_SIZE_V1,
+		.min_size = DRM_POTNPU_FW_INFO_SIZE_V1,
 		.cur_size = sizeof(struct drm_potnpu_fw_info),
 	},
 };
@@ -70,7 +72,9 @@ static const struct potnpu_query_desc potnpu_queries[] = {
  * Rules (see &struct drm_potnpu_query):
  *  - non-zero @q->flags or @q->pad: -EINVAL;
  *  - @q->size == 0: nothing is written, the size is @cur_size;
- *  - @q->size < @min_size: -EINVAL;
+ *  - @q->size < @min_size or > %DRM_POTNPU_QUERY_MAX_SIZE: -EINVAL (a
+ *    huge size would have the kernel zero that much of the caller's
+ *    memory);
  *  - @q->size <= @cur_size: the first @q->size bytes of the answer (an
  *    older userspace knows only that much of it);
  *  - @q->size > @cur_size: the whole answer, the rest of the buffer zeroed,
@@ -90,7 +94,7 @@ int potnpu_query_plan_sizes(const struct drm_potnpu_query *q, u32 min_size,
 		*plan = (struct potnpu_query_plan){ .size = cur_size };
 		return 0;
 	}
-	if (q->size < min_size)
+	if (q->size < min_size || q->size > DRM_POTNPU_QUERY_MAX_SIZE)
 		return -EINVAL;
 
 	plan->copy = min(q->size, cur_size);

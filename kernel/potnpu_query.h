@@ -13,15 +13,6 @@
 struct drm_device;
 struct drm_file;
 
-/*
- * Size of the first version of each answer: a buffer smaller than this is
- * -EINVAL for ever. Later versions only append fields.
- */
-#define POTNPU_DEVICE_INFO_SIZE_V1 \
-	offsetofend(struct drm_potnpu_device_info, pad1)
-#define POTNPU_FW_INFO_SIZE_V1 \
-	offsetofend(struct drm_potnpu_fw_info, pad)
-
 /**
  * struct potnpu_query_plan - what the query ioctl must do with the buffer
  * @copy: bytes of the kernel's answer to copy to the start of the buffer

@@ -151,7 +151,7 @@ static void potnpu_job_record(struct potnpu_job *job,
 		*rec = *st;
 		rec->job_id = job->id;
 	}
-	if (st->status == POTNPU_JOB_EMMU)
+	if (st->status == DRM_POTNPU_JOB_MMU_FAULT)
 		fj->banned = true;
 	spin_unlock_irqrestore(&fj->lock, flags);
 }
@@ -223,10 +223,10 @@ static void potnpu_sched_complete(struct potnpu_device *ndev)
 			dev_err_ratelimited(potnpu_dev(ndev),
 					    "completion record for seqno %u, expected %u\n",
 					    le32_to_cpu(rec->seqno), job->seqno);
-			st.status = POTNPU_JOB_EDESC;
+			st.status = DRM_POTNPU_JOB_BAD_DESC;
 		}
 		/* Level 1 of a timeout: the job we aborted is a timeout. */
-		if (job->aborting && st.status == POTNPU_JOB_ABORTED) {
+		if (job->aborting && st.status == DRM_POTNPU_JOB_ABORTED) {
 			job->aborted = true;
 			st.status = DRM_POTNPU_JOB_TIMEOUT;
 		}
@@ -239,9 +239,9 @@ static void potnpu_sched_complete(struct potnpu_device *ndev)
 			atomic64_inc(&s->stats.aborts);
 			dma_fence_set_error(job->hw_fence, -ETIMEDOUT);
 		} else {
-			atomic64_inc(st.status == POTNPU_JOB_OK ?
+			atomic64_inc(st.status == DRM_POTNPU_JOB_OK ?
 				     &s->stats.completed : &s->stats.failed);
-			if (st.status != POTNPU_JOB_OK)
+			if (st.status != DRM_POTNPU_JOB_OK)
 				dma_fence_set_error(job->hw_fence, -EIO);
 		}
 		dma_fence_signal_locked(job->hw_fence);
@@ -1124,8 +1124,6 @@ int potnpu_job_status_ioctl(struct drm_device *drm, void *data,
 	struct drm_potnpu_job_status *rec;
 	int ret = 0;
 
-	if (args->pad)
-		return -EINVAL;
 	spin_lock_irq(&fj->lock);
 	rec = &fj->records[args->job_id % POTNPU_JOB_RECORDS];
 	if (!args->job_id || rec->job_id != args->job_id)

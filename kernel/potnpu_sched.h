@@ -27,7 +27,7 @@ struct potnpu_job;
 /**
  * struct potnpu_sched_stats - job counters of a device, for debugfs stats
  * @submitted: jobs accepted by SUBMIT
- * @completed: jobs the firmware completed with POTNPU_JOB_OK
+ * @completed: jobs the firmware completed with DRM_POTNPU_JOB_OK
  * @failed: jobs the firmware completed with an error status
  * @timed_out: jobs completed as DRM_POTNPU_JOB_TIMEOUT (abort or recovery)
  * @cancelled: jobs cancelled (recovery, unplug, or never run)

@@ -151,6 +151,35 @@ int potnpu_cq_pending(u32 cq_tail, u32 consumed, u32 submitted, u32 *n)
 }
 
 /**
+ * potnpu_job_status_from_device() - the uapi's status for a device code
+ * @code: &potnpu_job_done.status as the firmware wrote it
+ *
+ * Return: the DRM_POTNPU_JOB_* code; %DRM_POTNPU_JOB_DEVICE_ERROR for a
+ * code the device does not define (a firmware that is not trusted).
+ */
+u32 potnpu_job_status_from_device(u32 code)
+{
+	switch (code) {
+	case POTNPU_JOB_OK:
+		return DRM_POTNPU_JOB_OK;
+	case POTNPU_JOB_EILLEGAL:
+		return DRM_POTNPU_JOB_ILLEGAL;
+	case POTNPU_JOB_EINVAL:
+		return DRM_POTNPU_JOB_INVALID;
+	case POTNPU_JOB_EMMU:
+		return DRM_POTNPU_JOB_MMU_FAULT;
+	case POTNPU_JOB_EBUS:
+		return DRM_POTNPU_JOB_BUS_ERROR;
+	case POTNPU_JOB_EDESC:
+		return DRM_POTNPU_JOB_BAD_DESC;
+	case POTNPU_JOB_ABORTED:
+		return DRM_POTNPU_JOB_ABORTED;
+	default:
+		return DRM_POTNPU_JOB_DEVICE_ERROR;
+	}
+}
+
+/**
  * potnpu_job_done_decode() - a completion record as the uapi reports it
  * @rec: the record from the completion ring
  * @st: filled in: state DONE, status and error details (job_id untouched)
@@ -159,9 +188,9 @@ void potnpu_job_done_decode(const struct potnpu_job_done *rec,
 			    struct drm_potnpu_job_status *st)
 {
 	st->state = DRM_POTNPU_JOB_DONE;
-	st->status = le32_to_cpu(rec->status);
+	st->status = potnpu_job_status_from_device(le32_to_cpu(rec->status));
 	st->err_offset = le32_to_cpu(rec->err_offset);
 	st->err_info = le32_to_cpu(rec->err_info);
-	st->fault_addr = le32_to_cpu(rec->fault_addr);
-	st->pad = 0;
+	st->fault_addr = (u64)le32_to_cpu(rec->fault_addr_hi) << 32 |
+			 le32_to_cpu(rec->fault_addr_lo);
 }

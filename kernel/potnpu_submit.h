@@ -18,6 +18,7 @@ void potnpu_job_desc_fill(struct potnpu_job_desc *desc, u32 seqno, u16 slot,
 			  u64 cmd_va, u32 cmd_size);
 bool potnpu_jq_has_room(u32 tail, u32 consumed, u32 size);
 int potnpu_cq_pending(u32 cq_tail, u32 consumed, u32 submitted, u32 *n);
+u32 potnpu_job_status_from_device(u32 code);
 void potnpu_job_done_decode(const struct potnpu_job_done *rec,
 			    struct drm_potnpu_job_status *st);
 

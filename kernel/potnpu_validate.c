@@ -47,15 +47,6 @@ const char *potnpu_cmd_strerror(enum potnpu_cmd_error error)
 	return potnpu_cmd_errors[error];
 }
 
-/* Length in words of each defined opcode; 0 = not defined. */
-static const u8 potnpu_cmd_words[] = {
-	[POTNPU_OP_NOP] = POTNPU_NOP_WORDS,
-	[POTNPU_OP_FENCE] = POTNPU_FENCE_WORDS,
-	[POTNPU_OP_TIMESTAMP] = POTNPU_TIMESTAMP_WORDS,
-	[POTNPU_OP_COPY] = POTNPU_COPY_WORDS,
-	[POTNPU_OP_FILL] = POTNPU_FILL_WORDS,
-};
-
 static u64 potnpu_cmd_u64(const __le32 *w)
 {
 	return (u64)le32_to_cpu(w[1]) << 32 | le32_to_cpu(w[0]);
@@ -139,11 +130,11 @@ static enum potnpu_cmd_error potnpu_check_header(u32 hdr, size_t pos,
 
 	if (op >= POTNPU_OP_LAYER_FIRST && op <= POTNPU_OP_LAYER_LAST)
 		return POTNPU_CMD_ELAYER;
-	if (op >= ARRAY_SIZE(potnpu_cmd_words) || !potnpu_cmd_words[op])
+	if (!potnpu_cmd_words(op))
 		return POTNPU_CMD_EOPCODE;
 	if (POTNPU_CMD_FLAGS(hdr))
 		return POTNPU_CMD_EFLAGS;
-	if (words != potnpu_cmd_words[op])
+	if (words != potnpu_cmd_words(op))
 		return POTNPU_CMD_ELENGTH;
 	if (words > nwords - pos)
 		return POTNPU_CMD_ETRUNCATED;

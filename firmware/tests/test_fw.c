@@ -228,8 +228,8 @@ static void check_done(uint32_t i, uint32_t seqno, uint32_t status,
 	CHECK_EQ(d.status, status);
 	CHECK_EQ(d.err_offset, err_offset);
 	CHECK_EQ(d.err_info, err_info);
-	CHECK_EQ(d.fault_addr, fault_addr);
-	CHECK_EQ(d.reserved, 0);
+	CHECK_EQ(d.fault_addr_lo, fault_addr);
+	CHECK_EQ(d.fault_addr_hi, 0);
 	CHECK(d.end_lo - d.start_lo < 0x80000000u);
 	CHECK(d.end_lo != d.start_lo);
 }
@@ -1398,7 +1398,7 @@ static void test_random_streams(void)
 		c = cq(n);
 		bad += reg(POTNPU_IO_CQ_TAIL) != n + 1 ||
 		       reg(POTNPU_IO_JQ_HEAD) != n + 1;
-		bad += c.status > POTNPU_JOB_ABORTED || c.reserved != 0;
+		bad += c.status > POTNPU_JOB_ABORTED || c.fault_addr_hi != 0;
 		if (c.status <= POTNPU_JOB_ABORTED)
 			seen[c.status]++;
 		bad += c.err_offset >= size || (c.err_offset & 3);

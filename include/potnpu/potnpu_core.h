@@ -49,6 +49,7 @@
 #define POTNPU_IO_LOG_HEAD		0x020	/* W: -> FW_LOG_HEAD */
 #define POTNPU_IO_HOST_ABI		0x024	/* R: HOST_ABI */
 #define POTNPU_IO_H2F_MSG		0x028	/* R: H2F_MSG */
+#define POTNPU_IO_H2F_ARG		0x02c	/* R: H2F_ARG */
 
 /* Time, watchdog, events. */
 #define POTNPU_IO_INSTRET_LO		0x040	/* R */
@@ -71,6 +72,7 @@
 #define POTNPU_IO_CQ_BASE_LO		0x094	/* R */
 #define POTNPU_IO_CQ_BASE_HI		0x098	/* R */
 #define POTNPU_IO_CQ_TAIL		0x09c	/* RW: -> CQ_TAIL */
+#define POTNPU_IO_CQ_HEAD		0x0a0	/* R: CQ_HEAD */
 
 /*
  * DMA engine. Program SRC, DST, LEN, CTX and MODE, then write DMA_START;
@@ -97,7 +99,8 @@
 #define POTNPU_IO_DMA_PATTERN		0x11c	/* RW: FILL's 32-bit pattern */
 #define POTNPU_IO_DMA_START		0x120	/* W: any value starts */
 #define POTNPU_IO_DMA_STATUS		0x124	/* R: POTNPU_DMA_* result */
-#define POTNPU_IO_DMA_FAULT_ADDR	0x128	/* R: address that failed */
+#define POTNPU_IO_DMA_FAULT_ADDR	0x128	/* R: address that failed, low 32 bits */
+#define POTNPU_IO_DMA_FAULT_ADDR_HI	0x12c	/* R: its high 32 bits */
 
 #define POTNPU_DMA_SPACE_DMEM		0
 #define POTNPU_DMA_SPACE_BUS		1

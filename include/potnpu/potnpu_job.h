@@ -43,8 +43,9 @@ struct potnpu_job_desc {
  *	failed (0 on success)
  * @err_info: detail: the MMU fault status for POTNPU_JOB_EMMU, the opcode
  *	for POTNPU_JOB_EILLEGAL, 0 otherwise
- * @fault_addr: the device VA that faulted, for POTNPU_JOB_EMMU
- * @reserved: zero
+ * @fault_addr_lo: low 32 bits of the device VA (or, for POTNPU_JOB_EBUS,
+ *	the bus address) that faulted, 0 otherwise
+ * @fault_addr_hi: its high 32 bits
  * @start_lo: low 32 bits of the core's INSTRET when the job started
  * @end_lo: low 32 bits of INSTRET when it finished
  */
@@ -53,8 +54,8 @@ struct potnpu_job_done {
 	__le32 status;
 	__le32 err_offset;
 	__le32 err_info;
-	__le32 fault_addr;
-	__le32 reserved;
+	__le32 fault_addr_lo;
+	__le32 fault_addr_hi;
 	__le32 start_lo;
 	__le32 end_lo;
 };
@@ -104,6 +105,34 @@ struct potnpu_job_done {
 
 #define POTNPU_OP_LAYER_FIRST		0x10
 #define POTNPU_OP_LAYER_LAST		0x7f
+
+/**
+ * potnpu_cmd_words() - the length of a command, by opcode
+ * @op: opcode, POTNPU_CMD_OP() of the header
+ *
+ * The one table of command lengths: the kernel validator, the firmware and
+ * the host tests' fake driver all ask it.
+ *
+ * Return: the command's total length in words, header included, or 0 for
+ * an opcode the device does not implement.
+ */
+static inline unsigned int potnpu_cmd_words(unsigned int op)
+{
+	switch (op) {
+	case POTNPU_OP_NOP:
+		return POTNPU_NOP_WORDS;
+	case POTNPU_OP_FENCE:
+		return POTNPU_FENCE_WORDS;
+	case POTNPU_OP_TIMESTAMP:
+		return POTNPU_TIMESTAMP_WORDS;
+	case POTNPU_OP_COPY:
+		return POTNPU_COPY_WORDS;
+	case POTNPU_OP_FILL:
+		return POTNPU_FILL_WORDS;
+	default:
+		return 0;
+	}
+}
 
 /*
  * Device MMU page tables: two levels of 4 KiB tables of 512 64-bit

@@ -130,6 +130,7 @@
 #define POTNPU_REG_HOST_ABI		0x224	/* RW: ABI the host speaks */
 #define POTNPU_REG_H2F_MSG		0x228	/* RW: POTNPU_H2F_* message for the fw */
 #define POTNPU_REG_H2F_DOORBELL		0x22c	/* WO: any value: deliver H2F_MSG */
+#define POTNPU_REG_H2F_ARG		0x230	/* RW: argument of H2F_MSG */
 
 #define POTNPU_FW_STATUS_OFF		0	/* core not started */
 #define POTNPU_FW_STATUS_BOOTING	1
@@ -145,8 +146,14 @@
 #define POTNPU_FW_CAP_DMA		(1u << 0)	/* NOP, FENCE, TIMESTAMP, COPY, FILL */
 #define POTNPU_FW_CAP_LAYERS		(1u << 1)	/* layer commands (reserved) */
 
+/*
+ * H2F_MSG values. ABORT_JOB's H2F_ARG is the seqno of the job to abort:
+ * the firmware finishes that job as POTNPU_JOB_ABORTED if it is the one
+ * it is executing, and ignores the message otherwise (the job already
+ * completed), so an abort that arrives late never hits an innocent job.
+ */
 #define POTNPU_H2F_NONE			0
-#define POTNPU_H2F_ABORT_JOB		1	/* finish the current job as aborted */
+#define POTNPU_H2F_ABORT_JOB		1	/* H2F_ARG = seqno of the job */
 
 /*
  * MMU block (0x300 - 0x3ff), present with CAPS.MMU. Every access a job
@@ -161,8 +168,9 @@
 #define POTNPU_REG_MMU_PT_HI		0x308	/* RW */
 #define POTNPU_REG_MMU_INVALIDATE	0x30c	/* WO: slot, or POTNPU_MMU_INVALIDATE_ALL */
 #define POTNPU_REG_MMU_FAULT_STATUS	0x310	/* RW1C: POTNPU_MMU_FAULT_* of the first fault */
-#define POTNPU_REG_MMU_FAULT_ADDR	0x314	/* RO: faulting device VA (low 32 bits) */
+#define POTNPU_REG_MMU_FAULT_ADDR	0x314	/* RO: faulting device VA, low 32 bits */
 #define POTNPU_REG_MMU_FAULT_COUNT	0x318	/* RO: faults since reset, saturating */
+#define POTNPU_REG_MMU_FAULT_ADDR_HI	0x31c	/* RO: faulting device VA, high 32 bits */
 
 #define POTNPU_MMU_SLOTS		16
 #define POTNPU_MMU_INVALIDATE_ALL	0xffffffffu
@@ -188,6 +196,9 @@
  * firmware use free-running 32-bit counters; entry i lives at index
  * i % JQ_SIZE. Program the rings while FW_STATUS is not READY (the
  * firmware reads them once, at boot). Writing JQ_TAIL is the doorbell.
+ * The host writes CQ_HEAD after it consumed completion records; the
+ * firmware never lets CQ_TAIL - CQ_HEAD exceed JQ_SIZE (it waits for room
+ * before it writes a record), so no record is overwritten unread.
  */
 #define POTNPU_REG_JQ_BASE_LO		0x400	/* RW: ring bus address, 64-byte aligned */
 #define POTNPU_REG_JQ_BASE_HI		0x404	/* RW */
@@ -197,6 +208,7 @@
 #define POTNPU_REG_CQ_BASE_LO		0x414	/* RW: completion ring, 64-byte aligned */
 #define POTNPU_REG_CQ_BASE_HI		0x418	/* RW */
 #define POTNPU_REG_CQ_TAIL		0x41c	/* RO: completion records written */
+#define POTNPU_REG_CQ_HEAD		0x420	/* RW: completion records consumed */
 
 #define POTNPU_JQ_MIN_SIZE		2
 #define POTNPU_JQ_MAX_SIZE		4096

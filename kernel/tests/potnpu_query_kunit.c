@@ -94,8 +94,26 @@ static void query_larger(struct kunit *test)
 	/* The whole answer, the rest zeroed, the kernel's size returned. */
 	expect_plan(test, CUR_SIZE + 1, CUR_SIZE, 1, CUR_SIZE);
 	expect_plan(test, CUR_SIZE + 8, CUR_SIZE, 8, CUR_SIZE);
-	expect_plan(test, 4096, CUR_SIZE, 4096 - CUR_SIZE, CUR_SIZE);
-	expect_plan(test, U32_MAX, CUR_SIZE, U32_MAX - CUR_SIZE, CUR_SIZE);
+	expect_plan(test, DRM_POTNPU_QUERY_MAX_SIZE, CUR_SIZE,
+		    DRM_POTNPU_QUERY_MAX_SIZE - CUR_SIZE, CUR_SIZE);
+}
+
+/*
+ * The bug: a size of up to 4 GiB had the kernel zero that much of the
+ * caller's memory. Nothing above DRM_POTNPU_QUERY_MAX_SIZE is accepted.
+ */
+static void query_too_large(struct kunit *test)
+{
+	static const u32 sizes[] = {
+		DRM_POTNPU_QUERY_MAX_SIZE + 1, 1u << 20, U32_MAX,
+	};
+	struct drm_potnpu_query q;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		q = query(0, sizes[i]);
+		expect_einval(test, &q, MIN_SIZE, CUR_SIZE);
+	}
 }
 
 static void query_flags_pad(struct kunit *test)
@@ -148,7 +166,7 @@ static void query_device_info(struct kunit *test)
 	struct drm_potnpu_query q;
 
 	KUNIT_EXPECT_EQ(test, INFO_SIZE, 48u);
-	KUNIT_EXPECT_EQ(test, (u32)POTNPU_DEVICE_INFO_SIZE_V1, INFO_SIZE);
+	KUNIT_EXPECT_EQ(test, (u32)DRM_POTNPU_DEVICE_INFO_SIZE_V1, INFO_SIZE);
 
 	q = query(DRM_POTNPU_QUERY_DEVICE_INFO, 0);
 	KUNIT_ASSERT_EQ(test, potnpu_query_plan(&q, &plan), 0);
@@ -186,7 +204,7 @@ static void query_fw_info(struct kunit *test)
 	struct drm_potnpu_query q;
 
 	KUNIT_EXPECT_EQ(test, (u32)sizeof(struct drm_potnpu_fw_info), 32u);
-	KUNIT_EXPECT_EQ(test, (u32)POTNPU_FW_INFO_SIZE_V1, 32u);
+	KUNIT_EXPECT_EQ(test, (u32)DRM_POTNPU_FW_INFO_SIZE_V1, 32u);
 
 	q = query(DRM_POTNPU_QUERY_FW_INFO, 0);
 	KUNIT_ASSERT_EQ(test, potnpu_query_plan(&q, &plan), 0);
@@ -230,6 +248,7 @@ static struct kunit_case potnpu_query_cases[] = {
 	KUNIT_CASE(query_exact),
 	KUNIT_CASE(query_older_userspace),
 	KUNIT_CASE(query_larger),
+	KUNIT_CASE(query_too_large),
 	KUNIT_CASE(query_flags_pad),
 	KUNIT_CASE(query_unknown_param),
 	KUNIT_CASE(query_fw_info),

@@ -185,7 +185,8 @@ static void job_done_decode(struct kunit *test)
 		.status = cpu_to_le32(POTNPU_JOB_EMMU),
 		.err_offset = cpu_to_le32(0x40),
 		.err_info = cpu_to_le32(0x00030103),
-		.fault_addr = cpu_to_le32(0x123000),
+		.fault_addr_lo = cpu_to_le32(0x89123000),
+		.fault_addr_hi = cpu_to_le32(0x7),
 		.start_lo = cpu_to_le32(1),
 		.end_lo = cpu_to_le32(2),
 	};
@@ -196,11 +197,40 @@ static void job_done_decode(struct kunit *test)
 	potnpu_job_done_decode(&rec, &st);
 	KUNIT_EXPECT_EQ(test, st.job_id, 77ull);
 	KUNIT_EXPECT_EQ(test, st.state, DRM_POTNPU_JOB_DONE);
-	KUNIT_EXPECT_EQ(test, st.status, POTNPU_JOB_EMMU);
+	KUNIT_EXPECT_EQ(test, st.status, DRM_POTNPU_JOB_MMU_FAULT);
 	KUNIT_EXPECT_EQ(test, st.err_offset, 0x40u);
 	KUNIT_EXPECT_EQ(test, st.err_info, 0x00030103u);
-	KUNIT_EXPECT_EQ(test, st.fault_addr, 0x123000u);
-	KUNIT_EXPECT_EQ(test, st.pad, 0u);
+	/* Both halves: a 64-bit address is not cut to its low word. */
+	KUNIT_EXPECT_EQ(test, st.fault_addr, 0x789123000ull);
+}
+
+/*
+ * Every device code has its uapi code, and a code the firmware invents is
+ * a device error, never passed through as if it meant something.
+ */
+static void job_status_translation(struct kunit *test)
+{
+	static const struct {
+		u32 device, uapi;
+	} map[] = {
+		{ POTNPU_JOB_OK, DRM_POTNPU_JOB_OK },
+		{ POTNPU_JOB_EILLEGAL, DRM_POTNPU_JOB_ILLEGAL },
+		{ POTNPU_JOB_EINVAL, DRM_POTNPU_JOB_INVALID },
+		{ POTNPU_JOB_EMMU, DRM_POTNPU_JOB_MMU_FAULT },
+		{ POTNPU_JOB_EBUS, DRM_POTNPU_JOB_BUS_ERROR },
+		{ POTNPU_JOB_EDESC, DRM_POTNPU_JOB_BAD_DESC },
+		{ POTNPU_JOB_ABORTED, DRM_POTNPU_JOB_ABORTED },
+		{ 7, DRM_POTNPU_JOB_DEVICE_ERROR },
+		{ DRM_POTNPU_JOB_TIMEOUT, DRM_POTNPU_JOB_DEVICE_ERROR },
+		{ U32_MAX, DRM_POTNPU_JOB_DEVICE_ERROR },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    potnpu_job_status_from_device(map[i].device),
+				    map[i].uapi, "device code %#x",
+				    map[i].device);
 }
 
 static void uapi_layout(struct kunit *test)
@@ -225,6 +255,7 @@ static struct kunit_case potnpu_submit_cases[] = {
 	KUNIT_CASE(ring_room),
 	KUNIT_CASE(cq_pending),
 	KUNIT_CASE(job_done_decode),
+	KUNIT_CASE(job_status_translation),
 	KUNIT_CASE(uapi_layout),
 	{}
 };

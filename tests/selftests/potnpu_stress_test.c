@@ -357,7 +357,7 @@ TEST_F_TIMEOUT(stress, copy_fill_sizes_and_offsets, STRESS_TIMEOUT)
 				if (op == 0)
 					job_bo(&j, &src);
 				job_bo(&j, &dst);
-				ASSERT_EQ(POTNPU_JOB_OK, run_job(_metadata, fd, &j, sync))
+				ASSERT_EQ(DRM_POTNPU_JOB_OK, run_job(_metadata, fd, &j, sync))
 					TH_LOG("%s", what);
 				slot = (slot + 64) % cmd.size;
 
@@ -440,7 +440,7 @@ TEST_F_TIMEOUT(stress, many_commands_in_one_stream, STRESS_TIMEOUT)
 	job_init(&j, &cmd, 0, &s);
 	job_bo(&j, &src);
 	job_bo(&j, &dst);
-	ASSERT_EQ(POTNPU_JOB_OK, run_job(_metadata, fd, &j, sync));
+	ASSERT_EQ(DRM_POTNPU_JOB_OK, run_job(_metadata, fd, &j, sync));
 	EXPECT_TRUE(same(_metadata, "destination", dst.map, model, bo_size, 0));
 	EXPECT_TRUE(same(_metadata, "source", src.map, src_model, bo_size, 0));
 	free(model);
@@ -504,9 +504,9 @@ TEST_F_TIMEOUT(stress, syncobj_reader_sees_writer, STRESS_TIMEOUT)
 		ASSERT_EQ(0, syncobj_wait(fd, sb));
 		ASSERT_EQ(0, job_status(fd, a.args.job_id, &st));
 		EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
-		EXPECT_EQ(POTNPU_JOB_OK, st.status);
+		EXPECT_EQ(DRM_POTNPU_JOB_OK, st.status);
 		ASSERT_EQ(0, job_status(fd, b.args.job_id, &st));
-		EXPECT_EQ(POTNPU_JOB_OK, st.status);
+		EXPECT_EQ(DRM_POTNPU_JOB_OK, st.status);
 		model_fill(want, len, pattern);
 		EXPECT_TRUE(same(_metadata, "B's copy of A's fill", y.map + yoff,
 				 want, len, yoff));
@@ -569,7 +569,7 @@ TEST_F_TIMEOUT(stress, syncobj_chain_builds_pattern, STRESS_TIMEOUT)
 	for (i = 0; i < N; i++) {
 		ASSERT_EQ(0, job_status(fd, ids[i], &st));
 		EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state) TH_LOG("job %u", i);
-		EXPECT_EQ(POTNPU_JOB_OK, st.status) TH_LOG("job %u", i);
+		EXPECT_EQ(DRM_POTNPU_JOB_OK, st.status) TH_LOG("job %u", i);
 	}
 	/* Word 0 of block 0 was set to 0; every block carries it on. */
 	memcpy(want, block0, BLOCK);
@@ -663,12 +663,12 @@ TEST_F_TIMEOUT(stress, syncobj_across_files, STRESS_TIMEOUT)
 	ASSERT_EQ(0, syncobj_wait(fd2, sb));
 	ASSERT_EQ(0, job_status(fdl, idl, &st));
 	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
-	EXPECT_EQ(POTNPU_JOB_OK, st.status);
+	EXPECT_EQ(DRM_POTNPU_JOB_OK, st.status);
 	ASSERT_EQ(0, job_status(fd1, ida, &st));
 	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
-	EXPECT_EQ(POTNPU_JOB_OK, st.status);
+	EXPECT_EQ(DRM_POTNPU_JOB_OK, st.status);
 	ASSERT_EQ(0, job_status(fd2, j.args.job_id, &st));
-	EXPECT_EQ(POTNPU_JOB_OK, st.status);
+	EXPECT_EQ(DRM_POTNPU_JOB_OK, st.status);
 	EXPECT_EQ(0xa, *(uint32_t *)t1.map);
 	EXPECT_EQ(0xb, *(uint32_t *)t2.map);
 	memcpy(&ta, t1.map + 8, 8);
@@ -764,7 +764,7 @@ static bool good_check(struct __test_metadata *_metadata, struct good_file *g)
 	for (i = 0; i < g->n; i++) {
 		err = job_status(g->fd, g->ids[i], &st);
 		if (err || st.state != DRM_POTNPU_JOB_DONE ||
-		    st.status != POTNPU_JOB_OK) {
+		    st.status != DRM_POTNPU_JOB_OK) {
 			TH_LOG("good job %u (id %llu): err %d state %u status 0x%x",
 			       i, (unsigned long long)g->ids[i], err, st.state,
 			       st.status);
@@ -845,7 +845,7 @@ TEST_F_TIMEOUT(stress, fault_confined_to_its_file, STRESS_TIMEOUT)
 
 	ASSERT_EQ(0, job_status(fd2, fid, &st));
 	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
-	EXPECT_EQ(POTNPU_JOB_EMMU, st.status);
+	EXPECT_EQ(DRM_POTNPU_JOB_MMU_FAULT, st.status);
 	EXPECT_EQ(0, st.err_offset);
 	EXPECT_EQ(bad_va, st.fault_addr);
 	EXPECT_EQ(0, *(uint32_t *)target.map);
@@ -871,7 +871,7 @@ TEST_F_TIMEOUT(stress, fault_confined_to_its_file, STRESS_TIMEOUT)
 	cmd_fill(&s, t3.va + 4093, 7, 0x89abcdef);
 	job_init(&j, &cmd3, 0, &s);
 	job_bo(&j, &t3);
-	ASSERT_EQ(POTNPU_JOB_OK, run_job(_metadata, fd3, &j, s3));
+	ASSERT_EQ(DRM_POTNPU_JOB_OK, run_job(_metadata, fd3, &j, s3));
 	EXPECT_EQ(0, t3.map[4092]);
 	EXPECT_EQ(0xef, t3.map[4093]);
 	EXPECT_EQ(0xcd, t3.map[4094]);
@@ -965,7 +965,7 @@ static int child_work(int dev, uint64_t seed, uint32_t rounds,
 
 			if (job_status(fd, ids[k], &st) ||
 			    st.state != DRM_POTNPU_JOB_DONE ||
-			    st.status != POTNPU_JOB_OK) {
+			    st.status != DRM_POTNPU_JOB_OK) {
 				fprintf(stderr, "# pid %d job %u status 0x%x\n",
 					getpid(), k, st.status);
 				return 9;
@@ -1113,7 +1113,7 @@ TEST_F_TIMEOUT(stress, both_devices_in_parallel, STRESS_TIMEOUT)
 		ASSERT_EQ(0, syncobj_wait_all(v->fd, v->syncs, JOBS));
 		for (k = 0; k < JOBS; k++) {
 			ASSERT_EQ(0, job_status(v->fd, v->ids[k], &st));
-			EXPECT_EQ(POTNPU_JOB_OK, st.status)
+			EXPECT_EQ(DRM_POTNPU_JOB_OK, st.status)
 				TH_LOG("device %d job %u", n, k);
 		}
 		snprintf(what, sizeof(what), "device %d destination", n);

@@ -21,14 +21,23 @@ extern "C" {
 #endif
 
 /*
- * Interface version, also the DRM driver's major.minor. Still 0.1 while
- * the interface grows before its first release: buffer objects
- * (DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO) and
- * %DRM_POTNPU_QUERY_FW_INFO were added since; an older kernel answers
- * them with -EINVAL.
+ * Interface version, also the DRM driver's major.minor. The major stays 0
+ * until the first release; every feature set added bumps the minor, so
+ * userspace tells what a kernel offers from %DRM_POTNPU_QUERY_DEVICE_INFO's
+ * uapi_version (or drmGetVersion()):
+ *   0.1  DRM_IOCTL_POTNPU_QUERY with %DRM_POTNPU_QUERY_DEVICE_INFO
+ *   0.2  DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO,
+ *        %DRM_POTNPU_QUERY_FW_INFO
+ *   0.3  DRM_IOCTL_POTNPU_SUBMIT, DRM_IOCTL_POTNPU_JOB_STATUS
+ *   0.4  the job status codes below, a 64-bit
+ *        &drm_potnpu_job_status.fault_addr, per-file limits on queued
+ *        jobs (-EAGAIN) and their accounting in fdinfo
+ * While the major is 0 a minor may also change the layout of an ioctl
+ * that an earlier 0.x minor added (0.4 did for JOB_STATUS): userspace
+ * built against 0.N needs exactly 0.N for those, see docs/driver.md.
  */
 #define DRM_POTNPU_UAPI_MAJOR		0
-#define DRM_POTNPU_UAPI_MINOR		1
+#define DRM_POTNPU_UAPI_MINOR		4
 
 #define DRM_POTNPU_QUERY		0x00
 #define DRM_POTNPU_BO_CREATE		0x01
@@ -58,6 +67,15 @@ enum drm_potnpu_query_param {
 	DRM_POTNPU_QUERY_DEVICE_INFO = 0,
 	DRM_POTNPU_QUERY_FW_INFO = 1,
 };
+
+/*
+ * Size of the first version of each query answer: a smaller buffer is
+ * -EINVAL for ever. Later versions only append fields.
+ */
+#define DRM_POTNPU_DEVICE_INFO_SIZE_V1	48
+#define DRM_POTNPU_FW_INFO_SIZE_V1	32
+/* Largest &drm_potnpu_query.size accepted: 4 KiB, more than any answer. */
+#define DRM_POTNPU_QUERY_MAX_SIZE	4096
 
 /**
  * struct drm_potnpu_query - read a block of information from the driver
@@ -286,26 +304,34 @@ struct drm_potnpu_submit {
 #define DRM_POTNPU_JOB_PENDING		0	/* queued or running */
 #define DRM_POTNPU_JOB_DONE		1	/* finished, see status */
 
-/* &drm_potnpu_job_status.status beyond the device's own codes (0..6). */
-#define DRM_POTNPU_JOB_TIMEOUT		0x100	/* aborted by the driver */
-#define DRM_POTNPU_JOB_CANCELLED	0x101	/* device reset before it ran */
+/*
+ * &drm_potnpu_job_status.status of a finished job. The driver translates
+ * the device's completion codes into these; a code it does not know is
+ * %DRM_POTNPU_JOB_DEVICE_ERROR.
+ */
+#define DRM_POTNPU_JOB_OK		0	/* completed */
+#define DRM_POTNPU_JOB_ILLEGAL		1	/* unknown opcode or bad length */
+#define DRM_POTNPU_JOB_INVALID		2	/* bad operand (size, alignment) */
+#define DRM_POTNPU_JOB_MMU_FAULT	3	/* access outside the file's mappings */
+#define DRM_POTNPU_JOB_BUS_ERROR	4	/* host memory error */
+#define DRM_POTNPU_JOB_BAD_DESC		5	/* the device rejected its descriptor */
+#define DRM_POTNPU_JOB_ABORTED		6	/* aborted on the driver's request */
+#define DRM_POTNPU_JOB_TIMEOUT		0x100	/* exceeded the timeout, stopped */
+#define DRM_POTNPU_JOB_CANCELLED	0x101	/* never ran: device reset or gone */
+#define DRM_POTNPU_JOB_DEVICE_ERROR	0x102	/* unknown code from the device */
 
 /**
  * struct drm_potnpu_job_status - the state of a submitted job
  * @job_id: in: id returned by %DRM_IOCTL_POTNPU_SUBMIT in this file
  * @state: out: DRM_POTNPU_JOB_PENDING or DRM_POTNPU_JOB_DONE
- * @status: out: when done, the device's result (0 OK, 1 illegal command,
- *	2 bad operand, 3 MMU fault, 4 bus error, 5 bad descriptor,
- *	6 aborted) or %DRM_POTNPU_JOB_TIMEOUT / %DRM_POTNPU_JOB_CANCELLED
+ * @status: out: when done, one of the DRM_POTNPU_JOB_* status codes above
  * @err_offset: out: byte offset in the stream of the failing command
- * @err_info: out: the opcode for an illegal command, the MMU fault status
- *	for an MMU fault, else 0
- * @fault_addr: out: the device VA that faulted
- * @pad: must be zero
- *
+ * @err_info: out: the opcode for %DRM_POTNPU_JOB_ILLEGAL, the device's
+ *	MMU fault status for %DRM_POTNPU_JOB_MMU_FAULT, else 0
+ * @fault_addr: out: the device VA that faulted (%DRM_POTNPU_JOB_MMU_FAULT)
+ *	or the bus address that failed (%DRM_POTNPU_JOB_BUS_ERROR), else 0
  * Returns 0, -ENOENT for an id this file never got or whose record was
- * recycled (the driver keeps the last 256 per file), -EINVAL for a
- * non-zero @pad.
+ * recycled (the driver keeps the last 256 per file).
  */
 struct drm_potnpu_job_status {
 	__u64 job_id;
@@ -313,8 +339,7 @@ struct drm_potnpu_job_status {
 	__u32 status;
 	__u32 err_offset;
 	__u32 err_info;
-	__u32 fault_addr;
-	__u32 pad;
+	__u64 fault_addr;
 };
 
 #if defined(__cplusplus)

@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
@@ -1318,13 +1319,13 @@ EXPORT int potnpu_job_wait(struct potnpu_job *job, uint64_t timeout_ns)
 }
 
 static const char *const job_status_names[] = {
-	[POTNPU_JOB_OK] = "ok",
-	[POTNPU_JOB_EILLEGAL] = "illegal command",
-	[POTNPU_JOB_EINVAL] = "bad operand",
-	[POTNPU_JOB_EMMU] = "MMU fault",
-	[POTNPU_JOB_EBUS] = "bus error",
-	[POTNPU_JOB_EDESC] = "bad descriptor",
-	[POTNPU_JOB_ABORTED] = "aborted",
+	[DRM_POTNPU_JOB_OK] = "ok",
+	[DRM_POTNPU_JOB_ILLEGAL] = "illegal command",
+	[DRM_POTNPU_JOB_INVALID] = "bad operand",
+	[DRM_POTNPU_JOB_MMU_FAULT] = "MMU fault",
+	[DRM_POTNPU_JOB_BUS_ERROR] = "bus error",
+	[DRM_POTNPU_JOB_BAD_DESC] = "bad descriptor",
+	[DRM_POTNPU_JOB_ABORTED] = "aborted",
 };
 
 EXPORT const char *potnpu_job_status_name(uint32_t code)
@@ -1360,7 +1361,7 @@ static const char *mmu_reason(uint32_t reason)
 
 EXPORT const char *potnpu_format_job_status(bool done, uint32_t code,
 					    uint32_t off, uint32_t info,
-					    uint32_t addr, char *buf,
+					    uint64_t addr, char *buf,
 					    size_t len)
 {
 	if (!buf || !len)
@@ -1370,33 +1371,33 @@ EXPORT const char *potnpu_format_job_status(bool done, uint32_t code,
 		return buf;
 	}
 	switch (code) {
-	case POTNPU_JOB_OK:
+	case DRM_POTNPU_JOB_OK:
 		snprintf(buf, len, "completed");
 		break;
-	case POTNPU_JOB_EILLEGAL:
+	case DRM_POTNPU_JOB_ILLEGAL:
 		snprintf(buf, len, "illegal command 0x%02x at offset %u",
 			 info & 0xff, off);
 		break;
-	case POTNPU_JOB_EINVAL:
+	case DRM_POTNPU_JOB_INVALID:
 		snprintf(buf, len, "bad operand in the command at offset %u",
 			 off);
 		break;
-	case POTNPU_JOB_EMMU:
+	case DRM_POTNPU_JOB_MMU_FAULT:
 		snprintf(buf, len,
-			 "MMU fault at VA 0x%08x (%s, slot %u, %s) at offset %u",
+			 "MMU fault at VA 0x%08" PRIx64 " (%s, slot %u, %s) at offset %u",
 			 addr, info & POTNPU_MMU_FAULT_WRITE ? "write" : "read",
 			 POTNPU_MMU_FAULT_SLOT(info),
 			 mmu_reason(POTNPU_MMU_FAULT_REASON(info)), off);
 		break;
-	case POTNPU_JOB_EBUS:
+	case DRM_POTNPU_JOB_BUS_ERROR:
 		snprintf(buf, len,
 			 "bus error (host memory) in the command at offset %u",
 			 off);
 		break;
-	case POTNPU_JOB_EDESC:
+	case DRM_POTNPU_JOB_BAD_DESC:
 		snprintf(buf, len, "malformed job descriptor");
 		break;
-	case POTNPU_JOB_ABORTED:
+	case DRM_POTNPU_JOB_ABORTED:
 		snprintf(buf, len, "aborted by the host at offset %u", off);
 		break;
 	case DRM_POTNPU_JOB_TIMEOUT:
@@ -1406,6 +1407,10 @@ EXPORT const char *potnpu_format_job_status(bool done, uint32_t code,
 	case DRM_POTNPU_JOB_CANCELLED:
 		snprintf(buf, len,
 			 "cancelled: the device was reset before the job ran");
+		break;
+	case DRM_POTNPU_JOB_DEVICE_ERROR:
+		snprintf(buf, len,
+			 "device error: the device reported a status the driver does not know");
 		break;
 	default:
 		snprintf(buf, len, "unknown status 0x%x at offset %u", code,

@@ -505,12 +505,13 @@ int potnpu_job_wait(struct potnpu_job *job, uint64_t timeout_ns);
 /**
  * struct potnpu_job_status - the outcome of a job
  * @done: false while the job is queued or running
- * @code: when done: a POTNPU_JOB_* device code (0 OK .. 6 aborted) or
- *	DRM_POTNPU_JOB_TIMEOUT / DRM_POTNPU_JOB_CANCELLED
+ * @code: when done: a DRM_POTNPU_JOB_* status code of
+ *	<drm/potnpu_accel.h> (DRM_POTNPU_JOB_OK, ..._TIMEOUT, ...)
  * @err_offset: byte offset in the stream of the failing command
  * @err_info: the opcode (illegal command), the MMU fault status (MMU
  *	fault), else 0
- * @fault_addr: faulting device address (MMU fault)
+ * @fault_addr: faulting device address (MMU fault) or bus address (bus
+ *	error)
  * @message: "completed", "illegal command 0x07 at offset 12", "MMU fault
  *	at VA 0x00105000 (write, slot 1, read-only page) at offset 4",
  *	"pending", ...
@@ -520,7 +521,7 @@ struct potnpu_job_status {
 	uint32_t code;
 	uint32_t err_offset;
 	uint32_t err_info;
-	uint32_t fault_addr;
+	uint64_t fault_addr;
 	char message[160];
 };
 
@@ -545,7 +546,7 @@ const char *potnpu_job_status_name(uint32_t code);
  */
 const char *potnpu_format_job_status(bool done, uint32_t code,
 				     uint32_t err_offset, uint32_t err_info,
-				     uint32_t fault_addr, char *buf,
+				     uint64_t fault_addr, char *buf,
 				     size_t len);
 
 /** potnpu_job_id() - the driver's id of the job (increasing from 1) */

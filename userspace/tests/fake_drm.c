@@ -571,17 +571,17 @@ static int xfer(struct exec *e, uint64_t va, void *buf, uint64_t len,
 		else if (b)
 			reason = 0;
 		if (reason) {
-			e->res->status = POTNPU_JOB_EMMU;
+			e->res->status = DRM_POTNPU_JOB_MMU_FAULT;
 			e->res->err_info = POTNPU_MMU_FAULT_MAKE(e->slot, reason,
 								 write);
-			e->res->fault_addr = (uint32_t)va;
+			e->res->fault_addr = va;
 			return -1;
 		}
 		n = b->va + b->size - va < len ? b->va + b->size - va : len;
 		if (e->dry && n < len) {
 			/* The driver wants each range inside one BO. */
-			e->res->status = POTNPU_JOB_EMMU;
-			e->res->fault_addr = (uint32_t)(va + n);
+			e->res->status = DRM_POTNPU_JOB_MMU_FAULT;
+			e->res->fault_addr = va + n;
 			return -1;
 		}
 		if (e->dry)
@@ -589,7 +589,7 @@ static int xfer(struct exec *e, uint64_t va, void *buf, uint64_t len,
 		r = write ? pwrite(b->memfd, p, n, (off_t)(va - b->va)) :
 			    pread(b->memfd, p, n, (off_t)(va - b->va));
 		if (r != (ssize_t)n) {
-			e->res->status = POTNPU_JOB_EBUS;
+			e->res->status = DRM_POTNPU_JOB_BUS_ERROR;
 			return -1;
 		}
 		va += n;
@@ -601,13 +601,6 @@ static int xfer(struct exec *e, uint64_t va, void *buf, uint64_t len,
 
 static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 {
-	static const uint8_t words_of[] = {
-		[POTNPU_OP_NOP] = POTNPU_NOP_WORDS,
-		[POTNPU_OP_FENCE] = POTNPU_FENCE_WORDS,
-		[POTNPU_OP_TIMESTAMP] = POTNPU_TIMESTAMP_WORDS,
-		[POTNPU_OP_COPY] = POTNPU_COPY_WORDS,
-		[POTNPU_OP_FILL] = POTNPU_FILL_WORDS,
-	};
 	uint32_t i = 0, k, op, n;
 	uint8_t *tmp;
 
@@ -618,9 +611,9 @@ static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 		e->res->err_offset = i * 4;
 		op = POTNPU_CMD_OP(c[0]);
 		n = POTNPU_CMD_WORDS(c[0]);
-		if (op >= sizeof(words_of) || POTNPU_CMD_FLAGS(c[0]) ||
-		    n != words_of[op] || n > nwords - i) {
-			e->res->status = POTNPU_JOB_EILLEGAL;
+		if (!potnpu_cmd_words(op) || POTNPU_CMD_FLAGS(c[0]) ||
+		    n != potnpu_cmd_words(op) || n > nwords - i) {
+			e->res->status = DRM_POTNPU_JOB_ILLEGAL;
 			e->res->err_info = op;
 			return;
 		}
@@ -628,7 +621,7 @@ static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 		switch (op) {
 		case POTNPU_OP_FENCE:
 			if (a % 4) {
-				e->res->status = POTNPU_JOB_EINVAL;
+				e->res->status = DRM_POTNPU_JOB_INVALID;
 				return;
 			}
 			if (xfer(e, a, (void *)&c[3], 4, true))
@@ -636,7 +629,7 @@ static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 			break;
 		case POTNPU_OP_TIMESTAMP:
 			if (a % 8) {
-				e->res->status = POTNPU_JOB_EINVAL;
+				e->res->status = DRM_POTNPU_JOB_INVALID;
 				return;
 			}
 			fake_instret += 17;
@@ -647,12 +640,12 @@ static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 		case POTNPU_OP_FILL:
 			n = op == POTNPU_OP_COPY ? c[5] : c[3];
 			if (!n) {
-				e->res->status = POTNPU_JOB_EINVAL;
+				e->res->status = DRM_POTNPU_JOB_INVALID;
 				return;
 			}
 			tmp = e->dry ? NULL : malloc(n);
 			if (!tmp && !e->dry) {
-				e->res->status = POTNPU_JOB_EBUS;
+				e->res->status = DRM_POTNPU_JOB_BUS_ERROR;
 				return;
 			}
 			if (op == POTNPU_OP_FILL && tmp)
@@ -667,7 +660,7 @@ static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 			free(tmp);
 			break;
 		}
-		i += words_of[op];
+		i += potnpu_cmd_words(op);
 	}
 	e->res->err_offset = 0;
 }
@@ -813,7 +806,7 @@ static int fake_submit(int fd, struct drm_potnpu_submit *s)
 		j->res = fake_job_forced;
 		fake_job_force = false;
 	}
-	if (j->res.status == POTNPU_JOB_EMMU)
+	if (j->res.status == DRM_POTNPU_JOB_MMU_FAULT)
 		f->banned = true;
 	if (!fake_job_defer)
 		job_complete(j);
@@ -824,10 +817,6 @@ static int fake_job_status(int fd, struct drm_potnpu_job_status *st)
 {
 	struct fake_job *j = &jobs[st->job_id % FAKE_MAX_JOBS];
 
-	if (st->pad) {
-		errno = EINVAL;
-		return -1;
-	}
 	if (!j->used || j->id != st->job_id || j->fd != fd) {
 		errno = ENOENT;
 		return -1;

@@ -115,7 +115,8 @@ int fake_drm_from_env(void);
  * a wait on an unsignalled one times out at once.
  */
 struct fake_job_result {
-	uint32_t status, err_offset, err_info, fault_addr;
+	uint32_t status, err_offset, err_info;
+	uint64_t fault_addr;
 };
 /* The next job's status is this one instead of the executor's (once). */
 extern bool fake_job_force;

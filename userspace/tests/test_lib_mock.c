@@ -943,7 +943,7 @@ static void test_bench_dma(void **state)
 
 	/* A job that fails: exit 1, the status named. */
 	fake_job_force = true;
-	fake_job_forced = (struct fake_job_result){ POTNPU_JOB_EILLEGAL, 0,
+	fake_job_forced = (struct fake_job_result){ DRM_POTNPU_JOB_ILLEGAL, 0,
 						     0x42, 0 };
 	bench_report_init(&r, &o);
 	assert_int_equal(bench_run(&o, &r), 1);
@@ -1146,7 +1146,7 @@ static void test_job_executes(void **state)
 	assert_int_equal(potnpu_cmdbuf_timestamp(cb, va + 2 * page + 72), 0);
 	assert_int_equal(run(&e, cb, &st), 0);
 	assert_true(st.done);
-	assert_int_equal(st.code, POTNPU_JOB_OK);
+	assert_int_equal(st.code, DRM_POTNPU_JOB_OK);
 	assert_string_equal(st.message, "completed");
 	/* The CPU mapping sees what the "device" did. */
 	assert_memory_equal(e.p + page + 3, e.p + 1, page - 1);
@@ -1362,19 +1362,19 @@ static void test_job_status_codes(void **state)
 		struct fake_job_result r;
 		const char *name, *msg;
 	} cases[] = {
-		{ { POTNPU_JOB_EILLEGAL, 12, 0x07, 0 }, "illegal command",
+		{ { DRM_POTNPU_JOB_ILLEGAL, 12, 0x07, 0 }, "illegal command",
 		  "illegal command 0x07 at offset 12" },
-		{ { POTNPU_JOB_EINVAL, 8, 0, 0 }, "bad operand",
+		{ { DRM_POTNPU_JOB_INVALID, 8, 0, 0 }, "bad operand",
 		  "bad operand in the command at offset 8" },
-		{ { POTNPU_JOB_EMMU, 4,
+		{ { DRM_POTNPU_JOB_MMU_FAULT, 4,
 		    POTNPU_MMU_FAULT_MAKE(3, POTNPU_MMU_REASON_NOT_PRESENT, 1),
 		    0x00345000 }, "MMU fault",
 		  "MMU fault at VA 0x00345000 (write, slot 3, not mapped) at offset 4" },
-		{ { POTNPU_JOB_EBUS, 0, 0, 0 }, "bus error",
+		{ { DRM_POTNPU_JOB_BUS_ERROR, 0, 0, 0 }, "bus error",
 		  "bus error (host memory) in the command at offset 0" },
-		{ { POTNPU_JOB_EDESC, 0, 0, 0 }, "bad descriptor",
+		{ { DRM_POTNPU_JOB_BAD_DESC, 0, 0, 0 }, "bad descriptor",
 		  "malformed job descriptor" },
-		{ { POTNPU_JOB_ABORTED, 16, 0, 0 }, "aborted",
+		{ { DRM_POTNPU_JOB_ABORTED, 16, 0, 0 }, "aborted",
 		  "aborted by the host at offset 16" },
 		{ { DRM_POTNPU_JOB_TIMEOUT, 0, 0, 0 }, "timeout",
 		  "timeout: the job ran longer than the driver allows and was stopped by a device reset" },
@@ -1433,7 +1433,7 @@ static void test_job_fault_bans(void **state)
 	/* ...had it not, the device MMU would have stopped the job. */
 	fake_job_validate = false;
 	assert_int_equal(run(&e, cb, &st), 0);
-	assert_int_equal(st.code, POTNPU_JOB_EMMU);
+	assert_int_equal(st.code, DRM_POTNPU_JOB_MMU_FAULT);
 	assert_int_equal(st.err_offset, 4);
 	snprintf(want, sizeof(want), "MMU fault at VA 0x%08llx (write, slot ",
 		 (unsigned long long)potnpu_bo_va(ro) + 8);
@@ -1474,7 +1474,7 @@ static void test_job_illegal_stream(void **state)
 	assert_int_equal(run(&e, cb, &st), -EINVAL);
 	fake_job_validate = false;	/* as if the device saw it */
 	assert_int_equal(run(&e, cb, &st), 0);
-	assert_int_equal(st.code, POTNPU_JOB_EILLEGAL);
+	assert_int_equal(st.code, DRM_POTNPU_JOB_ILLEGAL);
 	assert_string_equal(st.message, "illegal command 0x09 at offset 4");
 	potnpu_cmdbuf_free(cb);
 	jobenv_fini(&e);
