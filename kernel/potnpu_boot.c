@@ -11,11 +11,12 @@
  *  2. copies the validated payload into IMEM through the BAR4 window at
  *     the image's load address and reads every word back;
  *  3. writes HOST_ABI (the driver's POTNPU_FW_ABI_VERSION), the root of
- *     every MMU slot in use, the job queue and completion rings, and
- *     CORE_ENTRY;
- *  4. sets CORE_CTRL.RUN and polls FW_STATUS (100 us steps, bounded by
- *     POTNPU_BOOT_TIMEOUT_MS) until the firmware reports READY or FAILED
- *     or the core halts (trap, watchdog).
+ *     every MMU slot in use, the (emptied) job queue and completion rings
+ *     of potnpu_sched.c, and CORE_ENTRY;
+ *  4. sets CORE_CTRL.RUN and waits, bounded by POTNPU_BOOT_TIMEOUT_MS,
+ *     for the firmware's interrupt (IRQ_FW when FW_STATUS changes,
+ *     IRQ_ERROR when the core halts) until it reports READY or FAILED or
+ *     the core halted. Without working interrupts it polls FW_STATUS.
  *
  * A firmware that fails to boot is reported with dev_err(), naming the
  * file, the reason (FW_ERROR or the core's fault registers), both
@@ -35,6 +36,7 @@
 #include <linux/unaligned.h>
 
 #include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
 #include <drm/potnpu_accel.h>
 
 #include <potnpu/potnpu_core.h>
@@ -43,6 +45,7 @@
 #include "potnpu_boot.h"
 #include "potnpu_drv.h"
 #include "potnpu_hw.h"
+#include "potnpu_sched.h"
 
 /* Boot takes well under a millisecond of emulated time; TCG is slow. */
 #define POTNPU_BOOT_POLL_US		100
@@ -51,12 +54,6 @@
 /* Log lines printed with a boot failure. */
 #define POTNPU_BOOT_LOG_TAIL		512
 
-static_assert(sizeof(struct potnpu_job_desc) == 64);
-static_assert(sizeof(struct potnpu_job_done) == 32);
-/* The ring size: a power of two the device accepts. */
-static_assert((POTNPU_JQ_ENTRIES & (POTNPU_JQ_ENTRIES - 1)) == 0);
-static_assert(POTNPU_JQ_MIN_SIZE <= POTNPU_JQ_ENTRIES);
-static_assert(POTNPU_JQ_MAX_SIZE >= POTNPU_JQ_ENTRIES);
 
 const char *potnpu_fw_status_name(u32 status)
 {
@@ -158,7 +155,6 @@ static int potnpu_boot_upload(struct potnpu_device *ndev)
 
 static void potnpu_boot_program(struct potnpu_device *ndev)
 {
-	struct potnpu_boot *boot = &ndev->boot;
 	unsigned int slot;
 
 	potnpu_wr(ndev, POTNPU_REG_HOST_ABI, POTNPU_FW_ABI_VERSION);
@@ -178,15 +174,7 @@ static void potnpu_boot_program(struct potnpu_device *ndev)
 	mutex_unlock(&ndev->mmu.lock);
 
 jobq:
-	if (!(ndev->hw_caps & POTNPU_CAP_JOBQ))
-		return;
-	memset(boot->jq, 0, POTNPU_JQ_ENTRIES * sizeof(*boot->jq));
-	memset(boot->cq, 0, POTNPU_JQ_ENTRIES * sizeof(*boot->cq));
-	potnpu_wr(ndev, POTNPU_REG_JQ_BASE_LO, lower_32_bits(boot->jq_dma));
-	potnpu_wr(ndev, POTNPU_REG_JQ_BASE_HI, upper_32_bits(boot->jq_dma));
-	potnpu_wr(ndev, POTNPU_REG_JQ_SIZE, POTNPU_JQ_ENTRIES);
-	potnpu_wr(ndev, POTNPU_REG_CQ_BASE_LO, lower_32_bits(boot->cq_dma));
-	potnpu_wr(ndev, POTNPU_REG_CQ_BASE_HI, upper_32_bits(boot->cq_dma));
+	potnpu_sched_program_rings(ndev);
 }
 
 /* Print the end of the firmware's log, line by line, with an error. */
@@ -268,15 +256,49 @@ static void potnpu_boot_report_failure(struct potnpu_device *ndev,
 	potnpu_boot_log_tail(ndev);
 }
 
+/* The firmware said READY or FAILED, the core halted or the device left. */
+static bool potnpu_boot_settled(struct potnpu_device *ndev, u32 *status,
+				u32 *core_status)
+{
+	*status = potnpu_rd(ndev, POTNPU_REG_FW_STATUS);
+	*core_status = potnpu_rd(ndev, POTNPU_REG_CORE_STATUS);
+	return *status == POTNPU_FW_STATUS_READY ||
+	       *status == POTNPU_FW_STATUS_FAILED ||
+	       *status == POTNPU_REG_DEAD || potnpu_core_halted(*core_status);
+}
+
+/*
+ * Wait for the firmware's interrupt (or, without interrupts, poll) until
+ * the boot settled or POTNPU_BOOT_TIMEOUT_MS passed.
+ */
+static void potnpu_boot_wait(struct potnpu_device *ndev, u32 *status,
+			     u32 *core_status)
+{
+	ktime_t deadline = ktime_add_ms(ktime_get(), POTNPU_BOOT_TIMEOUT_MS);
+
+	if (ndev->capabilities & DRM_POTNPU_CAP_IRQ) {
+		wait_event_timeout(ndev->boot.fw_wait,
+				   potnpu_boot_settled(ndev, status,
+						       core_status),
+				   msecs_to_jiffies(POTNPU_BOOT_TIMEOUT_MS));
+		potnpu_boot_settled(ndev, status, core_status);
+		return;
+	}
+	while (!potnpu_boot_settled(ndev, status, core_status) &&
+	       !ktime_after(ktime_get(), deadline))
+		usleep_range(POTNPU_BOOT_POLL_US, 2 * POTNPU_BOOT_POLL_US);
+}
+
 /* Upload, program and start the core; called with boot.lock held. */
 static int potnpu_boot_run(struct potnpu_device *ndev)
 {
 	struct potnpu_boot *boot = &ndev->boot;
 	struct device *dev = potnpu_dev(ndev);
 	u32 status = 0, core_status = 0;
-	ktime_t t0, deadline;
+	ktime_t t0;
 	int ret;
 
+	lockdep_assert_held(&boot->lock);
 	boot->boots++;
 	WRITE_ONCE(boot->fw_status, POTNPU_FW_STATUS_OFF);
 
@@ -287,20 +309,13 @@ static int potnpu_boot_run(struct potnpu_device *ndev)
 	potnpu_boot_program(ndev);
 
 	t0 = ktime_get();
-	deadline = ktime_add_ms(t0, POTNPU_BOOT_TIMEOUT_MS);
 	potnpu_wr(ndev, POTNPU_REG_IRQ_STATUS, POTNPU_IRQ_FW | POTNPU_IRQ_ERROR);
+	if (ndev->capabilities & DRM_POTNPU_CAP_IRQ)
+		potnpu_wr(ndev, POTNPU_REG_IRQ_MASK,
+			  ndev->irq.mask | POTNPU_IRQ_FW | POTNPU_IRQ_ERROR);
 	potnpu_wr(ndev, POTNPU_REG_CORE_CTRL, POTNPU_CORE_CTRL_RUN);
-	for (;;) {
-		status = potnpu_rd(ndev, POTNPU_REG_FW_STATUS);
-		core_status = potnpu_rd(ndev, POTNPU_REG_CORE_STATUS);
-		if (status == POTNPU_FW_STATUS_READY ||
-		    status == POTNPU_FW_STATUS_FAILED ||
-		    status == 0xffffffffu || potnpu_core_halted(core_status))
-			break;
-		if (ktime_after(ktime_get(), deadline))
-			break;
-		usleep_range(POTNPU_BOOT_POLL_US, 2 * POTNPU_BOOT_POLL_US);
-	}
+	potnpu_boot_wait(ndev, &status, &core_status);
+	potnpu_wr(ndev, POTNPU_REG_IRQ_MASK, ndev->irq.mask);
 	if (status != POTNPU_FW_STATUS_READY) {
 		/* FAILED may come with the core still parking: let it. */
 		potnpu_boot_report_failure(ndev, status, core_status);
@@ -351,16 +366,19 @@ fail:
  * Without CAPS.CORE there is nothing to boot and nothing happens.
  *
  * Return: 0 also when the firmware failed to boot (reported, visible in
- * the query and debugfs); a negative errno when the BAR or the rings
- * cannot be set up.
+ * the query and debugfs); a negative errno when the BAR cannot be set up.
  */
 int potnpu_boot_init(struct potnpu_device *ndev)
 {
 	struct pci_dev *pdev = potnpu_pdev(ndev);
 	struct potnpu_boot *boot = &ndev->boot;
 	void __iomem *mem;
+	int ret;
 
-	mutex_init(&boot->lock);
+	ret = drmm_mutex_init(&ndev->drm, &boot->lock);
+	if (ret)
+		return ret;
+	init_waitqueue_head(&boot->fw_wait);
 	if (!(ndev->hw_caps & POTNPU_CAP_CORE) ||
 	    !(ndev->capabilities & DRM_POTNPU_CAP_FIRMWARE))
 		return 0;
@@ -380,16 +398,6 @@ int potnpu_boot_init(struct potnpu_device *ndev)
 		return PTR_ERR(mem);
 	}
 	boot->core_mem = mem;
-
-	/* Zeroed, page aligned (the rings need 64 bytes). */
-	boot->jq = dmam_alloc_coherent(&pdev->dev,
-				       POTNPU_JQ_ENTRIES * sizeof(*boot->jq),
-				       &boot->jq_dma, GFP_KERNEL);
-	boot->cq = dmam_alloc_coherent(&pdev->dev,
-				       POTNPU_JQ_ENTRIES * sizeof(*boot->cq),
-				       &boot->cq_dma, GFP_KERNEL);
-	if (!boot->jq || !boot->cq)
-		return -ENOMEM;
 
 	mutex_lock(&boot->lock);
 	potnpu_boot_run(ndev);

@@ -10,9 +10,6 @@
 struct potnpu_device;
 struct seq_file;
 
-/* Job queue ring sizes programmed at boot (entries). */
-#define POTNPU_JQ_ENTRIES	64
-
 int potnpu_boot_init(struct potnpu_device *ndev);
 int potnpu_boot_recover(struct potnpu_device *ndev, const char *why);
 const char *potnpu_fw_status_name(u32 status);

@@ -32,6 +32,7 @@
 #include "potnpu_debugfs.h"
 #include "potnpu_drv.h"
 #include "potnpu_hw.h"
+#include "potnpu_recovery.h"
 #include "potnpu_sched.h"
 
 static int potnpu_va_limit_get(void *data, u64 *val)

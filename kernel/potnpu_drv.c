@@ -4,14 +4,20 @@
  *
  * Probe: allocate the DRM device, enable the PCI function, map BAR0, check
  * the device's identity, reset it, load and validate the firmware image,
- * set up MSI-X and run the interrupt self-test, then register the accel
- * node. Remove: unplug the DRM device (open files stay valid, their ioctls
- * fail with -ENODEV), free the interrupt, reset the device; managed
- * resources (mapping, vectors, PCI enable, memory) go after that.
+ * set up MSI-X and run the interrupt self-test, boot the firmware, start
+ * the scheduler, then register the accel node. Remove: unplug the DRM
+ * device (open files stay valid, their ioctls fail with -ENODEV), reset
+ * the device so that its core does no more DMA, free the interrupts, and
+ * only then cancel the jobs in the ring (their fences signal, their
+ * memory may be freed); managed resources (mapping, vectors, PCI enable,
+ * memory) go after that. Shutdown quiesces the device the same way
+ * without tearing the driver down.
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/kref.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 
@@ -20,6 +26,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
+#include <drm/drm_print.h>
 #include <drm/potnpu_accel.h>
 
 #include "potnpu_boot.h"
@@ -29,9 +36,25 @@
 #include "potnpu_gem.h"
 #include "potnpu_hw.h"
 #include "potnpu_irq.h"
+#include "potnpu_job.h"
 #include "potnpu_query.h"
 #include "potnpu_sched.h"
 #include "potnpu_vm.h"
+
+static unsigned int job_timeout_ms = 5000;
+module_param(job_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "job timeout in ms, 10..600000, re-armed while the firmware makes progress (default 5000)");
+
+/**
+ * potnpu_job_timeout_ms() - the job timeout the scheduler uses
+ *
+ * Return: the job_timeout_ms module parameter, clamped to 10..600000.
+ */
+unsigned int potnpu_job_timeout_ms(void)
+{
+	return clamp(READ_ONCE(job_timeout_ms), 10u, 600000u);
+}
 
 static const struct drm_ioctl_desc potnpu_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(POTNPU_QUERY, potnpu_query_ioctl, 0),
@@ -56,6 +79,7 @@ static int potnpu_open(struct drm_device *drm, struct drm_file *file)
 		ret = -ENOMEM;
 		goto out;
 	}
+	kref_init(&pfile->refcount);
 	pfile->ndev = ndev;
 	pfile->vm = potnpu_vm_create(ndev);
 	if (IS_ERR(pfile->vm)) {
@@ -63,7 +87,7 @@ static int potnpu_open(struct drm_device *drm, struct drm_file *file)
 		kfree(pfile);
 		goto out;
 	}
-	potnpu_sched_file_init(ndev, pfile);
+	potnpu_job_file_init(ndev, pfile);
 	file->driver_priv = pfile;
 	ret = 0;
 out:
@@ -71,24 +95,61 @@ out:
 	return ret;
 }
 
-/* After drm_gem_release(): the file's handles are gone. */
+static void potnpu_file_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct potnpu_file, refcount));
+}
+
+/**
+ * potnpu_file_get() - keep a file's state alive (a job of it)
+ * @pfile: the file
+ */
+void potnpu_file_get(struct potnpu_file *pfile)
+{
+	kref_get(&pfile->refcount);
+}
+
+/**
+ * potnpu_file_put() - drop a reference to a file's state
+ * @pfile: the file
+ */
+void potnpu_file_put(struct potnpu_file *pfile)
+{
+	kref_put(&pfile->refcount, potnpu_file_release);
+}
+
+/*
+ * After drm_gem_release(): the file's handles are gone. Jobs the
+ * scheduler has not freed yet keep the state (not the slot) alive.
+ */
 static void potnpu_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct potnpu_file *pfile = file->driver_priv;
 
-	potnpu_sched_file_fini(pfile->ndev, pfile);
+	potnpu_job_file_fini(pfile->ndev, pfile);
 	potnpu_vm_release_slot(pfile->vm);
 	potnpu_vm_put(pfile->vm);
-	kfree(pfile);
+	pfile->vm = NULL;
+	potnpu_file_put(pfile);
 }
 
-DEFINE_DRM_ACCEL_FOPS(potnpu_fops);
+static void potnpu_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	potnpu_job_show_fdinfo(file->driver_priv, p);
+}
+
+static const struct file_operations potnpu_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 static const struct drm_driver potnpu_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ |
 			   DRIVER_SYNCOBJ_TIMELINE,
 	.open = potnpu_open,
 	.postclose = potnpu_postclose,
+	.show_fdinfo = potnpu_show_fdinfo,
 	.gem_create_object = potnpu_gem_create_object,
 	.ioctls = potnpu_drm_ioctls,
 	.num_ioctls = ARRAY_SIZE(potnpu_drm_ioctls),
@@ -114,11 +175,8 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (IS_ERR(ndev))
 		return PTR_ERR(ndev);
 	pci_set_drvdata(pdev, ndev);
-	spin_lock_init(&ndev->sched.lock);
-	INIT_LIST_HEAD(&ndev->sched.pending);
-	INIT_WORK(&ndev->sched.recover_work, potnpu_sched_recover_work);
-	init_waitqueue_head(&ndev->sched.idle);
-	mutex_init(&ndev->sched.recover_lock);
+	/* The interrupt handlers use these from the first interrupt on. */
+	init_waitqueue_head(&ndev->boot.fw_wait);
 
 	ret = pcim_enable_device(pdev);
 	if (ret) {
@@ -142,6 +200,10 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = potnpu_hw_init(ndev);
 	if (ret)
 		return ret;
+
+	ret = potnpu_sched_early_init(ndev);
+	if (ret)
+		goto err_reset;
 
 	ret = potnpu_fw_init(ndev);
 	if (ret)
@@ -180,8 +242,9 @@ static int potnpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	return 0;
 
 err_irq:
-	potnpu_sched_stop(ndev);
+	potnpu_hw_reset(ndev);
 	potnpu_irq_fini(ndev);
+	potnpu_sched_stop(ndev);
 err_reset:
 	potnpu_hw_fini(ndev);
 	return ret;
@@ -193,8 +256,23 @@ static void potnpu_remove(struct pci_dev *pdev)
 
 	/* No new ioctl gets past drm_dev_enter(), running ones are waited for. */
 	drm_dev_unplug(&ndev->drm);
-	potnpu_sched_stop(ndev);
+	/* No DMA in flight before any job's fence signals. */
+	potnpu_hw_reset(ndev);
 	potnpu_irq_fini(ndev);
+	potnpu_sched_stop(ndev);
+	potnpu_hw_fini(ndev);
+}
+
+/*
+ * Reboot or kexec: the device stops its DMA and interrupts; nothing else
+ * is torn down (the system is going away).
+ */
+static void potnpu_shutdown(struct pci_dev *pdev)
+{
+	struct potnpu_device *ndev = pci_get_drvdata(pdev);
+
+	scoped_guard(spinlock_irqsave, &ndev->sched.lock)
+		ndev->sched.ready = false;
 	potnpu_hw_fini(ndev);
 }
 
@@ -209,6 +287,7 @@ static struct pci_driver potnpu_pci_driver = {
 	.id_table = potnpu_pci_ids,
 	.probe = potnpu_probe,
 	.remove = potnpu_remove,
+	.shutdown = potnpu_shutdown,
 };
 module_pci_driver(potnpu_pci_driver);
 

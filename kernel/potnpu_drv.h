@@ -9,9 +9,11 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/idr.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include <drm/drm_device.h>
 
@@ -19,6 +21,7 @@
 #include <potnpu/potnpu_job.h>
 #include <potnpu/potnpu_regs.h>
 
+#include "potnpu_job.h"
 #include "potnpu_sched.h"
 
 #define DRIVER_NAME	"potnpu"
@@ -33,12 +36,18 @@
  * @ping_done: completed by the ping handler
  * @ping_count: ping interrupts handled since probe
  * @mask: interrupt sources enabled (IRQ_MASK), restored after a reset
+ * @job_irq: Linux irq of the job vector, 0 when not requested
+ * @err_irq: Linux irq of the error vector, 0 when not requested
+ * @fw_irq: Linux irq of the firmware vector, 0 when not requested
  */
 struct potnpu_irq {
 	int ping_irq;
 	struct completion ping_done;
 	atomic_t ping_count;
 	u32 mask;
+	int job_irq;
+	int err_irq;
+	int fw_irq;
 };
 
 /**
@@ -71,10 +80,7 @@ struct potnpu_mmu {
 /**
  * struct potnpu_boot - the control core and its firmware
  * @core_mem: BAR4 mapping (IMEM and DMEM), NULL without CAPS.CORE
- * @jq: job submission ring, POTNPU_JQ_ENTRIES descriptors
- * @jq_dma: its bus address
- * @cq: completion ring, POTNPU_JQ_ENTRIES records
- * @cq_dma: its bus address
+ * @fw_wait: woken by the firmware and error interrupts during a boot
  * @lock: serialises boots, recoveries and debugfs readers
  * @fw_status: POTNPU_FW_STATUS_* after the last boot (OFF: never booted)
  * @fw_error: FW_ERROR after the last boot
@@ -88,10 +94,7 @@ struct potnpu_mmu {
  */
 struct potnpu_boot {
 	void __iomem *core_mem;
-	struct potnpu_job_desc *jq;
-	dma_addr_t jq_dma;
-	struct potnpu_job_done *cq;
-	dma_addr_t cq_dma;
+	wait_queue_head_t fw_wait;
 	struct mutex lock; /* boot, recovery */
 	u32 fw_status;
 	u32 fw_error;
@@ -108,15 +111,21 @@ struct potnpu_vm;
 
 /**
  * struct potnpu_file - per open file state
+ * @refcount: the file's reference and one per job not yet freed
  * @ndev: the device
  * @vm: the file's device address space
  * @jobs: the file's scheduler entity and job records
  */
 struct potnpu_file {
+	struct kref refcount;
 	struct potnpu_device *ndev;
 	struct potnpu_vm *vm;
 	struct potnpu_file_jobs jobs;
 };
+
+void potnpu_file_get(struct potnpu_file *pfile);
+void potnpu_file_put(struct potnpu_file *pfile);
+unsigned int potnpu_job_timeout_ms(void);
 
 /**
  * struct potnpu_device - one potnpu PCI function

@@ -20,9 +20,6 @@
 /* Written to SCRATCH and read back at probe, with its complement. */
 #define POTNPU_SCRATCH_PATTERN		0xa5c3f00fu
 
-/* A read of all ones means the device no longer answers (surprise removal). */
-#define POTNPU_DEAD			0xffffffffu
-
 int potnpu_hw_map(struct potnpu_device *ndev)
 {
 	struct pci_dev *pdev = potnpu_pdev(ndev);
@@ -96,7 +93,7 @@ int potnpu_hw_reset(struct potnpu_device *ndev)
 
 	potnpu_wr(ndev, POTNPU_REG_RESET, POTNPU_RESET_MAGIC);
 	ret = readl_poll_timeout(ndev->regs + POTNPU_REG_STATUS, status,
-				 status != POTNPU_DEAD &&
+				 status != POTNPU_REG_DEAD &&
 				 (status & POTNPU_STATUS_READY),
 				 POTNPU_RESET_POLL_US,
 				 POTNPU_RESET_TIMEOUT_MS * 1000);

@@ -11,6 +11,12 @@
 
 #include "potnpu_drv.h"
 
+/*
+ * What a register read returns once the device no longer answers
+ * (surprise removal, or a PCI error): all ones.
+ */
+#define POTNPU_REG_DEAD		0xffffffffu
+
 static inline u32 potnpu_rd(struct potnpu_device *ndev, u32 reg)
 {
 	return readl(ndev->regs + reg);

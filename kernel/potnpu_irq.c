@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * potnpu DRM accel driver: MSI-X interrupts and the probe-time interrupt
- * self-test.
+ * potnpu DRM accel driver: the MSI-X interrupt handlers and the
+ * probe-time interrupt self-test.
  *
- * The device has POTNPU_MSIX_NUM_VECTORS MSI-X vectors; only the ping
- * vector has a handler so far. At probe the driver writes a random cookie
+ * The device has POTNPU_MSIX_NUM_VECTORS MSI-X vectors, each with its own
+ * handler: ping (the self-test), job (completion records, handed to
+ * potnpu_sched_complete()), error (core halted, watchdog, MMU fault) and
+ * firmware (FW_STATUS changed: wakes a boot waiting for the firmware, and
+ * a firmware that fails while serving jobs gets a recovery). Every handler
+ * acknowledges exactly its own IRQ_STATUS bits and treats an all-ones read
+ * as a device that is gone. At probe the driver writes a random cookie
  * to PING and waits for the ping interrupt: only a device whose interrupt
  * path works end to end (device -> MSI-X -> handler -> completion, and the
  * cookie back in PING_DATA) gets DRM_POTNPU_CAP_IRQ. A failing self-test is
@@ -21,6 +26,8 @@
 
 #include "potnpu_hw.h"
 #include "potnpu_irq.h"
+#include "potnpu_sched.h"
+#include "potnpu_trace.h"
 
 /* Generous: under TCG emulation the interrupt takes well under 1 ms. */
 #define POTNPU_IRQ_TEST_TIMEOUT_MS	1000
@@ -32,7 +39,7 @@ static irqreturn_t potnpu_irq_ping_handler(int irq, void *arg)
 
 	status = potnpu_rd(ndev, POTNPU_REG_IRQ_STATUS);
 	/* All ones: the device is gone, there is nothing to acknowledge. */
-	if (status == 0xffffffffu)
+	if (status == POTNPU_REG_DEAD)
 		return IRQ_NONE;
 
 	status &= POTNPU_IRQ_PING;
@@ -57,7 +64,7 @@ static bool potnpu_irq_self_test(struct potnpu_device *ndev)
 	/* A cookie the device cannot already hold, nor return when dead. */
 	do {
 		cookie = get_random_u32();
-	} while (cookie == data || cookie == 0xffffffffu);
+	} while (cookie == data || cookie == POTNPU_REG_DEAD);
 
 	reinit_completion(&ndev->irq.ping_done);
 	potnpu_wr(ndev, POTNPU_REG_IRQ_MASK, POTNPU_IRQ_PING);
@@ -139,6 +146,12 @@ void potnpu_irq_init(struct potnpu_device *ndev)
 		return;
 	}
 	ndev->irq.mask = POTNPU_IRQ_PING;
+	ret = potnpu_irq_request_events(ndev);
+	if (ret) {
+		dev_err(dev, "cannot request the job and event irqs: %d\n", ret);
+		potnpu_irq_fini(ndev);
+		return;
+	}
 	ndev->capabilities |= DRM_POTNPU_CAP_IRQ;
 }
 
@@ -152,9 +165,168 @@ void potnpu_irq_init(struct potnpu_device *ndev)
 void potnpu_irq_fini(struct potnpu_device *ndev)
 {
 	potnpu_wr(ndev, POTNPU_REG_IRQ_MASK, 0);
+	potnpu_irq_free_events(ndev);
 	if (ndev->irq.ping_irq) {
 		free_irq(ndev->irq.ping_irq, ndev);
 		ndev->irq.ping_irq = 0;
 	}
 	potnpu_wr(ndev, POTNPU_REG_IRQ_STATUS, POTNPU_IRQ_ALL);
+}
+
+/* Read and acknowledge the @bits of IRQ_STATUS that are pending. */
+static u32 potnpu_irq_ack(struct potnpu_device *ndev, u32 bits)
+{
+	u32 status = potnpu_rd(ndev, POTNPU_REG_IRQ_STATUS);
+
+	if (status == POTNPU_REG_DEAD)
+		return 0;
+	status &= bits;
+	if (status)
+		potnpu_wr(ndev, POTNPU_REG_IRQ_STATUS, status);
+	return status;
+}
+
+static irqreturn_t potnpu_irq_job_handler(int irq, void *arg)
+{
+	struct potnpu_device *ndev = arg;
+
+	if (!potnpu_irq_ack(ndev, POTNPU_IRQ_JOB))
+		return IRQ_NONE;
+	potnpu_sched_complete(ndev);
+	return IRQ_HANDLED;
+}
+
+/* An MMU fault is the faulting job's business: count it, clear the latch. */
+static void potnpu_irq_mmu_fault(struct potnpu_device *ndev)
+{
+	u32 mmu = potnpu_rd(ndev, POTNPU_REG_MMU_FAULT_STATUS);
+	u64 va;
+
+	if (mmu == POTNPU_REG_DEAD || !(mmu & POTNPU_MMU_FAULT_VALID))
+		return;
+	va = (u64)potnpu_rd(ndev, POTNPU_REG_MMU_FAULT_ADDR_HI) << 32 |
+	     potnpu_rd(ndev, POTNPU_REG_MMU_FAULT_ADDR);
+	trace_potnpu_mmu_fault(potnpu_dev(ndev), POTNPU_MMU_FAULT_SLOT(mmu),
+			       va, POTNPU_MMU_FAULT_REASON(mmu),
+			       mmu & POTNPU_MMU_FAULT_WRITE);
+	potnpu_wr(ndev, POTNPU_REG_MMU_FAULT_STATUS, mmu);
+	atomic_inc(&ndev->sched.mmu_faults);
+}
+
+/*
+ * A halted core or a firmware that reports FAILED while it was serving
+ * jobs gets a recovery, from a work item; a boot waiting for the firmware
+ * is woken either way.
+ */
+static void potnpu_irq_fw_stopped(struct potnpu_device *ndev)
+{
+	wake_up_all(&ndev->boot.fw_wait);
+	/* Only a firmware that was serving jobs: no loop on a bad image. */
+	if (READ_ONCE(ndev->boot.fw_status) == POTNPU_FW_STATUS_READY)
+		schedule_work(&ndev->sched.recover_work);
+}
+
+static irqreturn_t potnpu_irq_error_handler(int irq, void *arg)
+{
+	struct potnpu_device *ndev = arg;
+	u32 core;
+
+	if (!potnpu_irq_ack(ndev, POTNPU_IRQ_ERROR))
+		return IRQ_NONE;
+	potnpu_irq_mmu_fault(ndev);
+	core = potnpu_rd(ndev, POTNPU_REG_CORE_STATUS);
+	if (core == POTNPU_REG_DEAD ||
+	    !(core & (POTNPU_CORE_STATUS_TRAPPED | POTNPU_CORE_STATUS_WATCHDOG)))
+		return IRQ_HANDLED;
+	atomic_inc(&ndev->sched.core_halts);
+	potnpu_irq_fw_stopped(ndev);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t potnpu_irq_fw_handler(int irq, void *arg)
+{
+	struct potnpu_device *ndev = arg;
+
+	if (!potnpu_irq_ack(ndev, POTNPU_IRQ_FW))
+		return IRQ_NONE;
+	if (potnpu_rd(ndev, POTNPU_REG_FW_STATUS) != POTNPU_FW_STATUS_FAILED) {
+		/* READY (or BOOTING): news for a boot that waits. */
+		wake_up_all(&ndev->boot.fw_wait);
+		return IRQ_HANDLED;
+	}
+	atomic_inc(&ndev->sched.fw_failures);
+	potnpu_irq_fw_stopped(ndev);
+	return IRQ_HANDLED;
+}
+
+static int potnpu_irq_request(struct potnpu_device *ndev, int vector,
+			      irq_handler_t handler, const char *what,
+			      int *out)
+{
+	struct pci_dev *pdev = potnpu_pdev(ndev);
+	const char *name;
+	int irq, ret;
+
+	irq = pci_irq_vector(pdev, vector);
+	if (irq < 0)
+		return irq;
+	name = devm_kasprintf(&pdev->dev, GFP_KERNEL, "%s-%s@%s", DRIVER_NAME,
+			      what, pci_name(pdev));
+	if (!name)
+		return -ENOMEM;
+	ret = request_irq(irq, handler, 0, name, ndev);
+	if (ret)
+		return ret;
+	*out = irq;
+	return 0;
+}
+
+/**
+ * potnpu_irq_request_events() - the job, error and firmware handlers
+ * @ndev: the device, with DRM_POTNPU_CAP_IRQ
+ *
+ * Requested before the firmware boots, so that the boot waits for the
+ * firmware's interrupt; the sources stay masked until someone needs them.
+ *
+ * Return: 0 or a negative errno (nothing is left requested).
+ */
+int potnpu_irq_request_events(struct potnpu_device *ndev)
+{
+	struct potnpu_irq *irq = &ndev->irq;
+	int ret;
+
+	ret = potnpu_irq_request(ndev, POTNPU_MSIX_VEC_JOB,
+				 potnpu_irq_job_handler, "job", &irq->job_irq);
+	if (!ret)
+		ret = potnpu_irq_request(ndev, POTNPU_MSIX_VEC_ERROR,
+					 potnpu_irq_error_handler, "error",
+					 &irq->err_irq);
+	if (!ret)
+		ret = potnpu_irq_request(ndev, POTNPU_MSIX_VEC_FW,
+					 potnpu_irq_fw_handler, "fw",
+					 &irq->fw_irq);
+	if (ret)
+		potnpu_irq_free_events(ndev);
+	return ret;
+}
+
+/**
+ * potnpu_irq_free_events() - free the job, error and firmware handlers
+ * @ndev: the device
+ *
+ * After this returns none of them runs.
+ */
+void potnpu_irq_free_events(struct potnpu_device *ndev)
+{
+	struct potnpu_irq *irq = &ndev->irq;
+
+	if (irq->job_irq)
+		free_irq(irq->job_irq, ndev);
+	if (irq->err_irq)
+		free_irq(irq->err_irq, ndev);
+	if (irq->fw_irq)
+		free_irq(irq->fw_irq, ndev);
+	irq->job_irq = 0;
+	irq->err_irq = 0;
+	irq->fw_irq = 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * potnpu DRM accel driver: job scheduling and execution.
+ * potnpu DRM accel driver: the drm_sched backend, the device's job ring
+ * and the job fences.
  */
 #ifndef __POTNPU_SCHED_H__
 #define __POTNPU_SCHED_H__
@@ -15,14 +16,14 @@
 #include <drm/gpu_scheduler.h>
 #include <drm/potnpu_accel.h>
 
-struct drm_device;
-struct drm_file;
-struct potnpu_device;
-struct potnpu_file;
-struct potnpu_job;
+#include <potnpu/potnpu_job.h>
 
-/* Job status records kept per file for DRM_IOCTL_POTNPU_JOB_STATUS. */
-#define POTNPU_JOB_RECORDS	256
+struct potnpu_device;
+struct potnpu_job;
+struct seq_file;
+
+/* Entries of the submission and completion rings programmed at boot. */
+#define POTNPU_JQ_ENTRIES	64
 
 /**
  * struct potnpu_sched_stats - job counters of a device, for debugfs stats
@@ -30,10 +31,10 @@ struct potnpu_job;
  * @completed: jobs the firmware completed with DRM_POTNPU_JOB_OK
  * @failed: jobs the firmware completed with an error status
  * @timed_out: jobs completed as DRM_POTNPU_JOB_TIMEOUT (abort or recovery)
- * @cancelled: jobs cancelled (recovery, unplug, or never run)
+ * @cancelled: jobs cancelled (recovery, unplug, closed file, never run)
  * @timeout_extensions: timeouts re-armed because the firmware progressed
- * @aborts: timed-out jobs the firmware completed on an ABORT_JOB message
- *	(level 1: no device reset; also counted in @timed_out)
+ * @aborts: jobs the firmware completed on an ABORT_JOB message (timeouts
+ *	of level 1 and jobs of closing files; no device reset)
  */
 struct potnpu_sched_stats {
 	atomic64_t submitted;
@@ -48,19 +49,21 @@ struct potnpu_sched_stats {
 /**
  * struct potnpu_sched - the device's job queue
  * @sched: the DRM scheduler, one hardware ring
- * @lock: protects the fields below and is the lock of the job fences
+ * @jq: submission ring, POTNPU_JQ_ENTRIES descriptors (device memory)
+ * @jq_dma: its bus address
+ * @cq: completion ring, POTNPU_JQ_ENTRIES records
+ * @cq_dma: its bus address
+ * @lock: protects the ring counters, @pending, @ready, @hold, @doorbell
+ *	and is the lock of the job fences
  * @tail: jobs written to the ring (the host's JQ_TAIL)
- * @consumed: completion records consumed
+ * @consumed: completion records consumed (the host's CQ_HEAD)
  * @pending: jobs in the ring, oldest first
  * @fence_context: dma-fence context of the job fences
  * @fence_seqno: seqno of the last job fence
  * @ready: the scheduler exists and the firmware is ready
- * @irq: Linux irq of the job vector, 0 when not requested
- * @err_irq: Linux irq of the error vector, 0 when not requested
- * @fw_irq: Linux irq of the firmware vector, 0 when not requested
  * @recover_work: recovery after the core halted or the firmware failed
  * @idle: woken whenever jobs leave the ring
- * @recover_lock: one recovery at a time (timeout, work, debugfs, close)
+ * @recover_lock: one recovery or abort at a time
  * @core_halts: core halts (trap, watchdog) seen by the error interrupt
  * @fw_failures: firmware failures (FW_STATUS FAILED) while it was ready
  * @mmu_faults: MMU faults seen by the error interrupt
@@ -70,9 +73,14 @@ struct potnpu_sched_stats {
  * @stats: job counters for debugfs stats
  * @inject_cmd_va: test hook, debugfs inject_cmd_va: the next job's copy of
  *	its stream gets this address after validation (0: off)
+ * @queued: jobs submitted and not yet freed, all files (bounded)
  */
 struct potnpu_sched {
 	struct drm_gpu_scheduler sched;
+	struct potnpu_job_desc *jq;
+	dma_addr_t jq_dma;
+	struct potnpu_job_done *cq;
+	dma_addr_t cq_dma;
 	spinlock_t lock; /* ring, pending list, fences */
 	u32 tail;
 	u32 consumed;
@@ -80,12 +88,9 @@ struct potnpu_sched {
 	u64 fence_context;
 	u64 fence_seqno;
 	bool ready;
-	int irq;
-	int err_irq;
-	int fw_irq;
 	struct work_struct recover_work;
 	wait_queue_head_t idle;
-	struct mutex recover_lock; /* serialises recoveries */
+	struct mutex recover_lock; /* serialises recoveries and aborts */
 	atomic_t core_halts;
 	atomic_t fw_failures;
 	atomic_t mmu_faults;
@@ -94,46 +99,19 @@ struct potnpu_sched {
 	atomic_t inject_hang;
 	struct potnpu_sched_stats stats;
 	u64 inject_cmd_va;
+	atomic_t queued;
 };
 
-/**
- * struct potnpu_file_jobs - per file job state
- * @entity: the file's scheduler entity
- * @submit_lock: orders job arming and pushing, protects @last_fence
- * @lock: protects @records, @next_id, @banned
- * @records: status of the last POTNPU_JOB_RECORDS jobs, by id
- * @next_id: id of the next job
- * @last_fence: finished fence of the last job submitted
- * @banned: a job of this file faulted: no more submits
- * @has_entity: @entity was initialised
- */
-struct potnpu_file_jobs {
-	struct drm_sched_entity entity;
-	struct mutex submit_lock; /* arm + push, last fence */
-	spinlock_t lock; /* records, ids */
-	struct drm_potnpu_job_status records[POTNPU_JOB_RECORDS];
-	u64 next_id;
-	struct dma_fence *last_fence;
-	bool banned;
-	bool has_entity;
-};
-
-struct seq_file;
-
+int potnpu_sched_early_init(struct potnpu_device *ndev);
 int potnpu_sched_init(struct potnpu_device *ndev);
+void potnpu_sched_program_rings(struct potnpu_device *ndev);
 void potnpu_sched_show_stats(struct potnpu_device *ndev, struct seq_file *m);
 void potnpu_sched_stop(struct potnpu_device *ndev);
 void potnpu_sched_fini(struct potnpu_device *ndev);
-int potnpu_sched_recover(struct potnpu_device *ndev, struct potnpu_job *bad,
-			 const char *why);
-void potnpu_sched_recover_work(struct work_struct *work);
-void potnpu_sched_file_init(struct potnpu_device *ndev,
-			    struct potnpu_file *pfile);
-void potnpu_sched_file_fini(struct potnpu_device *ndev,
-			    struct potnpu_file *pfile);
-int potnpu_submit_ioctl(struct drm_device *drm, void *data,
-			struct drm_file *file);
-int potnpu_job_status_ioctl(struct drm_device *drm, void *data,
-			    struct drm_file *file);
+void potnpu_sched_complete(struct potnpu_device *ndev);
+void potnpu_sched_cancel_locked(struct potnpu_device *ndev,
+				struct potnpu_job *bad);
+bool potnpu_sched_job_in_ring(struct potnpu_device *ndev,
+			      struct potnpu_job *job);
 
 #endif /* __POTNPU_SCHED_H__ */

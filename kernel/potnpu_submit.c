@@ -7,7 +7,8 @@
  * memory, so KUnit checks every rule:
  *  - potnpu_submit_check(): the fixed-size arguments;
  *  - potnpu_submit_cmd_range(): the stream inside its BO;
- *  - potnpu_submit_check_handles(): the BO list;
+ *  - potnpu_submit_check_handles(), potnpu_submit_check_unique(): the BO
+ *    list, by handle and by object;
  *  - potnpu_job_desc_fill(): the descriptor the firmware reads;
  *  - potnpu_jq_has_room(), potnpu_cq_pending(): the free-running counters
  *    of the job and completion rings, with the firmware's CQ_TAIL treated
@@ -88,6 +89,30 @@ int potnpu_submit_check_handles(const u32 *handles, u32 count)
 			if (handles[j] == handles[i])
 				return -EINVAL;
 	}
+	return 0;
+}
+
+/**
+ * potnpu_submit_check_unique() - no object twice in the job's BO list
+ * @objs: the objects the handles resolved to
+ * @count: their number, at most DRM_POTNPU_MAX_JOB_BOS
+ *
+ * Two different handles can name one object (a flink name opened again,
+ * a PRIME import of an own BO); the uapi's "no duplicates" is about
+ * objects.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int potnpu_submit_check_unique(const void *const *objs, u32 count)
+{
+	u32 i, j;
+
+	if (count > DRM_POTNPU_MAX_JOB_BOS)
+		return -EINVAL;
+	for (i = 1; i < count; i++)
+		for (j = 0; j < i; j++)
+			if (objs[i] == objs[j])
+				return -EINVAL;
 	return 0;
 }
 

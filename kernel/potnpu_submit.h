@@ -14,6 +14,7 @@
 int potnpu_submit_check(const struct drm_potnpu_submit *args);
 int potnpu_submit_cmd_range(u32 offset, u32 size, u64 bo_size);
 int potnpu_submit_check_handles(const u32 *handles, u32 count);
+int potnpu_submit_check_unique(const void *const *objs, u32 count);
 void potnpu_job_desc_fill(struct potnpu_job_desc *desc, u32 seqno, u16 slot,
 			  u64 cmd_va, u32 cmd_size);
 bool potnpu_jq_has_room(u32 tail, u32 consumed, u32 size);

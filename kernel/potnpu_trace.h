@@ -128,12 +128,12 @@ TRACE_EVENT(potnpu_recovery,
 );
 
 TRACE_EVENT(potnpu_mmu_fault,
-	    TP_PROTO(struct device *dev, u32 slot, u32 addr, u32 reason,
+	    TP_PROTO(struct device *dev, u32 slot, u64 addr, u32 reason,
 		     bool write),
 	    TP_ARGS(dev, slot, addr, reason, write),
 	    TP_STRUCT__entry(__string(dev, dev_name(dev))
 			     __field(u32, slot)
-			     __field(u32, addr)
+			     __field(u64, addr)
 			     __field(u32, reason)
 			     __field(bool, write)),
 	    TP_fast_assign(__assign_str(dev);
@@ -141,7 +141,7 @@ TRACE_EVENT(potnpu_mmu_fault,
 			   __entry->addr = addr;
 			   __entry->reason = reason;
 			   __entry->write = write;),
-	    TP_printk("dev=%s slot=%u addr=0x%08x reason=%u write=%d",
+	    TP_printk("dev=%s slot=%u addr=0x%08llx reason=%u write=%d",
 		      __get_str(dev), __entry->slot, __entry->addr,
 		      __entry->reason, __entry->write)
 );

@@ -119,6 +119,33 @@ static void submit_handles(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, potnpu_submit_check_handles(h, 7), 0);
 }
 
+/*
+ * The bug: two handles of one BO (a flink name opened again) passed the
+ * handle check. The object check finds them wherever they are.
+ */
+static void submit_unique_objects(struct kunit *test)
+{
+	static int objs[DRM_POTNPU_MAX_JOB_BOS + 1];
+	const void *p[DRM_POTNPU_MAX_JOB_BOS + 1];
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		p[i] = &objs[i];
+	KUNIT_EXPECT_EQ(test, potnpu_submit_check_unique(p, 0), 0);
+	KUNIT_EXPECT_EQ(test, potnpu_submit_check_unique(p, 1), 0);
+	KUNIT_EXPECT_EQ(test,
+			potnpu_submit_check_unique(p, DRM_POTNPU_MAX_JOB_BOS),
+			0);
+	KUNIT_EXPECT_EQ(test, potnpu_submit_check_unique(p, ARRAY_SIZE(p)),
+			-EINVAL);
+	p[DRM_POTNPU_MAX_JOB_BOS - 1] = p[0];
+	KUNIT_EXPECT_EQ(test,
+			potnpu_submit_check_unique(p, DRM_POTNPU_MAX_JOB_BOS),
+			-EINVAL);
+	p[1] = p[0];
+	KUNIT_EXPECT_EQ(test, potnpu_submit_check_unique(p, 2), -EINVAL);
+}
+
 static void job_desc(struct kunit *test)
 {
 	struct potnpu_job_desc d;
@@ -251,6 +278,7 @@ static struct kunit_case potnpu_submit_cases[] = {
 	KUNIT_CASE(submit_args_invalid),
 	KUNIT_CASE(submit_cmd_range),
 	KUNIT_CASE(submit_handles),
+	KUNIT_CASE(submit_unique_objects),
 	KUNIT_CASE(job_desc),
 	KUNIT_CASE(ring_room),
 	KUNIT_CASE(cq_pending),
