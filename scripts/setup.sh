@@ -14,7 +14,8 @@ PACKAGES=(
 	libglib2.0-dev libpixman-1-dev libfdt-dev dpkg-dev rsync kmod
 	busybox-static cpio xz-utils zstd seabios qemu-system-data
 	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
-	libdrm-dev libcmocka-dev sparse dwarves libelf-dev libssl-dev linux-source-6.12
+	libdrm-dev libjson-c-dev libcmocka-dev sparse dwarves libelf-dev libssl-dev
+	linux-source-6.12
 )
 BACKPORTS_PACKAGES=(meson python3-pycotap)
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The tools: potnpu-bench's argument parser, model checks and report,
- * the JSON writer, exit code mapping, and the built binaries run as a user
- * would (from $POTNPU_BIN_DIR) against fake accel directories.
+ * the JSON output over json-c, exit code mapping, and the built binaries
+ * run as a user would (from $POTNPU_BIN_DIR) against fake accel
+ * directories.
  * $POTNPU_TOOL_WRAPPER (e.g. "valgrind --error-exitcode=99") prefixes
  * every tool run.
  */
@@ -25,7 +26,7 @@
 
 #include "bench.h"
 #include "common.h"
-#include "json.h"
+#include "tool_json.h"
 #include "potnpu_fw_image.h"
 
 static void assert_contains(const char *s, const char *sub)
@@ -355,97 +356,103 @@ static void test_bench_report_dma(void **state)
 	free(s);
 }
 
-/* ---- JSON writer ------------------------------------------------------ */
+/* ---- JSON output (tool_json over json-c) ------------------------------ */
 
-static char *json_of(void (*fn)(struct json_writer *))
+static char *json_of(struct json_object *(*fn)(void))
 {
-	struct json_writer w;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	json_init(&w, f);
-	fn(&w);
+	tool_json_finish(fn(), f);
 	fclose(f);
 	return buf;
 }
 
-static void doc_nested(struct json_writer *w)
+static struct json_object *doc_nested(void)
 {
-	json_begin_object(w, NULL);
-	json_string(w, "s", "a\"b\\c\nd\x01\x7f");
-	json_uint(w, "u", 18446744073709551615ull);
-	json_int(w, "i", -5);
-	json_bool(w, "t", true);
-	json_null(w, "n");
-	json_begin_array(w, "a");
-	json_uint(w, NULL, 1);
-	json_begin_object(w, NULL);
-	json_end_object(w);
-	json_begin_array(w, NULL);
-	json_end_array(w);
-	json_end_array(w);
-	json_double(w, "d", 0.5);
-	json_double(w, "nan", NAN);
-	json_end_object(w);
-	json_finish(w);
+	struct json_object *o = json_object_new_object();
+	struct json_object *a = json_object_new_array();
+
+	json_object_object_add(o, "s", tool_json_string("a\"b\\c\nd\x01\x7f"));
+	json_object_object_add(o, "u",
+			       json_object_new_uint64(18446744073709551615ull));
+	json_object_object_add(o, "i", json_object_new_int64(-5));
+	json_object_object_add(o, "t", json_object_new_boolean(true));
+	json_object_object_add(o, "n", NULL);
+	json_object_array_add(a, json_object_new_uint64(1));
+	json_object_array_add(a, json_object_new_object());
+	json_object_array_add(a, json_object_new_array());
+	json_object_object_add(o, "a", a);
+	json_object_object_add(o, "d", tool_json_double(0.5));
+	json_object_object_add(o, "tenth", tool_json_double(0.1));
+	json_object_object_add(o, "nan", tool_json_double(NAN));
+	return o;
 }
 
-static void doc_utf8(struct json_writer *w)
+static struct json_object *doc_utf8(void)
 {
-	json_begin_array(w, NULL);
-	json_string(w, NULL, "caf\xc3\xa9 \xe2\x82\xac");	/* valid */
-	json_string(w, NULL, "bad\xff\xc3(\xed\xa0\x80!");	/* invalid */
-	json_string(w, NULL, NULL);
-	json_end_array(w);
-	json_finish(w);
+	struct json_object *a = json_object_new_array();
+
+	json_object_array_add(a, tool_json_string("caf\xc3\xa9 \xe2\x82\xac"));	/* valid */
+	json_object_array_add(a, tool_json_string("bad\xff\xc3(\xed\xa0\x80!"));	/* invalid */
+	json_object_array_add(a, tool_json_string(NULL));
+	return a;
 }
 
-static void doc_deep(struct json_writer *w)
+#define JSON_DEEP 20
+
+static struct json_object *doc_deep(void)
 {
+	struct json_object *inner = json_object_new_uint64(7), *a;
 	int i;
 
-	for (i = 0; i < JSON_MAX_DEPTH + 4; i++)
-		json_begin_array(w, NULL);
-	json_uint(w, NULL, 7);
-	for (i = 0; i < JSON_MAX_DEPTH + 4; i++)
-		json_end_array(w);
-	json_finish(w);
+	for (i = 0; i < JSON_DEEP; i++) {
+		a = json_object_new_array();
+		json_object_array_add(a, inner);
+		inner = a;
+	}
+	return inner;
 }
 
-static void test_json_writer(void **state)
+static void test_json_output(void **state)
 {
 	char *s;
 
 	(void)state;
+	/* json-c prints empty containers on two lines, and DEL unescaped. */
 	s = json_of(doc_nested);
 	assert_string_equal(s,
 		"{\n"
-		"  \"s\": \"a\\\"b\\\\c\\nd\\u0001\\u007f\",\n"
+		"  \"s\": \"a\\\"b\\\\c\\nd\\u0001\x7f\",\n"
 		"  \"u\": 18446744073709551615,\n"
 		"  \"i\": -5,\n"
 		"  \"t\": true,\n"
 		"  \"n\": null,\n"
 		"  \"a\": [\n"
 		"    1,\n"
-		"    {},\n"
-		"    []\n"
+		"    {\n"
+		"    },\n"
+		"    [\n"
+		"    ]\n"
 		"  ],\n"
 		"  \"d\": 0.5,\n"
+		"  \"tenth\": 0.1,\n"
 		"  \"nan\": null\n"
 		"}\n");
 	free(s);
+	/* Invalid UTF-8 becomes U+FFFD (EF BF BD), one per bad byte. */
 	s = json_of(doc_utf8);
 	assert_string_equal(s,
 		"[\n"
 		"  \"caf\xc3\xa9 \xe2\x82\xac\",\n"
-		"  \"bad\\ufffd\\ufffd(\\ufffd\\ufffd\\ufffd!\",\n"
+		"  \"bad\xef\xbf\xbd\xef\xbf\xbd(\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd!\",\n"
 		"  null\n"
 		"]\n");
 	free(s);
 
-	/* Deeper than the writer tracks: still balanced. */
+	/* Deeply nested: still balanced. */
 	s = json_of(doc_deep);
 	{
 		size_t open = 0, close = 0, n = strlen(s);
@@ -455,8 +462,8 @@ static void test_json_writer(void **state)
 			open += *p == '[';
 			close += *p == ']';
 		}
-		assert_int_equal(open, JSON_MAX_DEPTH + 4);
-		assert_int_equal(close, JSON_MAX_DEPTH + 4);
+		assert_int_equal(open, JSON_DEEP);
+		assert_int_equal(close, JSON_DEEP);
 		assert_int_equal(s[0], '[');
 		assert_string_equal(s + n - 2, "]\n");
 		assert_non_null(strstr(s, "7"));
@@ -706,7 +713,7 @@ static void test_run_info(void **state)
 	run(&r, empty_dir, "potnpu-info", "--json", NULL);
 	assert_exit(&r, EX_UNAVAILABLE);
 	assert_contains(r.out, "\"tool\": \"potnpu-info\"");
-	assert_contains(r.out, "\"devices\": []");
+	assert_contains(r.out, "\"devices\": [\n  ]");
 	assert_contains(r.out, "\"error\": \"no potnpu device found in ");
 
 	run(&r, missing_dir, "potnpu-info", NULL);
@@ -1134,7 +1141,7 @@ int main(void)
 		cmocka_unit_test(test_bench_report),
 		cmocka_unit_test(test_bench_report_dma),
 		cmocka_unit_test(test_bench_percentile),
-		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_json_output),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_parse_uint),
 		R(test_run_bench),

@@ -19,8 +19,7 @@
 #include "common.h"
 
 static void print_dma_text(const struct bench_dma_results *d, FILE *f);
-static void print_dma_json(const struct bench_dma_results *d,
-			   struct json_writer *w);
+static struct json_object *json_dma(const struct bench_dma_results *d);
 
 static void usage(FILE *f)
 {
@@ -296,61 +295,82 @@ void bench_report_print_text(const struct bench_report *r, FILE *f)
 		fprintf(f, "accuracy:      %.2f%% top-1\n", res->accuracy * 100.0);
 }
 
-void bench_report_print_json(const struct bench_report *r, FILE *f)
+/* The "latency_ns" object of both modes. */
+static struct json_object *json_latency(const struct bench_latency *l)
+{
+	struct json_object *o = json_object_new_object();
+
+	tool_json_add_uint(o, "min", l->min);
+	tool_json_add_uint(o, "mean", l->mean);
+	tool_json_add_uint(o, "p50", l->p50);
+	tool_json_add_uint(o, "p99", l->p99);
+	tool_json_add_uint(o, "max", l->max);
+	return o;
+}
+
+/* The model being benchmarked, NULL (JSON null) without one. */
+static struct json_object *json_model(const struct bench_report *r)
+{
+	struct json_object *o;
+
+	if (!r->model_path)
+		return NULL;
+	o = json_object_new_object();
+	tool_json_add_string(o, "path", r->model_path);
+	tool_json_add_uint(o, "size", r->model_size);
+	return o;
+}
+
+/* The model results, NULL (JSON null) until there are some. */
+static struct json_object *json_results(const struct bench_report *r)
 {
 	const struct bench_results *res = &r->results;
-	struct json_writer w;
+	const struct bench_latency latency = {
+		res->latency_ns_min, res->latency_ns_mean, res->latency_ns_p50,
+		res->latency_ns_p99, res->latency_ns_max,
+	};
+	struct json_object *o;
 
-	json_init(&w, f);
-	json_begin_object(&w, NULL);
-	json_string(&w, "tool", "potnpu-bench");
-	json_string(&w, "version", POTNPU_TOOLS_VERSION);
-	json_string(&w, "mode", r->dma ? "dma" : "model");
-	json_string(&w, "status", r->status);
-	json_int(&w, "exit_code", r->exit_code);
-	json_string(&w, "message", r->message[0] ? r->message : NULL);
-	if (r->have_device)
-		tool_json_device(&w, "device", (int)r->device_index,
-				 r->device_path, &r->driver,
-				 r->have_info ? &r->info : NULL);
-	else
-		json_null(&w, "device");
-	if (r->model_path) {
-		json_begin_object(&w, "model");
-		json_string(&w, "path", r->model_path);
-		json_uint(&w, "size", r->model_size);
-		json_end_object(&w);
-	} else {
-		json_null(&w, "model");
-	}
-	json_uint(&w, "iterations", r->iterations);
-	if (r->have_results) {
-		json_begin_object(&w, "results");
-		json_begin_object(&w, "latency_ns");
-		json_uint(&w, "min", res->latency_ns_min);
-		json_uint(&w, "mean", res->latency_ns_mean);
-		json_uint(&w, "p50", res->latency_ns_p50);
-		json_uint(&w, "p99", res->latency_ns_p99);
-		json_uint(&w, "max", res->latency_ns_max);
-		json_end_object(&w);
-		json_double(&w, "throughput_ips", res->throughput_ips);
-		json_uint(&w, "ops_per_inference", res->ops);
-		json_uint(&w, "device_cycles_per_inference",
-			  res->device_cycles);
-		if (res->have_accuracy)
-			json_double(&w, "accuracy", res->accuracy);
-		else
-			json_null(&w, "accuracy");
-		json_end_object(&w);
-	} else {
-		json_null(&w, "results");
-	}
-	if (r->have_dma)
-		print_dma_json(&r->dma_results, &w);
-	else
-		json_null(&w, "dma");
-	json_end_object(&w);
-	json_finish(&w);
+	if (!r->have_results)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "latency_ns", json_latency(&latency));
+	json_object_object_add(o, "throughput_ips",
+			       tool_json_double(res->throughput_ips));
+	tool_json_add_uint(o, "ops_per_inference", res->ops);
+	tool_json_add_uint(o, "device_cycles_per_inference", res->device_cycles);
+	json_object_object_add(o, "accuracy", res->have_accuracy ?
+			       tool_json_double(res->accuracy) : NULL);
+	return o;
+}
+
+/* The device, NULL (JSON null) before one was opened. */
+static struct json_object *json_device(const struct bench_report *r)
+{
+	if (!r->have_device)
+		return NULL;
+	return tool_json_device((int)r->device_index, r->device_path,
+				&r->driver, r->have_info ? &r->info : NULL);
+}
+
+void bench_report_print_json(const struct bench_report *r, FILE *f)
+{
+	struct json_object *doc = json_object_new_object();
+
+	tool_json_add_string(doc, "tool", "potnpu-bench");
+	tool_json_add_string(doc, "version", POTNPU_TOOLS_VERSION);
+	tool_json_add_string(doc, "mode", r->dma ? "dma" : "model");
+	tool_json_add_string(doc, "status", r->status);
+	json_object_object_add(doc, "exit_code",
+			       json_object_new_int64(r->exit_code));
+	tool_json_add_string(doc, "message", r->message[0] ? r->message : NULL);
+	json_object_object_add(doc, "device", json_device(r));
+	json_object_object_add(doc, "model", json_model(r));
+	tool_json_add_uint(doc, "iterations", r->iterations);
+	json_object_object_add(doc, "results", json_results(r));
+	json_object_object_add(doc, "dma", r->have_dma ?
+			       json_dma(&r->dma_results) : NULL);
+	tool_json_finish(doc, f);
 }
 
 /* ---- --dma: jobs and DMA --------------------------------------------------- */
@@ -694,47 +714,58 @@ static void print_dma_text(const struct bench_dma_results *d, FILE *f)
 	}
 }
 
-static void print_dma_json(const struct bench_dma_results *d,
-			   struct json_writer *w)
+static struct json_object *json_empty_jobs(const struct bench_dma_results *d)
 {
+	struct json_object *o = json_object_new_object();
+
+	tool_json_add_uint(o, "jobs", d->jobs);
+	json_object_object_add(o, "latency_ns", json_latency(&d->latency));
+	json_object_object_add(o, "jobs_per_s",
+			       tool_json_double(d->sequential_jobs_per_s));
+	return o;
+}
+
+static struct json_object *json_pipelined(const struct bench_dma_results *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	tool_json_add_uint(o, "jobs", d->pipelined_jobs);
+	json_object_object_add(o, "chained", json_object_new_boolean(1));
+	tool_json_add_uint(o, "max_in_flight", d->max_in_flight);
+	tool_json_add_uint(o, "elapsed_ns", d->pipelined_ns);
+	json_object_object_add(o, "jobs_per_s",
+			       tool_json_double(d->pipelined_jobs_per_s));
+	return o;
+}
+
+static struct json_object *json_copy(const struct bench_dma_copy *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	tool_json_add_uint(o, "size", c->size);
+	if (c->skipped) {
+		tool_json_add_string(o, "skipped", c->skip_reason);
+		return o;
+	}
+	json_object_object_add(o, "skipped", NULL);
+	tool_json_add_uint(o, "copies", c->copies);
+	tool_json_add_uint(o, "elapsed_ns", c->elapsed_ns);
+	json_object_object_add(o, "mib_per_s", tool_json_double(c->mib_per_s));
+	json_object_object_add(o, "verified",
+			       json_object_new_boolean(c->verified));
+	return o;
+}
+
+static struct json_object *json_dma(const struct bench_dma_results *d)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *copies = json_object_new_array();
 	unsigned int i;
 
-	json_begin_object(w, "dma");
-	json_begin_object(w, "empty_jobs");
-	json_uint(w, "jobs", d->jobs);
-	json_begin_object(w, "latency_ns");
-	json_uint(w, "min", d->latency.min);
-	json_uint(w, "mean", d->latency.mean);
-	json_uint(w, "p50", d->latency.p50);
-	json_uint(w, "p99", d->latency.p99);
-	json_uint(w, "max", d->latency.max);
-	json_end_object(w);
-	json_double(w, "jobs_per_s", d->sequential_jobs_per_s);
-	json_end_object(w);
-	json_begin_object(w, "pipelined");
-	json_uint(w, "jobs", d->pipelined_jobs);
-	json_bool(w, "chained", true);
-	json_uint(w, "max_in_flight", d->max_in_flight);
-	json_uint(w, "elapsed_ns", d->pipelined_ns);
-	json_double(w, "jobs_per_s", d->pipelined_jobs_per_s);
-	json_end_object(w);
-	json_begin_array(w, "copy");
-	for (i = 0; i < d->ncopies; i++) {
-		const struct bench_dma_copy *c = &d->copy[i];
-
-		json_begin_object(w, NULL);
-		json_uint(w, "size", c->size);
-		if (c->skipped) {
-			json_string(w, "skipped", c->skip_reason);
-		} else {
-			json_null(w, "skipped");
-			json_uint(w, "copies", c->copies);
-			json_uint(w, "elapsed_ns", c->elapsed_ns);
-			json_double(w, "mib_per_s", c->mib_per_s);
-			json_bool(w, "verified", c->verified);
-		}
-		json_end_object(w);
-	}
-	json_end_array(w);
-	json_end_object(w);
+	json_object_object_add(o, "empty_jobs", json_empty_jobs(d));
+	json_object_object_add(o, "pipelined", json_pipelined(d));
+	for (i = 0; i < d->ncopies; i++)
+		json_object_array_add(copies, json_copy(&d->copy[i]));
+	json_object_object_add(o, "copy", copies);
+	return o;
 }

@@ -99,13 +99,13 @@ const char *tool_format_hw_caps(uint32_t caps, char *buf, size_t len)
 	return buf;
 }
 
-static void json_cap_names(struct json_writer *w, const char *key,
-			   uint64_t caps, bool hw)
+/* The names of the bits set in @caps (of the CAPS register if @hw). */
+static struct json_object *json_cap_names(uint64_t caps, bool hw)
 {
+	struct json_object *a = json_object_new_array();
 	unsigned int i, nbits = hw ? 32 : 64;
 	char tmp[16];
 
-	json_begin_array(w, key);
 	for (i = 0; i < nbits; i++) {
 		const char *s;
 
@@ -116,67 +116,92 @@ static void json_cap_names(struct json_writer *w, const char *key,
 			snprintf(tmp, sizeof(tmp), "bit%u", i);
 			s = tmp;
 		}
-		json_string(w, NULL, s);
+		json_object_array_add(a, tool_json_string(s));
 	}
-	json_end_array(w);
+	return a;
 }
 
-void tool_json_device(struct json_writer *w, const char *key, int index,
-		      const char *path, const struct potnpu_driver_info *drv,
-		      const struct drm_potnpu_device_info *info)
+static struct json_object *json_driver(const struct potnpu_driver_info *drv)
 {
+	struct json_object *o = json_object_new_object();
 	char buf[32];
 
-	json_begin_object(w, key);
-	json_int(w, "index", index);
-	json_string(w, "path", path);
-	if (drv) {
-		json_begin_object(w, "driver");
-		json_string(w, "name", drv->name);
-		snprintf(buf, sizeof(buf), "%d.%d.%d", drv->major, drv->minor,
-			 drv->patch);
-		json_string(w, "version", buf);
-		json_string(w, "date", drv->date);
-		json_string(w, "description", drv->desc);
-		json_end_object(w);
-	} else {
-		json_null(w, "driver");
-	}
-	if (!info) {
-		json_end_object(w);
-		return;
-	}
-	json_begin_object(w, "pci");
-	json_uint(w, "vendor", info->pci_vendor);
-	json_uint(w, "device", info->pci_device);
-	json_uint(w, "revision", info->pci_revision);
-	json_string(w, "bus_id",
-		    potnpu_format_bus_id(info->pci_bus_id, buf, sizeof(buf)));
-	json_end_object(w);
-	json_begin_object(w, "hw");
-	json_string(w, "version",
-		    potnpu_format_version16(info->hw_version, buf, sizeof(buf)));
-	json_uint(w, "caps", info->hw_caps);
-	json_cap_names(w, "cap_names", info->hw_caps, true);
-	json_end_object(w);
-	if (info->fw_version) {
-		json_begin_object(w, "firmware");
-		json_string(w, "version",
-			    potnpu_format_fw_version(info->fw_version, buf,
-						     sizeof(buf)));
-		json_string(w, "abi",
-			    potnpu_format_fw_version(info->fw_abi_version, buf,
-						     sizeof(buf)));
-		json_end_object(w);
-	} else {
-		json_null(w, "firmware");
-	}
-	json_string(w, "uapi_version",
-		    potnpu_format_version16(info->uapi_version, buf,
-					    sizeof(buf)));
-	json_uint(w, "capabilities", info->capabilities);
-	json_cap_names(w, "capability_names", info->capabilities, false);
-	json_end_object(w);
+	tool_json_add_string(o, "name", drv->name);
+	snprintf(buf, sizeof(buf), "%d.%d.%d", drv->major, drv->minor,
+		 drv->patch);
+	tool_json_add_string(o, "version", buf);
+	tool_json_add_string(o, "date", drv->date);
+	tool_json_add_string(o, "description", drv->desc);
+	return o;
+}
+
+static struct json_object *
+json_pci(const struct drm_potnpu_device_info *info)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[32];
+
+	tool_json_add_uint(o, "vendor", info->pci_vendor);
+	tool_json_add_uint(o, "device", info->pci_device);
+	tool_json_add_uint(o, "revision", info->pci_revision);
+	potnpu_format_bus_id(info->pci_bus_id, buf, sizeof(buf));
+	tool_json_add_string(o, "bus_id", buf);
+	return o;
+}
+
+static struct json_object *
+json_hw(const struct drm_potnpu_device_info *info)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[32];
+
+	potnpu_format_version16(info->hw_version, buf, sizeof(buf));
+	tool_json_add_string(o, "version", buf);
+	tool_json_add_uint(o, "caps", info->hw_caps);
+	json_object_object_add(o, "cap_names",
+			       json_cap_names(info->hw_caps, true));
+	return o;
+}
+
+/* The firmware's versions, NULL (JSON null) when none is running. */
+static struct json_object *
+json_firmware(const struct drm_potnpu_device_info *info)
+{
+	struct json_object *o;
+	char buf[32];
+
+	if (!info->fw_version)
+		return NULL;
+	o = json_object_new_object();
+	potnpu_format_fw_version(info->fw_version, buf, sizeof(buf));
+	tool_json_add_string(o, "version", buf);
+	potnpu_format_fw_version(info->fw_abi_version, buf, sizeof(buf));
+	tool_json_add_string(o, "abi", buf);
+	return o;
+}
+
+struct json_object *
+tool_json_device(int index, const char *path,
+		 const struct potnpu_driver_info *drv,
+		 const struct drm_potnpu_device_info *info)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[32];
+
+	json_object_object_add(o, "index", json_object_new_int64(index));
+	tool_json_add_string(o, "path", path);
+	json_object_object_add(o, "driver", drv ? json_driver(drv) : NULL);
+	if (!info)
+		return o;
+	json_object_object_add(o, "pci", json_pci(info));
+	json_object_object_add(o, "hw", json_hw(info));
+	json_object_object_add(o, "firmware", json_firmware(info));
+	potnpu_format_version16(info->uapi_version, buf, sizeof(buf));
+	tool_json_add_string(o, "uapi_version", buf);
+	tool_json_add_uint(o, "capabilities", info->capabilities);
+	json_object_object_add(o, "capability_names",
+			       json_cap_names(info->capabilities, false));
+	return o;
 }
 
 int tool_parse_uint(const char *s, unsigned long min, unsigned long max,

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "json.h"
 #include "libpotnpu.h"
+#include "tool_json.h"
 
 /* Version of the potnpu userspace tools: the library's. */
 #define POTNPU_TOOLS_VERSION_STR_(a, b, c) #a "." #b "." #c
@@ -40,12 +40,13 @@ const char *tool_describe_device(const char *path,
 const char *tool_format_hw_caps(uint32_t caps, char *buf, size_t len);
 
 /*
- * Writes the JSON object describing a device (see docs/userspace.md),
- * as member @key of the current object (or an array element if NULL).
+ * The JSON object describing a device (see docs/userspace.md); the caller
+ * adds it to its document. @drv and @info may be NULL.
  */
-void tool_json_device(struct json_writer *w, const char *key, int index,
-		      const char *path, const struct potnpu_driver_info *drv,
-		      const struct drm_potnpu_device_info *info);
+struct json_object *
+tool_json_device(int index, const char *path,
+		 const struct potnpu_driver_info *drv,
+		 const struct drm_potnpu_device_info *info);
 
 /* Parses a decimal unsigned number in [min, max]; 0 or -1. */
 int tool_parse_uint(const char *s, unsigned long min, unsigned long max,

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "fwimage.h"
-#include "json.h"
+#include "tool_json.h"
 
 #define PROG "potnpu-fwimage"
 #define EXIT_INVALID 1
@@ -407,59 +407,72 @@ static void info_text(const char *path, const uint8_t *img, uint64_t size)
 	printf("\n");
 }
 
+/* Member @key of @o: the 32-bit header field at @off of @img. */
+static void json_field32(struct json_object *o, const char *key,
+			 const uint8_t *img, size_t off)
+{
+	tool_json_add_uint(o, key, fwimg_get32(img, off));
+}
+
+/* Member @key of @o: the version at @off of @img as text. */
+static void json_version(struct json_object *o, const char *key,
+			 const uint8_t *img, size_t off)
+{
+	char v[24];
+
+	fwimg_format_version(fwimg_get32(img, off), v, sizeof(v));
+	tool_json_add_string(o, key, v);
+}
+
+static struct json_object *json_header(const uint8_t *img)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *reserved = json_object_new_array();
+	unsigned int i;
+
+	json_field32(o, "magic", img, FWIMG_OFF(magic));
+	tool_json_add_uint(o, "format_major",
+			   fwimg_get16(img, FWIMG_OFF(format_major)));
+	tool_json_add_uint(o, "format_minor",
+			   fwimg_get16(img, FWIMG_OFF(format_minor)));
+	json_field32(o, "header_size", img, FWIMG_OFF(header_size));
+	json_field32(o, "flags", img, FWIMG_OFF(flags));
+	json_version(o, "fw_version", img, FWIMG_OFF(fw_version));
+	json_version(o, "abi_version", img, FWIMG_OFF(abi_version));
+	json_field32(o, "load_addr", img, FWIMG_OFF(load_addr));
+	json_field32(o, "entry", img, FWIMG_OFF(entry));
+	json_field32(o, "payload_size", img, FWIMG_OFF(payload_size));
+	json_field32(o, "payload_crc32", img, FWIMG_OFF(payload_crc32));
+	json_field32(o, "header_crc32", img, FWIMG_OFF(header_crc32));
+	for (i = 0; i < 5; i++) {
+		uint32_t r = fwimg_get32(img, FWIMG_OFF(reserved) + 4 * i);
+
+		json_object_array_add(reserved, json_object_new_uint64(r));
+	}
+	json_object_object_add(o, "reserved", reserved);
+	return o;
+}
+
 static void info_json(const char *path, const uint8_t *img, uint64_t size,
 		      enum potnpu_fw_error e, const char *detail)
 {
-	struct json_writer w;
-	char v[24], msg[320];
-	unsigned int i;
+	struct json_object *doc = json_object_new_object();
+	struct json_object *error = NULL;
+	char msg[320];
 
-	json_init(&w, stdout);
-	json_begin_object(&w, NULL);
-	json_string(&w, "file", path);
-	json_uint(&w, "size", size);
-	if (size >= POTNPU_FW_HEADER_SIZE) {
-		json_begin_object(&w, "header");
-		json_uint(&w, "magic", fwimg_get32(img, FWIMG_OFF(magic)));
-		json_uint(&w, "format_major",
-			  fwimg_get16(img, FWIMG_OFF(format_major)));
-		json_uint(&w, "format_minor",
-			  fwimg_get16(img, FWIMG_OFF(format_minor)));
-		json_uint(&w, "header_size",
-			  fwimg_get32(img, FWIMG_OFF(header_size)));
-		json_uint(&w, "flags", fwimg_get32(img, FWIMG_OFF(flags)));
-		json_string(&w, "fw_version",
-			    fwimg_format_version(fwimg_get32(img, FWIMG_OFF(fw_version)),
-						 v, sizeof(v)));
-		json_string(&w, "abi_version",
-			    fwimg_format_version(fwimg_get32(img, FWIMG_OFF(abi_version)),
-						 v, sizeof(v)));
-		json_uint(&w, "load_addr", fwimg_get32(img, FWIMG_OFF(load_addr)));
-		json_uint(&w, "entry", fwimg_get32(img, FWIMG_OFF(entry)));
-		json_uint(&w, "payload_size",
-			  fwimg_get32(img, FWIMG_OFF(payload_size)));
-		json_uint(&w, "payload_crc32",
-			  fwimg_get32(img, FWIMG_OFF(payload_crc32)));
-		json_uint(&w, "header_crc32",
-			  fwimg_get32(img, FWIMG_OFF(header_crc32)));
-		json_begin_array(&w, "reserved");
-		for (i = 0; i < 5; i++)
-			json_uint(&w, NULL,
-				  fwimg_get32(img, FWIMG_OFF(reserved) + 4 * i));
-		json_end_array(&w);
-		json_end_object(&w);
-	} else {
-		json_null(&w, "header");
+	tool_json_add_string(doc, "file", path);
+	tool_json_add_uint(doc, "size", size);
+	json_object_object_add(doc, "header", size >= POTNPU_FW_HEADER_SIZE ?
+			       json_header(img) : NULL);
+	json_object_object_add(doc, "valid",
+			       json_object_new_boolean(e == POTNPU_FW_OK));
+	if (e != POTNPU_FW_OK) {
+		snprintf(msg, sizeof(msg), "%s%s", potnpu_fw_strerror(e),
+			 detail);
+		error = tool_json_string(msg);
 	}
-	json_bool(&w, "valid", e == POTNPU_FW_OK);
-	if (e == POTNPU_FW_OK) {
-		json_null(&w, "error");
-	} else {
-		snprintf(msg, sizeof(msg), "%s%s", potnpu_fw_strerror(e), detail);
-		json_string(&w, "error", msg);
-	}
-	json_end_object(&w);
-	json_finish(&w);
+	json_object_object_add(doc, "error", error);
+	tool_json_finish(doc, stdout);
 }
 
 static int cmd_info(int argc, char *argv[])

@@ -128,10 +128,25 @@ static void print_text(int index, const char *path,
 	       potnpu_format_caps(info->capabilities, caps, sizeof(caps)));
 }
 
-/* One device: prints it, or its error. Returns 0 or a libpotnpu error. */
-static int show_device(int index, const char *path, const struct info_options *o,
-		       struct json_writer *w)
+/* The error object of a device that could not be opened or queried. */
+static struct json_object *json_device_error(int index, const char *path)
 {
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "index", json_object_new_int64(index));
+	tool_json_add_string(o, "path", path);
+	tool_json_add_string(o, "error", potnpu_last_error());
+	return o;
+}
+
+/*
+ * One device: prints it, or its error; with --json, adds it to @devices
+ * instead. Returns 0 or a libpotnpu error.
+ */
+static int show_device(int index, const char *path,
+		       struct json_object *devices)
+{
+	const struct potnpu_driver_info *drv;
 	struct drm_potnpu_device_info info;
 	struct potnpu_device *dev;
 	int err;
@@ -139,92 +154,99 @@ static int show_device(int index, const char *path, const struct info_options *o
 	err = potnpu_open(path, &dev);
 	if (!err) {
 		err = potnpu_query_device_info(dev, &info, sizeof(info));
-		if (!err) {
-			if (o->json)
-				tool_json_device(w, NULL, index, path,
-						 potnpu_driver(dev), &info);
-			else
-				print_text(index, path, potnpu_driver(dev),
-					   &info);
-		}
+		drv = potnpu_driver(dev);
+		if (!err && devices)
+			json_object_array_add(devices,
+					      tool_json_device(index, path, drv,
+							       &info));
+		else if (!err)
+			print_text(index, path, drv, &info);
 	}
 	if (err) {
 		fprintf(stderr, "potnpu-info: device %d: %s\n", index,
 			potnpu_last_error());
-		if (o->json) {
-			json_begin_object(w, NULL);
-			json_int(w, "index", index);
-			json_string(w, "path", path);
-			json_string(w, "error", potnpu_last_error());
-			json_end_object(w);
-		}
+		if (devices)
+			json_object_array_add(devices,
+					      json_device_error(index, path));
 	}
 	potnpu_close(dev);
 	return err;
 }
 
+/* The --json document, without its "devices" yet. */
+static struct json_object *json_document(void)
+{
+	struct json_object *doc = json_object_new_object();
+
+	tool_json_add_string(doc, "tool", "potnpu-info");
+	tool_json_add_string(doc, "version", POTNPU_TOOLS_VERSION);
+	tool_json_add_string(doc, "library", potnpu_version());
+	tool_json_add_string(doc, "accel_dir", potnpu_accel_dir());
+	return doc;
+}
+
+/* No device to show: says why, with --json in @doc too. */
+static int list_failed(int err, const struct info_options *o,
+		       const struct potnpu_device_list *list,
+		       struct json_object *doc)
+{
+	char msg[600];
+
+	if (o->device >= 0 && list)
+		snprintf(msg, sizeof(msg),
+			 "no potnpu device with index %ld: %zu found in %s",
+			 o->device, potnpu_list_count(list),
+			 potnpu_accel_dir());
+	else
+		snprintf(msg, sizeof(msg), "%s", potnpu_last_error());
+	fprintf(stderr, "potnpu-info: %s\n", msg);
+	if (doc) {
+		json_object_object_add(doc, "devices",
+				       json_object_new_array());
+		tool_json_add_string(doc, "error", msg);
+		tool_json_finish(doc, stdout);
+	}
+	return tool_exit_code(err);
+}
+
 int main(int argc, char *argv[])
 {
 	struct potnpu_device_list *list = NULL;
+	struct json_object *doc = NULL, *devices = NULL;
 	struct info_options o;
-	struct json_writer w;
 	int ret, err, first_err = 0;
 	size_t i, n;
 
 	ret = parse_args(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-
-	json_init(&w, stdout);
-	if (o.json) {
-		json_begin_object(&w, NULL);
-		json_string(&w, "tool", "potnpu-info");
-		json_string(&w, "version", POTNPU_TOOLS_VERSION);
-		json_string(&w, "library", potnpu_version());
-		json_string(&w, "accel_dir", potnpu_accel_dir());
-	}
+	if (o.json)
+		doc = json_document();
 
 	err = potnpu_list_devices(&list);
 	if (!err && o.device >= 0 && (size_t)o.device >= potnpu_list_count(list))
 		err = -ENODEV;
 	if (err) {
-		char msg[600];
-
-		if (o.device >= 0 && list)
-			snprintf(msg, sizeof(msg),
-				 "no potnpu device with index %ld: %zu found in %s",
-				 o.device, potnpu_list_count(list),
-				 potnpu_accel_dir());
-		else
-			snprintf(msg, sizeof(msg), "%s", potnpu_last_error());
-		fprintf(stderr, "potnpu-info: %s\n", msg);
-		if (o.json) {
-			json_begin_array(&w, "devices");
-			json_end_array(&w);
-			json_string(&w, "error", msg);
-			json_end_object(&w);
-			json_finish(&w);
-		}
+		ret = list_failed(err, &o, list, doc);
 		potnpu_list_free(list);
-		return tool_exit_code(err);
+		return ret;
 	}
 
-	if (o.json)
-		json_begin_array(&w, "devices");
+	if (doc)
+		devices = json_object_new_array();
 	n = potnpu_list_count(list);
 	for (i = 0; i < n; i++) {
 		if (o.device >= 0 && (size_t)o.device != i)
 			continue;
-		if (!o.json && i && o.device < 0)
+		if (!doc && i && o.device < 0)
 			printf("\n");
-		err = show_device((int)i, potnpu_list_path(list, i), &o, &w);
+		err = show_device((int)i, potnpu_list_path(list, i), devices);
 		if (err && !first_err)
 			first_err = err;
 	}
-	if (o.json) {
-		json_end_array(&w);
-		json_end_object(&w);
-		json_finish(&w);
+	if (doc) {
+		json_object_object_add(doc, "devices", devices);
+		tool_json_finish(doc, stdout);
 	}
 	potnpu_list_free(list);
 	return tool_exit_code(first_err);

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libpotnpu's private header: the objects' layouts and the helpers that
+ * the library's files share. Not installed; applications use libpotnpu.h.
+ *
+ * The helpers are hidden (-fvisibility=hidden, libpotnpu.map) and named
+ * lib_*, outside the public potnpu_* namespace, so that they can clash
+ * with nothing an application links next to libpotnpu.a.
+ */
+#ifndef LIBPOTNPU_PRIV_H
+#define LIBPOTNPU_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xf86drm.h>
+
+#include "libpotnpu.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define LIB_VERSION_STRING \
+	STR(LIBPOTNPU_VERSION_MAJOR) "." STR(LIBPOTNPU_VERSION_MINOR) "." \
+	STR(LIBPOTNPU_VERSION_PATCH)
+
+/*
+ * Oldest uapi minor (of DRM_POTNPU_UAPI_MAJOR) with buffer objects
+ * (DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO).
+ */
+#define UAPI_MINOR_BO	1
+/*
+ * Oldest uapi minor with jobs (DRM_IOCTL_POTNPU_SUBMIT,
+ * DRM_IOCTL_POTNPU_JOB_STATUS). They were added to 0.1 before its release,
+ * so potnpu_submit() also requires DRM_POTNPU_CAP_JOBS.
+ */
+#define UAPI_MINOR_JOBS	1
+
+struct potnpu_device {
+	int fd;
+	char *path;
+	struct potnpu_driver_info driver;
+	uint32_t info_size;	/* size of the driver's device-info answer */
+	bool jobs_checked;	/* the JOBS capability was found */
+};
+
+struct potnpu_bo {
+	struct potnpu_device *dev;
+	uint32_t handle;
+	uint32_t flags;
+	size_t size;		/* as allocated (whole pages) */
+	uint64_t va;
+	void *map;		/* CPU mapping, NULL until potnpu_bo_map() */
+};
+
+struct potnpu_job {
+	struct potnpu_device *dev;
+	uint64_t id;
+	uint32_t syncobj;	/* own binary syncobj, or the caller's timeline */
+	uint64_t point;		/* timeline point, 0 for the own syncobj */
+};
+
+/* error.c */
+
+/* Set the calling thread's potnpu_last_error() text; returns @err. */
+__attribute__((format(printf, 2, 3)))
+int lib_set_error(int err, const char *fmt, ...);
+
+/* errno if it is set, else @fallback (for calls that may not set it). */
+int lib_errno_or(int fallback);
+
+/* device.c */
+
+/*
+ * Open @path and check that it is a DRM node driven by potnpu. On success
+ * returns 0 with *fdp and *verp set. On failure returns a negative errno
+ * and writes a short reason (no path) to @why.
+ */
+int lib_node_open(const char *path, int *fdp, drmVersionPtr *verp,
+		  char *why, size_t whylen);
+
+/*
+ * Fail with -EOPNOTSUPP unless the driver behind @dev implements at least
+ * uapi minor @minor (the one that introduced @what).
+ */
+int lib_require_minor(const struct potnpu_device *dev, int minor,
+		      const char *what);
+
+#endif /* LIBPOTNPU_PRIV_H */
