@@ -2,6 +2,7 @@
 /* Helpers shared by the potnpu job selftests. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <string.h>
@@ -129,4 +130,101 @@ int debugfs_write(const char *file, const char *value)
 	if (debugfs_path(file, path, sizeof(path)))
 		return -1;
 	return potnpu_write_file(path, value, strlen(value));
+}
+
+/* Wait for a binary syncobj (or a timeline point): 0 or errno. */
+int syncobj_wait(int fd, uint32_t handle, uint64_t point)
+{
+	if (point) {
+		struct drm_syncobj_timeline_wait w = {
+			.handles = (uintptr_t)&handle,
+			.points = (uintptr_t)&point,
+			.timeout_nsec = now_ns() + 20000000000ll,
+			.count_handles = 1,
+			.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+		};
+
+		return ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w) ? errno : 0;
+	} else {
+		struct drm_syncobj_wait w = {
+			.handles = (uintptr_t)&handle,
+			.timeout_nsec = now_ns() + 20000000000ll,
+			.count_handles = 1,
+			.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+		};
+
+		return ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w) ? errno : 0;
+	}
+}
+
+
+
+void submit_init(struct submit *sub, const struct bo *cmd,
+			uint32_t size)
+{
+	memset(sub, 0, sizeof(*sub));
+	sub->args.cmd_handle = cmd->handle;
+	sub->args.cmd_size = size;
+	sub->args.bo_handles = (uintptr_t)sub->handles;
+	sub->args.in_syncobjs = (uintptr_t)sub->in;
+}
+
+void submit_bo(struct submit *sub, const struct bo *bo)
+{
+	sub->handles[sub->args.bo_count++] = bo->handle;
+}
+
+int submit(int fd, struct submit *sub)
+{
+	return ioctl(fd, DRM_IOCTL_POTNPU_SUBMIT, &sub->args) ? errno : 0;
+}
+
+/* A "key: value" line of debugfs stats, -1 if missing. */
+long long stat_get(const char *key)
+{
+	char path[512], *p, needle[64];
+	long long v = -1;
+	uint8_t *buf;
+	size_t n;
+
+	if (debugfs_path("stats", path, sizeof(path)))
+		return -1;
+	buf = potnpu_read_file(path, 4096, &n);
+	if (!buf)
+		return -1;
+	buf[n < 4096 ? n : 4095] = 0;
+	snprintf(needle, sizeof(needle), "%s: ", key);
+	p = strstr((char *)buf, needle);
+	if (p)
+		v = strtoll(p + strlen(needle), NULL, 10);
+	free(buf);
+	return v;
+}
+
+uint32_t fw_recoveries(int fd)
+{
+	struct drm_potnpu_fw_info fw = {};
+	struct drm_potnpu_query q = {
+		.param = DRM_POTNPU_QUERY_FW_INFO,
+		.size = sizeof(fw),
+		.data = (uintptr_t)&fw,
+	};
+
+	if (potnpu_query(fd, &q) || fw.status != DRM_POTNPU_FW_STATUS_READY)
+		return ~0u;
+	return fw.recoveries;
+}
+
+uint32_t fw_boots(int fd)
+{
+	struct drm_potnpu_fw_info fw = {};
+	struct drm_potnpu_query q = {
+		.param = DRM_POTNPU_QUERY_FW_INFO,
+		.size = sizeof(fw),
+		.data = (uintptr_t)&fw,
+	};
+
+	if (potnpu_query(fd, &q))
+		return ~0u;
+	return fw.boots;
 }

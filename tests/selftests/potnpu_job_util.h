@@ -45,4 +45,24 @@ void cmd_fence(struct stream *s, uint64_t va, uint32_t value);
 void cmd_copy(struct stream *s, uint64_t src, uint64_t dst, uint32_t size);
 void cmd_timestamp(struct stream *s, uint64_t va);
 
+/* Wait for a binary syncobj (or a timeline point), 20 s at most: 0 or errno. */
+int syncobj_wait(int fd, uint32_t handle, uint64_t point);
+
+/* A submit being built: the arguments and the arrays they point to. */
+struct submit {
+	struct drm_potnpu_submit args;
+	uint32_t handles[8];
+	uint32_t in[4];
+};
+
+void submit_init(struct submit *sub, const struct bo *cmd, uint32_t size);
+void submit_bo(struct submit *sub, const struct bo *bo);
+/* DRM_IOCTL_POTNPU_SUBMIT: 0 or errno. */
+int submit(int fd, struct submit *sub);
+/* A "key: value" line of the first device's debugfs stats, -1 if missing. */
+long long stat_get(const char *key);
+/* The firmware's recoveries (~0 when it is not ready), and its boots. */
+uint32_t fw_recoveries(int fd);
+uint32_t fw_boots(int fd);
+
 #endif /* POTNPU_JOB_UTIL_H */

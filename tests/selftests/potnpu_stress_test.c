@@ -54,7 +54,7 @@ static int syncobj_wait_all(int fd, const uint32_t *handles, uint32_t n)
 	return ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w) ? errno : 0;
 }
 
-static int syncobj_wait(int fd, uint32_t handle)
+static int stress_wait(int fd, uint32_t handle)
 {
 	return syncobj_wait_all(fd, &handle, 1);
 }
@@ -256,7 +256,7 @@ static uint32_t run_job(struct __test_metadata *_metadata, int fd,
 		TH_LOG("submit: %s", strerror(err));
 		return ~0u;
 	}
-	err = syncobj_wait(fd, sync);
+	err = stress_wait(fd, sync);
 	if (!err)
 		err = job_status(fd, j->args.job_id, &st);
 	if (err) {
@@ -501,7 +501,7 @@ TEST_F_TIMEOUT(stress, syncobj_reader_sees_writer, STRESS_TIMEOUT)
 		b.args.out_syncobj = sb;
 		ASSERT_EQ(0, job_submit(fd, &b));
 
-		ASSERT_EQ(0, syncobj_wait(fd, sb));
+		ASSERT_EQ(0, stress_wait(fd, sb));
 		ASSERT_EQ(0, job_status(fd, a.args.job_id, &st));
 		EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
 		EXPECT_EQ(DRM_POTNPU_JOB_OK, st.status);
@@ -565,7 +565,7 @@ TEST_F_TIMEOUT(stress, syncobj_chain_builds_pattern, STRESS_TIMEOUT)
 		ids[i] = j.args.job_id;
 	}
 	/* Only the last one: the chain makes every other one done first. */
-	ASSERT_EQ(0, syncobj_wait(fd, syncs[N - 1]));
+	ASSERT_EQ(0, stress_wait(fd, syncs[N - 1]));
 	for (i = 0; i < N; i++) {
 		ASSERT_EQ(0, job_status(fd, ids[i], &st));
 		EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state) TH_LOG("job %u", i);
@@ -660,7 +660,7 @@ TEST_F_TIMEOUT(stress, syncobj_across_files, STRESS_TIMEOUT)
 	j.args.out_syncobj = sb;
 	ASSERT_EQ(0, job_submit(fd2, &j));
 
-	ASSERT_EQ(0, syncobj_wait(fd2, sb));
+	ASSERT_EQ(0, stress_wait(fd2, sb));
 	ASSERT_EQ(0, job_status(fdl, idl, &st));
 	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
 	EXPECT_EQ(DRM_POTNPU_JOB_OK, st.status);
@@ -840,7 +840,7 @@ TEST_F_TIMEOUT(stress, fault_confined_to_its_file, STRESS_TIMEOUT)
 		SKIP(return, "no debugfs inject_cmd_va");
 	ASSERT_NE(~0ull, fid);
 	ASSERT_EQ(0, good_submit(g, 12));
-	ASSERT_EQ(0, syncobj_wait(fd2, sf));
+	ASSERT_EQ(0, stress_wait(fd2, sf));
 	ASSERT_TRUE(good_check(_metadata, g));
 
 	ASSERT_EQ(0, job_status(fd2, fid, &st));
@@ -1103,7 +1103,7 @@ TEST_F_TIMEOUT(stress, both_devices_in_parallel, STRESS_TIMEOUT)
 		}
 	}
 	/* Device 1's first job signalled: device 0's long job is done. */
-	ASSERT_EQ(0, syncobj_wait(d[1].fd, d[1].syncs[0]));
+	ASSERT_EQ(0, stress_wait(d[1].fd, d[1].syncs[0]));
 	ASSERT_EQ(0, job_status(d[0].fd, d[0].ids[0], &st));
 	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
 	for (n = 0; n < 2; n++) {
