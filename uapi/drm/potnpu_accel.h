@@ -258,12 +258,18 @@ struct drm_potnpu_bo_info {
  * @bo_count: number of handles at @bo_handles, 1..%DRM_POTNPU_MAX_JOB_BOS
  * @bo_handles: user pointer to an array of __u32 BO handles: every BO the
  *	commands touch (the command BO included if they do). Each must be a
- *	BO of the calling file's address space; duplicates are -EINVAL.
+ *	BO of the calling file's address space; an object listed twice
+ *	(also through two different handles) is -EINVAL.
  * @in_syncobjs: user pointer to an array of __u32 syncobj handles whose
- *	fences the job waits for (binary syncobjs)
+ *	fences the job waits for (binary syncobjs); each must hold a fence
+ *	(-EINVAL otherwise: there would be nothing to wait for)
  * @in_syncobj_count: entries at @in_syncobjs, 0..%DRM_POTNPU_MAX_IN_SYNCOBJS
  * @out_syncobj: syncobj that receives the job's fence, 0 for none
- * @out_point: timeline point for @out_syncobj, 0 for a binary syncobj
+ * @out_point: 0: @out_syncobj's fence is replaced (binary use); else the
+ *	job's fence is added at this point of @out_syncobj's timeline, which
+ *	must have no fence yet or a timeline point below @out_point
+ *	(-EINVAL for a binary syncobj holding a plain fence, or a point that
+ *	does not grow)
  * @job_id: out: the job's id in this file, increasing from 1, for
  *	%DRM_IOCTL_POTNPU_JOB_STATUS
  * @flags: must be zero
@@ -274,16 +280,21 @@ struct drm_potnpu_bo_info {
  * the listed BOs, or writes a read-only one); the device MMU checks every
  * access again. The job's fence signals when the job completed, failed or
  * was cancelled; its status is then in %DRM_IOCTL_POTNPU_JOB_STATUS. A job
- * that runs longer than the driver's timeout (5 s) is stopped by a device
- * reset; a file whose job faulted (MMU) is banned: later submits fail with
- * -EIO.
+ * that runs longer than the driver's timeout (module parameter
+ * job_timeout_ms, 5 s by default, re-armed up to ten times while the job
+ * makes progress) is aborted, and if the device does not abort it, stopped
+ * by a device reset; a file whose job faulted (MMU) is banned: later
+ * submits fail with -EIO. A file may have at most 128 jobs submitted and
+ * not yet finished (1024 for all files of a device).
  *
  * Returns 0; -EINVAL for bad arguments or a rejected stream, -ENOENT for
  * an unknown BO or syncobj handle (or a BO of another file's address
  * space), -EFAULT for bad pointers, -ENODEV when the device cannot run
  * jobs (no control core, firmware not ready at probe) or was unplugged,
- * -EIO when the file is banned. Jobs submitted during a recovery wait for
- * it; if the firmware does not come back they fail (fence error).
+ * -EIO when the file is banned, -EAGAIN when the file or the device has
+ * the most jobs outstanding (wait for one to finish). Jobs submitted
+ * during a recovery wait for it; if the firmware does not come back they
+ * fail (fence error).
  */
 struct drm_potnpu_submit {
 	__u32 cmd_handle;

@@ -28,15 +28,17 @@
 
 /*
  * Oldest uapi minor (of DRM_POTNPU_UAPI_MAJOR) with buffer objects
- * (DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO).
+ * (DRM_IOCTL_POTNPU_BO_CREATE, DRM_IOCTL_POTNPU_BO_INFO); see the version
+ * table in the uapi header and docs/driver.md.
  */
-#define UAPI_MINOR_BO	1
+#define UAPI_MINOR_BO	2
 /*
- * Oldest uapi minor with jobs (DRM_IOCTL_POTNPU_SUBMIT,
- * DRM_IOCTL_POTNPU_JOB_STATUS). They were added to 0.1 before its release,
- * so potnpu_submit() also requires DRM_POTNPU_CAP_JOBS.
+ * Oldest uapi minor whose jobs this library can use: 0.3 added
+ * DRM_IOCTL_POTNPU_SUBMIT and DRM_IOCTL_POTNPU_JOB_STATUS, 0.4 changed
+ * the job status layout (64-bit fault address) and its codes, which this
+ * library speaks. potnpu_submit() also requires DRM_POTNPU_CAP_JOBS.
  */
-#define UAPI_MINOR_JOBS	1
+#define UAPI_MINOR_JOBS	4
 
 struct potnpu_device {
 	int fd;
