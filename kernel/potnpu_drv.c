@@ -273,7 +273,7 @@ static void potnpu_shutdown(struct pci_dev *pdev)
 
 	scoped_guard(spinlock_irqsave, &ndev->sched.lock)
 		ndev->sched.ready = false;
-	potnpu_hw_fini(ndev);
+	potnpu_hw_quiesce(ndev);
 }
 
 static const struct pci_device_id potnpu_pci_ids[] = {

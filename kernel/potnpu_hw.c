@@ -3,9 +3,10 @@
  * potnpu DRM accel driver: BAR0 mapping, identity check and reset.
  *
  * MMIO happens only between potnpu_hw_map() in probe and potnpu_hw_fini()
- * in remove (or in the unwinding of a failed probe). Nothing reachable
- * from userspace touches the registers: the query ioctl reports values
- * cached at probe time.
+ * in remove (or in the unwinding of a failed probe). Paths reachable from
+ * userspace (job submission through the scheduler, BO mapping, debugfs)
+ * touch the registers only inside drm_dev_enter(), so never after remove
+ * began; the query ioctl reports values cached at probe and boot.
  */
 
 #include <linux/iopoll.h>
@@ -155,17 +156,27 @@ int potnpu_hw_init(struct potnpu_device *ndev)
 }
 
 /**
- * potnpu_hw_fini() - quiesce and reset the device at remove
+ * potnpu_hw_quiesce() - no interrupt, no DMA: mask and reset the device
  * @ndev: the device
  *
- * Last MMIO access of the driver: masks interrupts and resets the device
- * without waiting for it. Registers are not touched after this.
+ * Does not wait for the reset to complete (shutdown, remove).
  */
-void potnpu_hw_fini(struct potnpu_device *ndev)
+void potnpu_hw_quiesce(struct potnpu_device *ndev)
 {
 	if (!ndev->regs)
 		return;
 	potnpu_hw_irq_quiesce(ndev);
 	potnpu_wr(ndev, POTNPU_REG_RESET, POTNPU_RESET_MAGIC);
+}
+
+/**
+ * potnpu_hw_fini() - quiesce and reset the device at remove
+ * @ndev: the device
+ *
+ * Last MMIO access of the driver. Registers are not touched after this.
+ */
+void potnpu_hw_fini(struct potnpu_device *ndev)
+{
+	potnpu_hw_quiesce(ndev);
 	ndev->regs = NULL;
 }

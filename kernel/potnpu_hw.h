@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * potnpu DRM accel driver: BAR0 register access, identity check, reset.
+ * potnpu DRM accel driver: BAR0 register access, identity check and reset.
  */
 #ifndef __POTNPU_HW_H__
 #define __POTNPU_HW_H__
@@ -30,6 +30,7 @@ static inline void potnpu_wr(struct potnpu_device *ndev, u32 reg, u32 val)
 int potnpu_hw_map(struct potnpu_device *ndev);
 int potnpu_hw_init(struct potnpu_device *ndev);
 int potnpu_hw_reset(struct potnpu_device *ndev);
+void potnpu_hw_quiesce(struct potnpu_device *ndev);
 void potnpu_hw_fini(struct potnpu_device *ndev);
 
 #endif /* __POTNPU_HW_H__ */
