@@ -54,7 +54,6 @@
 /* Log lines printed with a boot failure. */
 #define POTNPU_BOOT_LOG_TAIL		512
 
-
 const char *potnpu_fw_status_name(u32 status)
 {
 	switch (status) {

@@ -102,8 +102,9 @@ void potnpu_job_record(struct potnpu_job *job,
 {
 	struct potnpu_file_jobs *fj = &job->pfile->jobs;
 	struct drm_potnpu_job_status *rec;
+	unsigned long flags;
 
-	guard(spinlock_irqsave)(&fj->lock);
+	spin_lock_irqsave(&fj->lock, flags);
 	rec = &fj->records[job->id % POTNPU_JOB_RECORDS];
 	if (rec->job_id == job->id) {
 		*rec = *st;
@@ -111,6 +112,7 @@ void potnpu_job_record(struct potnpu_job *job,
 	}
 	if (st->status == DRM_POTNPU_JOB_MMU_FAULT)
 		fj->banned = true;
+	spin_unlock_irqrestore(&fj->lock, flags);
 }
 
 /**
@@ -498,13 +500,16 @@ int potnpu_job_status_ioctl(struct drm_device *drm, void *data,
 	struct potnpu_file_jobs *fj = &pfile->jobs;
 	struct drm_potnpu_job_status *args = data;
 	struct drm_potnpu_job_status *rec;
+	int ret = 0;
 
-	guard(spinlock_irq)(&fj->lock);
+	spin_lock_irq(&fj->lock);
 	rec = &fj->records[args->job_id % POTNPU_JOB_RECORDS];
 	if (!args->job_id || rec->job_id != args->job_id)
-		return -ENOENT;
-	*args = *rec;
-	return 0;
+		ret = -ENOENT;
+	else
+		*args = *rec;
+	spin_unlock_irq(&fj->lock);
+	return ret;
 }
 
 /**

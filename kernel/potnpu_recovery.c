@@ -167,6 +167,7 @@ static bool potnpu_job_send_abort(struct potnpu_device *ndev,
 				  struct potnpu_job *job)
 {
 	struct potnpu_sched *s = &ndev->sched;
+	unsigned long flags;
 	bool sent = false;
 	int idx;
 
@@ -174,7 +175,7 @@ static bool potnpu_job_send_abort(struct potnpu_device *ndev,
 	if (!drm_dev_enter(&ndev->drm, &idx))
 		return false;
 	if (potnpu_fw_alive(ndev)) {
-		guard(spinlock_irqsave)(&s->lock);
+		spin_lock_irqsave(&s->lock, flags);
 		if (s->ready && !list_empty(&job->node)) {
 			job->aborting = true;
 			/* The seqno: a late abort never hits another job. */
@@ -184,6 +185,7 @@ static bool potnpu_job_send_abort(struct potnpu_device *ndev,
 			potnpu_wr(ndev, POTNPU_REG_H2F_DOORBELL, 1);
 			sent = true;
 		}
+		spin_unlock_irqrestore(&s->lock, flags);
 	}
 	drm_dev_exit(idx);
 	return sent;
@@ -275,17 +277,20 @@ enum drm_gpu_sched_stat potnpu_recovery_timedout_job(struct drm_sched_job *sj)
 static struct potnpu_job *potnpu_file_first_job(struct potnpu_device *ndev,
 						struct potnpu_file *pfile)
 {
-	struct potnpu_job *job;
+	struct potnpu_job *job, *found = NULL;
+	unsigned long flags;
 
-	guard(spinlock_irqsave)(&ndev->sched.lock);
+	spin_lock_irqsave(&ndev->sched.lock, flags);
 	list_for_each_entry(job, &ndev->sched.pending, node) {
 		if (job->pfile == pfile) {
 			/* In the ring, so not freed yet: safe to get. */
 			kref_get(&job->refcount);
-			return job;
+			found = job;
+			break;
 		}
 	}
-	return NULL;
+	spin_unlock_irqrestore(&ndev->sched.lock, flags);
+	return found;
 }
 
 /* @job is the oldest in the ring (the firmware's current one), or gone. */
@@ -293,10 +298,14 @@ static bool potnpu_job_current_or_gone(struct potnpu_device *ndev,
 				       struct potnpu_job *job)
 {
 	struct potnpu_sched *s = &ndev->sched;
+	unsigned long flags;
+	bool ret;
 
-	guard(spinlock_irqsave)(&s->lock);
-	return list_empty(&job->node) ||
-	       list_first_entry(&s->pending, struct potnpu_job, node) == job;
+	spin_lock_irqsave(&s->lock, flags);
+	ret = list_empty(&job->node) ||
+	      list_first_entry(&s->pending, struct potnpu_job, node) == job;
+	spin_unlock_irqrestore(&s->lock, flags);
+	return ret;
 }
 
 /**

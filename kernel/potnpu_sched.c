@@ -121,8 +121,13 @@ static struct dma_fence *potnpu_job_fence_init(struct potnpu_job *job)
 bool potnpu_sched_job_in_ring(struct potnpu_device *ndev,
 			      struct potnpu_job *job)
 {
-	guard(spinlock_irqsave)(&ndev->sched.lock);
-	return !list_empty(&job->node);
+	unsigned long flags;
+	bool ret;
+
+	spin_lock_irqsave(&ndev->sched.lock, flags);
+	ret = !list_empty(&job->node);
+	spin_unlock_irqrestore(&ndev->sched.lock, flags);
+	return ret;
 }
 
 /**
@@ -204,15 +209,16 @@ void potnpu_sched_complete(struct potnpu_device *ndev)
 {
 	struct potnpu_sched *s = &ndev->sched;
 	struct potnpu_job *job;
+	unsigned long flags;
 	u32 cq_tail, n;
 
-	guard(spinlock_irqsave)(&s->lock);
+	spin_lock_irqsave(&s->lock, flags);
 	cq_tail = potnpu_rd(ndev, POTNPU_REG_CQ_TAIL);
 	if (potnpu_cq_pending(cq_tail, s->consumed, s->tail, &n)) {
 		dev_err_ratelimited(potnpu_dev(ndev),
 				    "CQ_TAIL %u with %u jobs consumed of %u: ignored\n",
 				    cq_tail, s->consumed, s->tail);
-		return;
+		goto out;
 	}
 	/* The records are in memory before CQ_TAIL says so. */
 	dma_rmb();
@@ -226,6 +232,8 @@ void potnpu_sched_complete(struct potnpu_device *ndev)
 	/* The records are read: the firmware may overwrite them. */
 	potnpu_wr(ndev, POTNPU_REG_CQ_HEAD, s->consumed);
 	wake_up_all(&s->idle);
+out:
+	spin_unlock_irqrestore(&s->lock, flags);
 }
 
 /* Why @job cannot go to the ring now, or 0; called with sched.lock. */
@@ -451,9 +459,10 @@ void potnpu_sched_stop(struct potnpu_device *ndev)
 	struct potnpu_sched *s = &ndev->sched;
 
 	cancel_work_sync(&s->recover_work);
-	guard(spinlock_irqsave)(&s->lock);
-	s->ready = false;
-	potnpu_sched_cancel_locked(ndev, NULL);
+	scoped_guard(spinlock_irqsave, &s->lock) {
+		s->ready = false;
+		potnpu_sched_cancel_locked(ndev, NULL);
+	}
 }
 
 /**
