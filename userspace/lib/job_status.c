@@ -29,6 +29,8 @@ EXPORT const char *potnpu_job_status_name(uint32_t code)
 		return "timeout";
 	if (code == DRM_POTNPU_JOB_CANCELLED)
 		return "cancelled";
+	if (code == DRM_POTNPU_JOB_DEVICE_ERROR)
+		return "device error";
 	return "unknown";
 }
 

@@ -536,7 +536,8 @@ int potnpu_job_status(struct potnpu_job *job, struct potnpu_job_status *st);
 /**
  * potnpu_job_status_name() - short name of a status code: "ok",
  * "illegal command", "bad operand", "MMU fault", "bus error",
- * "bad descriptor", "aborted", "timeout", "cancelled" or "unknown"
+ * "bad descriptor", "aborted", "timeout", "cancelled", "device error" or
+ * "unknown"
  */
 const char *potnpu_job_status_name(uint32_t code);
 

@@ -430,9 +430,17 @@ static void test_jobs_without_device(void **state)
 	assert_int_equal(potnpu_job_syncobj(NULL), 0);
 	assert_string_equal(potnpu_job_status_name(DRM_POTNPU_JOB_CANCELLED),
 			    "cancelled");
+	assert_string_equal(potnpu_job_status_name(DRM_POTNPU_JOB_DEVICE_ERROR),
+			    "device error");
+	assert_string_equal(potnpu_job_status_name(0x7777), "unknown");
 	assert_string_equal(potnpu_format_job_status(true, 3, 8, 0x00040103,
 						     0x1000, buf, sizeof(buf)),
 			    "MMU fault at VA 0x00001000 (write, slot 1, read-only page) at offset 8");
+	/* A 64-bit fault address is printed whole. */
+	assert_string_equal(potnpu_format_job_status(true, 3, 8, 0x00040103,
+						     0x123456789000ull, buf,
+						     sizeof(buf)),
+			    "MMU fault at VA 0x123456789000 (write, slot 1, read-only page) at offset 8");
 	assert_string_equal(potnpu_format_job_status(false, 0, 0, 0, 0, buf,
 						     sizeof(buf)), "pending");
 	assert_string_equal(potnpu_strerror(-ETIME), "timed out");
