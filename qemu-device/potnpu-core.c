@@ -52,6 +52,9 @@
 #define CSR_INSTRET             0xc02
 #define CSR_CYCLEH              0xc80
 #define CSR_INSTRETH            0xc82
+#define CSR_MVENDORID           0xf11
+#define CSR_MARCHID             0xf12
+#define CSR_MIMPID              0xf13
 #define CSR_MHARTID             0xf14
 
 /* Raised by an instruction: a synchronous exception to take. */
@@ -446,6 +449,9 @@ static bool csr_read(PotnpuState *s, uint32_t csr, uint32_t *val)
     case CSR_INSTRETH:
         *val = s->instret >> 32;
         break;
+    case CSR_MVENDORID:         /* not a commercial implementation */
+    case CSR_MARCHID:
+    case CSR_MIMPID:
     case CSR_MHARTID:
         *val = 0;
         break;
@@ -728,10 +734,9 @@ static bool exec_one(PotnpuState *s, PotnpuTrap *trap)
                 trap->tval = pc;
                 return false;
             case 0x30200073:                        /* MRET */
-                if (s->mstatus & MSTATUS_MPIE) {
-                    s->mstatus |= MSTATUS_MIE;
-                }
-                s->mstatus |= MSTATUS_MPIE;
+                /* MIE = MPIE, MPIE = 1, whatever MIE was. */
+                s->mstatus = (s->mstatus & MSTATUS_MPIE ? MSTATUS_MIE : 0) |
+                             MSTATUS_MPIE;
                 s->in_trap = false;
                 next = s->mepc;
                 break;

@@ -1269,6 +1269,9 @@ enum {
 #define CSR_CYCLE           0xc00
 #define CSR_INSTRET         0xc02
 #define CSR_INSTRETH        0xc82
+#define CSR_MVENDORID       0xf11
+#define CSR_MARCHID         0xf12
+#define CSR_MIMPID          0xf13
 #define CSR_MHARTID         0xf14
 
 static uint32_t enc_r(uint32_t f7, int rs2, int rs1, uint32_t f3, int rd,
@@ -2087,6 +2090,66 @@ static void test_core_ecall_mret(void)
     assert_eq(dmem(&t, 4), 0x1888);
     assert_eq(dmem(&t, 8), 3);
     assert_eq(dmem(&t, 12), ebreak_at + 4);
+    stop_vm(&t);
+}
+
+/*
+ * MRET sets MIE = MPIE and MPIE = 1 from every starting state: a handler
+ * that enabled MIE itself must not return with MIE still set when MPIE
+ * was 0. The machine information CSRs read 0 and are read only.
+ */
+static void test_core_mret_states(void)
+{
+    static const uint32_t before[] = { 0x00, 0x08, 0x80, 0x88 };
+    static const uint32_t after[] = { 0x1880, 0x1880, 0x1888, 0x1888 };
+    static const uint32_t info[] = { CSR_MVENDORID, CSR_MARCHID, CSR_MIMPID,
+                                     CSR_MHARTID };
+    PotnpuTest t;
+    Prog p;
+    unsigned i;
+
+    start_vm(&t, NULL);
+    prologue(&p, false);
+    for (i = 0; i < ARRAY_SIZE(before); i++) {
+        li(&p, X2, before[i]);
+        emit(&p, CSRRW(X0, CSR_MSTATUS, X2));
+        emit(&p, AUIPC(X3, 0));
+        emit(&p, ADDI(X3, X3, 16));             /* the insn after MRET */
+        emit(&p, CSRRW(X0, CSR_MEPC, X3));
+        emit(&p, MRET);
+        emit(&p, CSRRS(X4, CSR_MSTATUS, X0));
+        emit(&p, SW(X4, S0, 4 * i));
+    }
+    emit(&p, CSRRW(X0, CSR_MSTATUS, X0));
+    for (i = 0; i < ARRAY_SIZE(info); i++) {
+        li(&p, X5, 0x5a5a5a5a);
+        emit(&p, CSRRS(X5, info[i], X0));
+        emit(&p, SW(X5, S0, 16 + 4 * i));
+    }
+    park(&p);
+    for (i = 0; i < 8; i++) {
+        dmem_wr(&t, 4 * i, 0xdeadbeef);
+    }
+    core_run(&t, &p);
+    for (i = 0; i < ARRAY_SIZE(before); i++) {
+        assert_eq(dmem(&t, 4 * i), after[i]);
+    }
+    for (i = 0; i < ARRAY_SIZE(info); i++) {
+        assert_eq(dmem(&t, 16 + 4 * i), 0);
+    }
+
+    /* They are read only: a write is an illegal instruction. */
+    for (i = 0; i < ARRAY_SIZE(info); i++) {
+        prologue(&p, true);
+        emit(&p, CSRRW(X0, info[i], X0));
+        park(&p);
+        emit_handler(&p);
+        wr(&t, POTNPU_REG_CORE_CTRL, 0);
+        dmem_wr(&t, D_TRAP_COUNT, 0);
+        core_run(&t, &p);
+        assert_eq(dmem(&t, D_TRAP_COUNT), 1);
+        assert_eq(dmem(&t, D_TRAP_LOG), 2);
+    }
     stop_vm(&t);
 }
 
@@ -3584,6 +3647,7 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/core/misaligned", test_core_misaligned);
     qtest_add_func("/potnpu/core/access-fault", test_core_access_fault);
     qtest_add_func("/potnpu/core/ecall-mret", test_core_ecall_mret);
+    qtest_add_func("/potnpu/core/mret-states", test_core_mret_states);
     qtest_add_func("/potnpu/core/timer", test_core_timer);
     qtest_add_func("/potnpu/core/external-irq", test_core_external_irq);
     qtest_add_func("/potnpu/core/wfi-doorbell", test_core_wfi_doorbell);
