@@ -3101,6 +3101,16 @@ static void test_mmu_faults(void)
                 POTNPU_DMA_EMMU, ++n);
     check_fault(&t, SLOT, VA0 + 0x3000, true, POTNPU_MMU_REASON_NOT_PRESENT,
                 POTNPU_DMA_EMMU, ++n);
+    /*
+     * VALID is checked first: an entry without VALID is NOT_PRESENT
+     * whatever else it holds; reserved bits only matter in a valid entry.
+     */
+    set_pte(&t, tb.l1, 5, 0xfff0000000000ffeull);
+    check_fault(&t, SLOT, 5 * VA0, false, POTNPU_MMU_REASON_NOT_PRESENT,
+                POTNPU_DMA_EMMU, ++n);
+    set_pte(&t, tb.l2, 7, tb.page[3] | 0xfff0000000000ffeull);
+    check_fault(&t, SLOT, VA0 + 0x7000, true, POTNPU_MMU_REASON_NOT_PRESENT,
+                POTNPU_DMA_EMMU, ++n);
     /* READ_ONLY: a write to a page without WRITE; reading it is fine. */
     check_fault(&t, SLOT, VA0 + 0x2004, true, POTNPU_MMU_REASON_READ_ONLY,
                 POTNPU_DMA_EMMU, ++n);
