@@ -34,18 +34,60 @@ void potnpu_dma_reset(PotnpuState *s)
     s->dma_fault_addr = 0;
 }
 
-/* Is [addr, addr + len) inside the space? VA ranges are checked per page. */
+/*
+ * Is [addr, addr + len) inside the space? An empty range always is; a BUS
+ * range may end exactly at 2^64. VA ranges are checked per page.
+ */
 static bool range_ok(unsigned space, uint64_t addr, uint64_t len)
 {
+    if (!len) {
+        return true;
+    }
     switch (space) {
     case POTNPU_DMA_SPACE_DMEM:
-        return addr <= POTNPU_CORE_DMEM_SIZE &&
+        return addr < POTNPU_CORE_DMEM_SIZE &&
                len <= POTNPU_CORE_DMEM_SIZE - addr;
     case POTNPU_DMA_SPACE_BUS:
-        return len <= UINT64_MAX - addr;
+        return len - 1 <= UINT64_MAX - addr;
     default:
         return true;
     }
+}
+
+/* Does [bus, bus + len) touch one of this device's own BARs? */
+static bool hits_own_bar(PCIDevice *pdev, uint64_t bus, uint32_t len)
+{
+    static const int bars[] = {
+        POTNPU_BAR_REGS, POTNPU_BAR_MSIX, POTNPU_BAR_CORE_MEM,
+    };
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(bars); i++) {
+        pcibus_t base = pci_get_bar_addr(pdev, bars[i]);
+        pcibus_t size = pdev->io_regions[bars[i]].size;
+
+        if (base != PCI_BAR_UNMAPPED && bus <= base + size - 1 &&
+            base <= bus + len - 1) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Would a write of [bus, bus + len) be accepted as a whole? Checked
+ * before any byte of a chunk is written, so a failing chunk (no memory
+ * behind part of it, bus mastering off, this device's own BARs) writes
+ * nothing. The memory re-entrancy guard still refuses what an IOMMU maps
+ * onto the own BARs.
+ */
+static bool bus_write_ok(PotnpuState *s, uint64_t bus, uint32_t len)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    return !hits_own_bar(pdev, bus, len) &&
+           address_space_access_valid(pci_get_address_space(pdev), bus, len,
+                                      true, MEMTXATTRS_UNSPECIFIED);
 }
 
 /*
@@ -75,7 +117,8 @@ static uint32_t dma_access(PotnpuState *s, unsigned space, uint64_t addr,
         break;
     }
     if (is_write) {
-        r = pci_dma_write(PCI_DEVICE(s), bus, buf, len);
+        r = bus_write_ok(s, bus, len) ?
+            pci_dma_write(PCI_DEVICE(s), bus, buf, len) : MEMTX_ACCESS_ERROR;
     } else {
         r = pci_dma_read(PCI_DEVICE(s), bus, buf, len);
     }

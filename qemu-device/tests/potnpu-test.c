@@ -2213,6 +2213,32 @@ static void test_core_timer(void)
     stop_vm(&t);
 }
 
+/*
+ * Time passes in WFI whenever mie.MTIE is set, also with TIMECMP at all
+ * ones: INSTRET advances one per idle slot (the watchdog does not).
+ */
+static void test_core_wfi_time(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t a, b;
+
+    start_vm(&t, NULL);
+    prologue(&p, false);
+    li(&p, X3, 0x80);
+    emit(&p, CSRRW(X0, CSR_MIE, X3));
+    park(&p);
+    wr(&t, POTNPU_REG_CORE_WDOG_LIMIT, 1000);
+    core_run(&t, &p);
+    a = rd(&t, POTNPU_REG_CORE_INSTRET_LO);
+    g_assert(a > 10 * 2000);
+    step(&t, 10 * SLICE_NS);
+    b = rd(&t, POTNPU_REG_CORE_INSTRET_LO);
+    assert_eq(b - a, 10 * 2000);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    stop_vm(&t);
+}
+
 static void test_core_external_irq(void)
 {
     PotnpuTest t;
@@ -2946,6 +2972,63 @@ static void test_dma_dmem_bus(void)
     stop_vm(&t);
 }
 
+/* Guest RAM of start_vm(..., "-m 128M"): [0, RAM_END), nothing above. */
+#define RAM_END             0x8000000ull
+
+/*
+ * The edges of the DMA rules: a chunk that fails is not written at all,
+ * even the part of it in RAM; a BUS range may end exactly at 2^64; an
+ * empty range is never out of range.
+ */
+static void test_dma_edges(void)
+{
+    PotnpuTest t;
+    uint8_t bytes[16];
+    uint32_t fault, i;
+
+    start_vm(&t, "-m 128M");
+    qtest_memset(t.qts, RAM_END - 0x2000, 0xee, 0x2000);
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    dmem_fill(&t, D_DATA, 0x2000, 3);
+
+    /* One chunk, half RAM, half nothing: EBUS, no byte written. */
+    assert_eq(dma_mode(&t, MODE(COPY, DMEM, BUS), D_DATA, RAM_END - 0x10,
+                       0x20, 0, 0, &fault), POTNPU_DMA_EBUS);
+    assert_eq(fault, (uint32_t)(RAM_END - 0x10));
+    qtest_memread(t.qts, RAM_END - 0x10, bytes, 16);
+    for (i = 0; i < 16; i++) {
+        assert_eq(bytes[i], 0xee);
+    }
+    /* Two chunks: the first written, none of the second. */
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, BUS), 0, RAM_END - 0x1008,
+                       0x1010, 0, 0x5a5a5a5a, &fault), POTNPU_DMA_EBUS);
+    assert_eq(fault, (uint32_t)(RAM_END - 8));
+    assert_eq(qtest_readl(t.qts, RAM_END - 0x1008), 0x5a5a5a5a);
+    assert_eq(qtest_readl(t.qts, RAM_END - 0xc), 0x5a5a5a5a);
+    assert_eq(qtest_readq(t.qts, RAM_END - 8), 0xeeeeeeeeeeeeeeeeull);
+
+    /* A BUS range ending at 2^64 is in range (nothing there: EBUS). */
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, BUS), 0, 0xfffffffffffffff0ull,
+                       0x10, 0, 0, &fault), POTNPU_DMA_EBUS);
+    assert_eq(fault, 0xfffffff0);
+    assert_eq(dma_mode(&t, MODE(COPY, BUS, DMEM), 0xfffffffffffffff0ull,
+                       D_DATA, 0x10, 0, 0, &fault), POTNPU_DMA_EBUS);
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, BUS), 0, 0xfffffffffffffff0ull,
+                       0x11, 0, 0, &fault), POTNPU_DMA_ERANGE);
+    assert_eq(dma_mode(&t, MODE(COPY, BUS, DMEM), 0xffffffffffffffffull,
+                       D_DATA, 1, 0, 0, &fault), POTNPU_DMA_EBUS);
+
+    /* Length 0 succeeds wherever it points; the mode is still checked. */
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, DMEM), 0x20000, 0xfffffff0, 0,
+                       0), POTNPU_DMA_OK);
+    assert_eq(dma_copy(&t, MODE(COPY, BUS, DMEM), ~0ull, 0x10001, 0, 0),
+              POTNPU_DMA_OK);
+    assert_eq(dma_copy(&t, POTNPU_DMA_MODE(0, 0, 3), 0x20000, 0, 0, 0),
+              POTNPU_DMA_EINVAL);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    stop_vm(&t);
+}
+
 /* Page tables in guest memory for MMU slot SLOT. */
 #define SLOT                3
 #define VA0                 0x200000ull     /* L1 index 1 */
@@ -3659,6 +3742,7 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/core/ecall-mret", test_core_ecall_mret);
     qtest_add_func("/potnpu/core/mret-states", test_core_mret_states);
     qtest_add_func("/potnpu/core/timer", test_core_timer);
+    qtest_add_func("/potnpu/core/wfi-time", test_core_wfi_time);
     qtest_add_func("/potnpu/core/external-irq", test_core_external_irq);
     qtest_add_func("/potnpu/core/wfi-doorbell", test_core_wfi_doorbell);
     qtest_add_func("/potnpu/core/watchdog", test_core_watchdog);
@@ -3668,6 +3752,7 @@ int main(int argc, char **argv)
                    test_core_random_programs);
     qtest_add_func("/potnpu/core/reset-running", test_core_reset_running);
     qtest_add_func("/potnpu/dma/dmem-bus", test_dma_dmem_bus);
+    qtest_add_func("/potnpu/dma/edges", test_dma_edges);
     qtest_add_func("/potnpu/dma/va", test_dma_va);
     qtest_add_func("/potnpu/mmu/faults", test_mmu_faults);
     qtest_add_func("/potnpu/mmu/tlb", test_mmu_tlb);
