@@ -184,6 +184,19 @@ static uint32_t dma_run(PotnpuState *s, unsigned op, unsigned src_space,
     return POTNPU_DMA_OK;
 }
 
+/*
+ * The slots a transfer costs: one per POTNPU_DMA_BYTES_PER_SLOT bytes of
+ * LEN, and never less than POTNPU_DMA_MIN_SLOTS, also when it is empty,
+ * fails or is refused.
+ */
+static uint32_t dma_cost(PotnpuState *s)
+{
+    uint32_t len = MIN(s->dma_len, POTNPU_DMA_MAX_LEN);
+
+    return MAX(DIV_ROUND_UP(len, POTNPU_DMA_BYTES_PER_SLOT),
+               POTNPU_DMA_MIN_SLOTS);
+}
+
 /* A store to DMA_START: validate, then run the whole transfer. */
 void potnpu_dma_start(PotnpuState *s)
 {
@@ -203,9 +216,9 @@ void potnpu_dma_start(PotnpuState *s)
         s->dma_status = POTNPU_DMA_EINVAL;
     } else {
         s->dma_status = dma_run(s, op, src_space, dst_space);
-        /* Whole transfer charged, bounded: MAX_LEN / BYTES_PER_SLOT. */
-        s->slot_debt += s->dma_len / POTNPU_DMA_BYTES_PER_SLOT;
     }
+    /* Charged whole, bounded: at most MAX_LEN / BYTES_PER_SLOT. */
+    s->slot_debt += dma_cost(s);
     trace_potnpu_dma(s->dma_mode, s->dma_src, s->dma_dst, s->dma_len,
                      s->dma_ctx, s->dma_status, s->dma_fault_addr);
 }

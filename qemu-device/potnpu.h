@@ -37,10 +37,15 @@ OBJECT_DECLARE_SIMPLE_TYPE(PotnpuState, POTNPU)
 
 /*
  * A DMA transfer also costs the core time slots, one per this many bytes
- * moved, so that the host work of one slice stays bounded by the budget
- * (plus at most one transfer) however often the firmware starts DMA.
+ * moved and at least POTNPU_DMA_MIN_SLOTS (one chunk's worth), so that
+ * the host work of one slice stays bounded by the budget (plus at most one
+ * transfer) however often the firmware starts DMA, and however small the
+ * transfers are: each costs the host a memory map lookup at least, and a
+ * write to a register (a PCI command register through ECAM) may make QEMU
+ * rebuild its memory map.
  */
 #define POTNPU_DMA_BYTES_PER_SLOT       64
+#define POTNPU_DMA_MIN_SLOTS            64
 
 typedef struct PotnpuTlbEntry {
     bool valid;

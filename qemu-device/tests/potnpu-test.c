@@ -3029,6 +3029,63 @@ static void test_dma_edges(void)
     stop_vm(&t);
 }
 
+/* Count 2-byte transfers of @mode in a loop for @slices slices. */
+static uint32_t tiny_dma_loop(PotnpuTest *t, uint64_t buf, uint32_t mode,
+                              uint32_t slices)
+{
+    Prog p;
+    uint32_t loop;
+
+    prologue(&p, false);
+    li(&p, RA, buf);
+    emit(&p, SW(RA, X25, POTNPU_IO_DMA_DST_LO));
+    emit(&p, SW(X0, X25, POTNPU_IO_DMA_DST_HI));
+    li(&p, RA, D_DATA);
+    emit(&p, SW(RA, X25, POTNPU_IO_DMA_SRC_LO));
+    emit(&p, SW(X0, X25, POTNPU_IO_DMA_SRC_HI));
+    li(&p, RA, 2);
+    emit(&p, SW(RA, X25, POTNPU_IO_DMA_LEN));
+    li(&p, RA, mode);
+    emit(&p, SW(RA, X25, POTNPU_IO_DMA_MODE));
+    loop = emit(&p, SW(X0, X25, POTNPU_IO_DMA_START));
+    emit(&p, ADDI(X5, X5, 1));
+    emit(&p, SW(X5, S0, 0));
+    emit(&p, JAL(X0, loop - here(&p)));
+    core_load(t, &p);
+    dmem_wr(t, 0, 0);
+    core_start(t, 0);
+    step(t, slices * SLICE_NS);
+    wr(t, POTNPU_REG_CORE_CTRL, 0);
+    return dmem(t, 0);
+}
+
+/*
+ * Tiny transfers cannot starve the host: every transfer costs at least
+ * one chunk's worth of slots (64), so a loop of 2-byte DMAs starts at most
+ * slice-insns / 64 + 1 of them per slice, not one per few instructions.
+ * Counted in transfers per slice, not in wall time. A refused transfer
+ * costs as much.
+ */
+static void test_dma_tiny_budget(void)
+{
+    const uint32_t slices = 20, min_slots = 64, loop_insns = 4;
+    const uint32_t modes[] = { MODE(COPY, DMEM, BUS), 0x1000 };
+    PotnpuTest t;
+    uint64_t buf;
+    uint32_t i, n;
+
+    start_vm(&t, NULL);
+    buf = guest_alloc(&t.qs->alloc, 0x1000);
+    for (i = 0; i < ARRAY_SIZE(modes); i++) {
+        n = tiny_dma_loop(&t, buf, modes[i], slices);
+        g_test_message("mode 0x%x: %u two-byte transfers in %u slices",
+                       modes[i], n, slices);
+        g_assert(n <= slices * (2000 / min_slots + 1));
+        g_assert(n >= slices * 2000 / (min_slots + loop_insns) - 2);
+    }
+    stop_vm(&t);
+}
+
 /* Page tables in guest memory for MMU slot SLOT. */
 #define SLOT                3
 #define VA0                 0x200000ull     /* L1 index 1 */
@@ -3753,6 +3810,7 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/core/reset-running", test_core_reset_running);
     qtest_add_func("/potnpu/dma/dmem-bus", test_dma_dmem_bus);
     qtest_add_func("/potnpu/dma/edges", test_dma_edges);
+    qtest_add_func("/potnpu/dma/tiny-budget", test_dma_tiny_budget);
     qtest_add_func("/potnpu/dma/va", test_dma_va);
     qtest_add_func("/potnpu/mmu/faults", test_mmu_faults);
     qtest_add_func("/potnpu/mmu/tlb", test_mmu_tlb);
