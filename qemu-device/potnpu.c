@@ -186,7 +186,7 @@ static const char *potnpu_exec_read(PotnpuState *s, hwaddr addr,
         *val = s->core_entry;
         break;
     case POTNPU_REG_CORE_PC:
-        *val = s->pc;
+        *val = s->hart.pc;
         break;
     case POTNPU_REG_CORE_FAULT_CAUSE:
         *val = s->fault_cause;
@@ -198,10 +198,10 @@ static const char *potnpu_exec_read(PotnpuState *s, hwaddr addr,
         *val = s->fault_val;
         break;
     case POTNPU_REG_CORE_INSTRET_LO:
-        *val = s->instret;
+        *val = s->hart.instret;
         break;
     case POTNPU_REG_CORE_INSTRET_HI:
-        *val = s->instret >> 32;
+        *val = s->hart.instret >> 32;
         break;
     case POTNPU_REG_CORE_WDOG_LIMIT:
         *val = s->wdog_limit;
@@ -665,12 +665,10 @@ static int potnpu_post_load(void *opaque, int version_id)
     }
     if ((s->core_ctrl & ~POTNPU_CORE_CTRL_RUN) ||
         (s->core_running && !(s->core_ctrl & POTNPU_CORE_CTRL_RUN)) ||
-        (s->core_wfi && !s->core_running) ||
         (s->core_entry & 3) || s->core_entry >= POTNPU_CORE_IMEM_SIZE ||
         s->mmu_ctx_sel >= POTNPU_MMU_SLOTS ||
         s->slot_debt > POTNPU_DMA_MAX_LEN / POTNPU_DMA_BYTES_PER_SLOT ||
-        (s->mstatus & ~0x88u) || (s->mie & ~0x880u) || (s->mtvec & 3) ||
-        (s->mepc & 3) ||
+        !potnpu_core_state_valid(s) ||
         (s->events & ~(POTNPU_EVENT_JQ_DOORBELL | POTNPU_EVENT_H2F))) {
         return -EINVAL;
     }
@@ -697,7 +695,7 @@ static const VMStateDescription vmstate_potnpu = {
         /* Version 2: host interface 1.1. */
         VMSTATE_UINT32_V(core_ctrl, PotnpuState, 2),
         VMSTATE_BOOL_V(core_running, PotnpuState, 2),
-        VMSTATE_BOOL_V(core_wfi, PotnpuState, 2),
+        VMSTATE_BOOL_V(hart.wfi, PotnpuState, 2),
         VMSTATE_BOOL_V(core_trapped, PotnpuState, 2),
         VMSTATE_BOOL_V(core_watchdog, PotnpuState, 2),
         VMSTATE_UINT32_V(core_entry, PotnpuState, 2),
@@ -707,17 +705,17 @@ static const VMStateDescription vmstate_potnpu = {
         VMSTATE_UINT32_V(wdog_limit, PotnpuState, 2),
         VMSTATE_UINT32_V(wdog_count, PotnpuState, 2),
         VMSTATE_UINT32_V(slot_debt, PotnpuState, 2),
-        VMSTATE_UINT32_ARRAY_V(x, PotnpuState, 32, 2),
-        VMSTATE_UINT32_V(pc, PotnpuState, 2),
-        VMSTATE_UINT32_V(mstatus, PotnpuState, 2),
-        VMSTATE_UINT32_V(mie, PotnpuState, 2),
-        VMSTATE_UINT32_V(mtvec, PotnpuState, 2),
-        VMSTATE_UINT32_V(mepc, PotnpuState, 2),
-        VMSTATE_UINT32_V(mcause, PotnpuState, 2),
-        VMSTATE_UINT32_V(mtval, PotnpuState, 2),
-        VMSTATE_UINT32_V(mscratch, PotnpuState, 2),
-        VMSTATE_BOOL_V(in_trap, PotnpuState, 2),
-        VMSTATE_UINT64_V(instret, PotnpuState, 2),
+        VMSTATE_UINT32_ARRAY_V(hart.x, PotnpuState, 32, 2),
+        VMSTATE_UINT32_V(hart.pc, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mstatus, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mie, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mtvec, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mepc, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mcause, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mtval, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mscratch, PotnpuState, 2),
+        VMSTATE_BOOL_V(hart.in_trap, PotnpuState, 2),
+        VMSTATE_UINT64_V(hart.instret, PotnpuState, 2),
         VMSTATE_UINT64_V(timecmp, PotnpuState, 2),
         VMSTATE_UINT32_V(events, PotnpuState, 2),
         VMSTATE_UINT8_ARRAY_V(imem, PotnpuState, POTNPU_CORE_IMEM_SIZE, 2),

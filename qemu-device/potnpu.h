@@ -9,7 +9,9 @@
  * Files:
  *   potnpu.c       PCI function, BAR0 registers, BAR4 window, interrupts,
  *                  reset, migration
- *   potnpu-core.c  the RV32I control core and its CORE_IO registers
+ *   potnpu-core.c  the control core: memory map, CORE_IO registers,
+ *                  time slices, watchdog
+ *   potnpu-rv32.c  the RV32I hart it runs (potnpu-rv32.h)
  *   potnpu-mmu.c   device MMU: page walk, TLB, fault reporting
  *   potnpu-dma.c   the control core's DMA engine
  */
@@ -22,6 +24,7 @@
 #include "qom/object.h"
 #include "potnpu/potnpu_regs.h"
 #include "potnpu/potnpu_core.h"
+#include "potnpu-rv32.h"
 
 #define TYPE_POTNPU "potnpu"
 OBJECT_DECLARE_SIMPLE_TYPE(PotnpuState, POTNPU)
@@ -63,6 +66,7 @@ struct PotnpuState {
     MemoryRegion regs;
     MemoryRegion core_mem;
     QEMUTimer *core_timer;
+    QEMUBH *core_bh;            /* one slice, under the re-entrancy guard */
 
     /* Properties: the core's execution budget. */
     uint32_t slice_us;
@@ -79,7 +83,6 @@ struct PotnpuState {
     /* Control core block (0x100). */
     uint32_t core_ctrl;
     bool core_running;          /* executing or waiting in WFI */
-    bool core_wfi;              /* waiting for an interrupt */
     bool core_trapped;          /* halted by a fatal trap */
     bool core_watchdog;         /* halted by the watchdog */
     uint32_t core_entry;
@@ -90,18 +93,8 @@ struct PotnpuState {
     uint32_t wdog_count;        /* retired instructions since the last kick */
     uint32_t slot_debt;         /* slots owed for DMA, paid before executing */
 
-    /* RV32I hart state. */
-    uint32_t x[32];
-    uint32_t pc;
-    uint32_t mstatus;
-    uint32_t mie;
-    uint32_t mtvec;
-    uint32_t mepc;
-    uint32_t mcause;
-    uint32_t mtval;
-    uint32_t mscratch;
-    bool in_trap;               /* trap taken, no mret yet */
-    uint64_t instret;
+    /* The RV32I hart (potnpu-rv32.c) and its interrupt inputs. */
+    Rv32Hart hart;
     uint64_t timecmp;
     uint32_t events;
 
@@ -162,6 +155,7 @@ void potnpu_core_reset(PotnpuState *s);
 void potnpu_core_set_ctrl(PotnpuState *s, uint32_t val);
 uint32_t potnpu_core_status(PotnpuState *s);
 void potnpu_core_event(PotnpuState *s, uint32_t event);
+bool potnpu_core_state_valid(PotnpuState *s);
 void potnpu_core_post_load(PotnpuState *s);
 
 /* potnpu-mmu.c */
