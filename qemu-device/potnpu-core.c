@@ -101,6 +101,9 @@ static bool core_io_read(PotnpuState *s, uint32_t off, uint32_t *val)
     case POTNPU_IO_H2F_MSG:
         *val = s->h2f_msg;
         break;
+    case POTNPU_IO_H2F_ARG:
+        *val = s->h2f_arg;
+        break;
     case POTNPU_IO_INSTRET_LO:
         *val = s->hart.instret;
         break;
@@ -145,6 +148,9 @@ static bool core_io_read(PotnpuState *s, uint32_t off, uint32_t *val)
     case POTNPU_IO_CQ_TAIL:
         *val = s->cq_tail;
         break;
+    case POTNPU_IO_CQ_HEAD:
+        *val = s->cq_head;
+        break;
     case POTNPU_IO_DMA_SRC_LO:
         *val = s->dma_src;
         break;
@@ -174,6 +180,9 @@ static bool core_io_read(PotnpuState *s, uint32_t off, uint32_t *val)
         break;
     case POTNPU_IO_DMA_FAULT_ADDR:
         *val = s->dma_fault_addr;
+        break;
+    case POTNPU_IO_DMA_FAULT_ADDR_HI:
+        *val = s->dma_fault_addr_hi;
         break;
     default:
         return false;
@@ -573,6 +582,7 @@ void potnpu_core_reset(PotnpuState *s)
     s->fw_log_head = 0;
     s->host_abi = 0;
     s->h2f_msg = 0;
+    s->h2f_arg = 0;
     s->jq_base_lo = 0;
     s->jq_base_hi = 0;
     s->jq_size = 0;
@@ -581,6 +591,7 @@ void potnpu_core_reset(PotnpuState *s)
     s->cq_base_lo = 0;
     s->cq_base_hi = 0;
     s->cq_tail = 0;
+    s->cq_head = 0;
 }
 
 bool potnpu_core_state_valid(PotnpuState *s)

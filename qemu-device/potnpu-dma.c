@@ -32,6 +32,14 @@ void potnpu_dma_reset(PotnpuState *s)
     s->dma_pattern = 0;
     s->dma_status = POTNPU_DMA_OK;
     s->dma_fault_addr = 0;
+    s->dma_fault_addr_hi = 0;
+}
+
+/* DMA_FAULT_ADDR and DMA_FAULT_ADDR_HI: the address that failed. */
+static void set_fault(PotnpuState *s, uint64_t addr)
+{
+    s->dma_fault_addr = addr;
+    s->dma_fault_addr_hi = addr >> 32;
 }
 
 /*
@@ -142,11 +150,11 @@ static uint32_t dma_run(PotnpuState *s, unsigned op, unsigned src_space,
 
     if (op == POTNPU_DMA_OP_COPY &&
         !range_ok(src_space, s->dma_src, s->dma_len)) {
-        s->dma_fault_addr = s->dma_src;
+        set_fault(s, s->dma_src);
         return POTNPU_DMA_ERANGE;
     }
     if (!range_ok(dst_space, s->dma_dst, s->dma_len)) {
-        s->dma_fault_addr = s->dma_dst;
+        set_fault(s, s->dma_dst);
         return POTNPU_DMA_ERANGE;
     }
 
@@ -166,7 +174,7 @@ static uint32_t dma_run(PotnpuState *s, unsigned op, unsigned src_space,
             }
             st = dma_access(s, src_space, src, buf, chunk, false);
             if (st != POTNPU_DMA_OK) {
-                s->dma_fault_addr = src;
+                set_fault(s, src);
                 return st;
             }
         } else {
@@ -176,7 +184,7 @@ static uint32_t dma_run(PotnpuState *s, unsigned op, unsigned src_space,
         }
         st = dma_access(s, dst_space, dst, buf, chunk, true);
         if (st != POTNPU_DMA_OK) {
-            s->dma_fault_addr = dst;
+            set_fault(s, dst);
             return st;
         }
         done += chunk;
@@ -205,7 +213,7 @@ void potnpu_dma_start(PotnpuState *s)
     unsigned dst_space = (s->dma_mode >> 8) & 0xf;
     bool uses_va;
 
-    s->dma_fault_addr = 0;
+    set_fault(s, 0);
     uses_va = dst_space == POTNPU_DMA_SPACE_VA ||
               (op == POTNPU_DMA_OP_COPY && src_space == POTNPU_DMA_SPACE_VA);
     if ((s->dma_mode & ~0xfffu) || op > POTNPU_DMA_OP_FILL ||
@@ -220,5 +228,6 @@ void potnpu_dma_start(PotnpuState *s)
     /* Charged whole, bounded: at most MAX_LEN / BYTES_PER_SLOT. */
     s->slot_debt += dma_cost(s);
     trace_potnpu_dma(s->dma_mode, s->dma_src, s->dma_dst, s->dma_len,
-                     s->dma_ctx, s->dma_status, s->dma_fault_addr);
+                     s->dma_ctx, s->dma_status,
+                     (uint64_t)s->dma_fault_addr_hi << 32 | s->dma_fault_addr);
 }

@@ -4,7 +4,7 @@
  *
  * Copyright (c) 2026 The potnpu authors
  *
- * Host interface 1.1: identity, a scratch register, software reset, an
+ * Host interface 1.2: identity, a scratch register, software reset, an
  * interrupt status/mask pair with one MSI-X vector per source, the PING
  * doorbell, and the execution path: the RV32I control core
  * (potnpu-core.c) with its memories behind BAR4, the firmware mailbox, the
@@ -33,7 +33,7 @@
 #include "potnpu.h"
 #include "trace.h"
 
-/* What version 1.1 of the device implements. */
+/* What version 1.2 of the device implements. */
 #define POTNPU_CAPS             (POTNPU_CAP_PING | POTNPU_CAP_CORE | \
                                  POTNPU_CAP_MMU | POTNPU_CAP_JOBQ)
 
@@ -239,6 +239,9 @@ static const char *potnpu_exec_read(PotnpuState *s, hwaddr addr,
     case POTNPU_REG_H2F_MSG:
         *val = s->h2f_msg;
         break;
+    case POTNPU_REG_H2F_ARG:
+        *val = s->h2f_arg;
+        break;
     case POTNPU_REG_MMU_CTX_SEL:
         *val = s->mmu_ctx_sel;
         break;
@@ -256,6 +259,9 @@ static const char *potnpu_exec_read(PotnpuState *s, hwaddr addr,
         break;
     case POTNPU_REG_MMU_FAULT_COUNT:
         *val = s->mmu_fault_count;
+        break;
+    case POTNPU_REG_MMU_FAULT_ADDR_HI:
+        *val = s->mmu_fault_addr_hi;
         break;
     case POTNPU_REG_JQ_BASE_LO:
         *val = s->jq_base_lo;
@@ -280,6 +286,9 @@ static const char *potnpu_exec_read(PotnpuState *s, hwaddr addr,
         break;
     case POTNPU_REG_CQ_TAIL:
         *val = s->cq_tail;
+        break;
+    case POTNPU_REG_CQ_HEAD:
+        *val = s->cq_head;
         break;
     case POTNPU_REG_H2F_DOORBELL:
     case POTNPU_REG_MMU_INVALIDATE:
@@ -314,6 +323,9 @@ static const char *potnpu_exec_write(PotnpuState *s, hwaddr addr,
         break;
     case POTNPU_REG_H2F_MSG:
         s->h2f_msg = val;
+        break;
+    case POTNPU_REG_H2F_ARG:
+        s->h2f_arg = val;
         break;
     case POTNPU_REG_H2F_DOORBELL:
         potnpu_core_event(s, POTNPU_EVENT_H2F);
@@ -360,6 +372,10 @@ static const char *potnpu_exec_write(PotnpuState *s, hwaddr addr,
     case POTNPU_REG_CQ_BASE_HI:
         s->cq_base_hi = val;
         break;
+    case POTNPU_REG_CQ_HEAD:
+        s->cq_head = val;
+        potnpu_core_event(s, POTNPU_EVENT_CQ_HEAD);
+        break;
     case POTNPU_REG_CORE_STATUS:
     case POTNPU_REG_CORE_PC:
     case POTNPU_REG_CORE_FAULT_CAUSE:
@@ -378,6 +394,7 @@ static const char *potnpu_exec_write(PotnpuState *s, hwaddr addr,
     case POTNPU_REG_FW_LOG_HEAD:
     case POTNPU_REG_MMU_FAULT_ADDR:
     case POTNPU_REG_MMU_FAULT_COUNT:
+    case POTNPU_REG_MMU_FAULT_ADDR_HI:
     case POTNPU_REG_JQ_HEAD:
     case POTNPU_REG_CQ_TAIL:
         return "write to a read-only register";
@@ -669,7 +686,8 @@ static int potnpu_post_load(void *opaque, int version_id)
         s->mmu_ctx_sel >= POTNPU_MMU_SLOTS ||
         s->slot_debt > POTNPU_DMA_MAX_LEN / POTNPU_DMA_BYTES_PER_SLOT ||
         !potnpu_core_state_valid(s) ||
-        (s->events & ~(POTNPU_EVENT_JQ_DOORBELL | POTNPU_EVENT_H2F))) {
+        (s->events & ~(POTNPU_EVENT_JQ_DOORBELL | POTNPU_EVENT_H2F |
+                       POTNPU_EVENT_CQ_HEAD))) {
         return -EINVAL;
     }
     /* The TLB is not migrated: it may drop translations at any time. */
@@ -680,7 +698,7 @@ static int potnpu_post_load(void *opaque, int version_id)
 
 static const VMStateDescription vmstate_potnpu = {
     .name = TYPE_POTNPU,
-    .version_id = 2,
+    .version_id = 3,
     .minimum_version_id = 1,
     .post_load = potnpu_post_load,
     .fields = (const VMStateField[]) {
@@ -752,6 +770,11 @@ static const VMStateDescription vmstate_potnpu = {
         VMSTATE_UINT32_V(dma_pattern, PotnpuState, 2),
         VMSTATE_UINT32_V(dma_status, PotnpuState, 2),
         VMSTATE_UINT32_V(dma_fault_addr, PotnpuState, 2),
+        /* Version 3: host interface 1.2. */
+        VMSTATE_UINT32_V(h2f_arg, PotnpuState, 3),
+        VMSTATE_UINT32_V(mmu_fault_addr_hi, PotnpuState, 3),
+        VMSTATE_UINT32_V(cq_head, PotnpuState, 3),
+        VMSTATE_UINT32_V(dma_fault_addr_hi, PotnpuState, 3),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -114,12 +114,14 @@ struct PotnpuState {
     uint32_t fw_log_head;
     uint32_t host_abi;
     uint32_t h2f_msg;
+    uint32_t h2f_arg;
 
     /* MMU block (0x300). */
     uint32_t mmu_ctx_sel;
     uint64_t mmu_pt[POTNPU_MMU_SLOTS];
     uint32_t mmu_fault_status;
     uint32_t mmu_fault_addr;
+    uint32_t mmu_fault_addr_hi;
     uint32_t mmu_fault_count;
     PotnpuTlbEntry tlb[POTNPU_TLB_ENTRIES];     /* not migrated */
     uint32_t tlb_next;
@@ -133,6 +135,7 @@ struct PotnpuState {
     uint32_t cq_base_lo;
     uint32_t cq_base_hi;
     uint32_t cq_tail;
+    uint32_t cq_head;
 
     /* DMA engine (CORE_IO 0x100). */
     uint64_t dma_src;
@@ -143,6 +146,7 @@ struct PotnpuState {
     uint32_t dma_pattern;
     uint32_t dma_status;
     uint32_t dma_fault_addr;
+    uint32_t dma_fault_addr_hi;
 };
 
 /* potnpu.c */

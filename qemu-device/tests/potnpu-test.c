@@ -64,9 +64,11 @@ typedef struct PotnpuModel {
     uint32_t wdog_limit;
     uint32_t host_abi;
     uint32_t h2f_msg;
+    uint32_t h2f_arg;
     uint32_t mmu_ctx_sel;
     uint64_t mmu_pt[POTNPU_MMU_SLOTS];
     uint32_t jq_base_lo, jq_base_hi, jq_size, jq_tail, cq_base_lo, cq_base_hi;
+    uint32_t cq_head;
     uint32_t mem[CORE_MEM_WORDS];
 } PotnpuModel;
 
@@ -80,7 +82,7 @@ static const uint32_t ro_regs[] = {
     POTNPU_REG_FW_CAPS, POTNPU_REG_FW_ERROR, POTNPU_REG_FW_HEARTBEAT,
     POTNPU_REG_FW_LOG_BASE, POTNPU_REG_FW_LOG_SIZE, POTNPU_REG_FW_LOG_HEAD,
     POTNPU_REG_MMU_FAULT_ADDR, POTNPU_REG_MMU_FAULT_COUNT,
-    POTNPU_REG_JQ_HEAD, POTNPU_REG_CQ_TAIL,
+    POTNPU_REG_MMU_FAULT_ADDR_HI, POTNPU_REG_JQ_HEAD, POTNPU_REG_CQ_TAIL,
 };
 
 static const uint32_t wo_regs[] = {
@@ -101,12 +103,13 @@ static const uint32_t all_regs[] = {
     POTNPU_REG_FW_CAPS, POTNPU_REG_FW_ERROR, POTNPU_REG_FW_HEARTBEAT,
     POTNPU_REG_FW_LOG_BASE, POTNPU_REG_FW_LOG_SIZE, POTNPU_REG_FW_LOG_HEAD,
     POTNPU_REG_HOST_ABI, POTNPU_REG_H2F_MSG, POTNPU_REG_H2F_DOORBELL,
-    POTNPU_REG_MMU_CTX_SEL, POTNPU_REG_MMU_PT_LO, POTNPU_REG_MMU_PT_HI,
-    POTNPU_REG_MMU_INVALIDATE, POTNPU_REG_MMU_FAULT_STATUS,
-    POTNPU_REG_MMU_FAULT_ADDR, POTNPU_REG_MMU_FAULT_COUNT,
+    POTNPU_REG_H2F_ARG, POTNPU_REG_MMU_CTX_SEL, POTNPU_REG_MMU_PT_LO,
+    POTNPU_REG_MMU_PT_HI, POTNPU_REG_MMU_INVALIDATE,
+    POTNPU_REG_MMU_FAULT_STATUS, POTNPU_REG_MMU_FAULT_ADDR,
+    POTNPU_REG_MMU_FAULT_COUNT, POTNPU_REG_MMU_FAULT_ADDR_HI,
     POTNPU_REG_JQ_BASE_LO, POTNPU_REG_JQ_BASE_HI, POTNPU_REG_JQ_SIZE,
     POTNPU_REG_JQ_TAIL, POTNPU_REG_JQ_HEAD, POTNPU_REG_CQ_BASE_LO,
-    POTNPU_REG_CQ_BASE_HI, POTNPU_REG_CQ_TAIL,
+    POTNPU_REG_CQ_BASE_HI, POTNPU_REG_CQ_TAIL, POTNPU_REG_CQ_HEAD,
 };
 
 static bool is_wo_reg(uint32_t off)
@@ -293,7 +296,7 @@ static void check_reset_values(PotnpuTest *t)
     assert_eq(rd(t, POTNPU_REG_IRQ_MASK), 0);
     assert_eq(rd(t, POTNPU_REG_PING_DATA), 0);
     assert_eq(rd(t, POTNPU_REG_PING_COUNT), 0);
-    /* Every readable register of the 1.1 blocks. */
+    /* Every readable register of the 1.1 and 1.2 blocks. */
     for (i = 0; i < ARRAY_SIZE(all_regs); i++) {
         uint32_t off = all_regs[i];
 
@@ -828,8 +831,8 @@ static void test_bad_sizes(void)
 static void test_bad_offsets(void)
 {
     static const uint32_t offsets[] = {
-        0x030, 0x034, 0x03c, 0x040, 0x0fc, 0x128, 0x1fc, 0x230, 0x2fc,
-        0x31c, 0x3fc, 0x420, 0x4fc, 0x500, 0x800, 0xffc, 0x1000, 0x2000,
+        0x030, 0x034, 0x03c, 0x040, 0x0fc, 0x128, 0x1fc, 0x234, 0x2fc,
+        0x320, 0x3fc, 0x424, 0x4fc, 0x500, 0x800, 0xffc, 0x1000, 0x2000,
         0x8000, 0xfff0, 0xfffc,
     };
     PotnpuTest t;
@@ -915,6 +918,8 @@ static uint64_t model_read(PotnpuModel *m, uint32_t off, unsigned size)
         return m->host_abi;
     case POTNPU_REG_H2F_MSG:
         return m->h2f_msg;
+    case POTNPU_REG_H2F_ARG:
+        return m->h2f_arg;
     case POTNPU_REG_MMU_CTX_SEL:
         return m->mmu_ctx_sel;
     case POTNPU_REG_MMU_PT_LO:
@@ -933,6 +938,8 @@ static uint64_t model_read(PotnpuModel *m, uint32_t off, unsigned size)
         return m->cq_base_lo;
     case POTNPU_REG_CQ_BASE_HI:
         return m->cq_base_hi;
+    case POTNPU_REG_CQ_HEAD:
+        return m->cq_head;
     case POTNPU_REG_CORE_FAULT_CAUSE:
     case POTNPU_REG_CORE_FAULT_PC:
     case POTNPU_REG_CORE_FAULT_VAL:
@@ -950,6 +957,7 @@ static uint64_t model_read(PotnpuModel *m, uint32_t off, unsigned size)
     case POTNPU_REG_MMU_FAULT_STATUS:
     case POTNPU_REG_MMU_FAULT_ADDR:
     case POTNPU_REG_MMU_FAULT_COUNT:
+    case POTNPU_REG_MMU_FAULT_ADDR_HI:
     case POTNPU_REG_JQ_HEAD:
     case POTNPU_REG_CQ_TAIL:
         return 0;
@@ -1015,6 +1023,9 @@ static uint32_t model_write(PotnpuModel *m, uint32_t off, unsigned size,
     case POTNPU_REG_H2F_MSG:
         m->h2f_msg = val;
         break;
+    case POTNPU_REG_H2F_ARG:
+        m->h2f_arg = val;
+        break;
     case POTNPU_REG_H2F_DOORBELL:
     case POTNPU_REG_MMU_FAULT_STATUS:
         break;
@@ -1053,6 +1064,9 @@ static uint32_t model_write(PotnpuModel *m, uint32_t off, unsigned size,
         break;
     case POTNPU_REG_CQ_BASE_HI:
         m->cq_base_hi = val;
+        break;
+    case POTNPU_REG_CQ_HEAD:
+        m->cq_head = val;
         break;
     default:
         model_error(m);
@@ -2320,7 +2334,16 @@ static void test_core_wfi_doorbell(void)
     emit(&p, SW(X4, S0, 16));
     emit(&p, LW(X4, X25, POTNPU_IO_H2F_MSG));
     emit(&p, SW(X4, S0, 20));
+    emit(&p, LW(X4, X25, POTNPU_IO_H2F_ARG));
+    emit(&p, SW(X4, S0, 24));
     li(&p, X5, POTNPU_EVENT_H2F);
+    emit(&p, SW(X5, X25, POTNPU_IO_EVENTS));
+    emit(&p, WFI);
+    emit(&p, LW(X4, X25, POTNPU_IO_EVENTS));
+    emit(&p, SW(X4, S0, 28));
+    emit(&p, LW(X4, X25, POTNPU_IO_CQ_HEAD));
+    emit(&p, SW(X4, S0, 32));
+    li(&p, X5, POTNPU_EVENT_CQ_HEAD);
     emit(&p, SW(X5, X25, POTNPU_IO_EVENTS));
     emit(&p, CSRRW(X0, CSR_MIE, X0));
     park(&p);
@@ -2346,14 +2369,36 @@ static void test_core_wfi_doorbell(void)
     assert_eq(dmem(&t, 12), 0);
     assert_eq(dmem(&t, 16), 0);
 
-    /* So does H2F_DOORBELL, delivering H2F_MSG. */
+    /* So does H2F_DOORBELL, delivering H2F_MSG and H2F_ARG. */
     wr(&t, POTNPU_REG_H2F_MSG, POTNPU_H2F_ABORT_JOB);
+    wr(&t, POTNPU_REG_H2F_ARG, 0x5e9);
+    assert_eq(rd(&t, POTNPU_REG_H2F_ARG), 0x5e9);
+    step(&t, RUN_NS);
+    assert_eq(dmem(&t, 16), 0);         /* H2F_MSG/ARG are no doorbell */
     wr(&t, POTNPU_REG_H2F_DOORBELL, 0);
     step(&t, RUN_NS);
     assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
     assert_eq(dmem(&t, 16), POTNPU_EVENT_H2F);
     assert_eq(dmem(&t, 20), POTNPU_H2F_ABORT_JOB);
+    assert_eq(dmem(&t, 24), 0x5e9);
+    assert_eq(dmem(&t, 28), 0);
+
+    /* And a write to CQ_HEAD: the firmware waiting for ring room. */
+    wr(&t, POTNPU_REG_CQ_HEAD, 0x1234);
+    assert_eq(rd(&t, POTNPU_REG_CQ_HEAD), 0x1234);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    assert_eq(dmem(&t, 28), POTNPU_EVENT_CQ_HEAD);
+    assert_eq(dmem(&t, 32), 0x1234);
     assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    /* Both are host registers: kept across core starts, reset to 0. */
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    core_start(&t, 0);
+    assert_eq(rd(&t, POTNPU_REG_H2F_ARG), 0x5e9);
+    assert_eq(rd(&t, POTNPU_REG_CQ_HEAD), 0x1234);
+    wr(&t, POTNPU_REG_RESET, POTNPU_RESET_MAGIC);
+    assert_eq(rd(&t, POTNPU_REG_H2F_ARG), 0);
+    assert_eq(rd(&t, POTNPU_REG_CQ_HEAD), 0);
     stop_vm(&t);
 }
 
@@ -2767,13 +2812,18 @@ static void script_run(PotnpuTest *t, Script *sc)
                                             POTNPU_DMA_SPACE_##s, \
                                             POTNPU_DMA_SPACE_##d)
 
-/* One DMA transfer; returns DMA_STATUS, *fault gets DMA_FAULT_ADDR. */
+/*
+ * One DMA transfer; returns DMA_STATUS, *fault gets DMA_FAULT_ADDR, and
+ * dma_fault_hi DMA_FAULT_ADDR_HI.
+ */
+static uint32_t dma_fault_hi;
+
 static uint32_t dma_mode(PotnpuTest *t, uint32_t mode, uint64_t src,
                          uint64_t dst, uint32_t len, uint32_t ctx,
                          uint32_t pattern, uint32_t *fault)
 {
     Script sc = { .n = 0 };
-    uint32_t st, fa;
+    uint32_t st, fa, fh;
 
     script_store(&sc, IO(POTNPU_IO_DMA_SRC_LO), src);
     script_store(&sc, IO(POTNPU_IO_DMA_SRC_HI), src >> 32);
@@ -2786,10 +2836,12 @@ static uint32_t dma_mode(PotnpuTest *t, uint32_t mode, uint64_t src,
     script_store(&sc, IO(POTNPU_IO_DMA_START), 1);
     st = script_load(&sc, IO(POTNPU_IO_DMA_STATUS));
     fa = script_load(&sc, IO(POTNPU_IO_DMA_FAULT_ADDR));
+    fh = script_load(&sc, IO(POTNPU_IO_DMA_FAULT_ADDR_HI));
     script_run(t, &sc);
     if (fault) {
         *fault = dmem(t, fa);
     }
+    dma_fault_hi = dmem(t, fh);
     return dmem(t, st);
 }
 
@@ -3011,6 +3063,7 @@ static void test_dma_edges(void)
     assert_eq(dma_mode(&t, MODE(FILL, DMEM, BUS), 0, 0xfffffffffffffff0ull,
                        0x10, 0, 0, &fault), POTNPU_DMA_EBUS);
     assert_eq(fault, 0xfffffff0);
+    assert_eq(dma_fault_hi, 0xffffffff);
     assert_eq(dma_mode(&t, MODE(COPY, BUS, DMEM), 0xfffffffffffffff0ull,
                        D_DATA, 0x10, 0, 0, &fault), POTNPU_DMA_EBUS);
     assert_eq(dma_mode(&t, MODE(FILL, DMEM, BUS), 0, 0xfffffffffffffff0ull,
@@ -3203,9 +3256,11 @@ static void check_fault(PotnpuTest *t, uint32_t slot, uint64_t va,
     assert_eq(dma_mode(t, mode, write ? 0 : va, write ? va : D_DATA, 1, slot,
                        0, &fault), dma_status);
     assert_eq(fault, (uint32_t)va);
+    assert_eq(dma_fault_hi, va >> 32);
     assert_eq(rd(t, POTNPU_REG_MMU_FAULT_STATUS),
               POTNPU_MMU_FAULT_MAKE(slot, reason, write));
     assert_eq(rd(t, POTNPU_REG_MMU_FAULT_ADDR), (uint32_t)va);
+    assert_eq(rd(t, POTNPU_REG_MMU_FAULT_ADDR_HI), va >> 32);
     assert_eq(rd(t, POTNPU_REG_MMU_FAULT_COUNT), count);
     assert_eq(rd(t, POTNPU_REG_IRQ_STATUS), POTNPU_IRQ_ERROR);
     g_assert(msi_received(t, POTNPU_MSIX_VEC_ERROR));
