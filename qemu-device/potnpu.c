@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * potnpu: shift-add neural processor, QEMU PCI device model.
+ * potnpu: the shift-add NPU's PCI function: BAR0 registers, BAR4 window,
+ * interrupts, reset and migration.
  *
  * Copyright (c) 2026 The potnpu authors
  *
  * Host interface 1.2: identity, a scratch register, software reset, an
  * interrupt status/mask pair with one MSI-X vector per source, the PING
- * doorbell, and the execution path: the RV32I control core
- * (potnpu-core.c) with its memories behind BAR4, the firmware mailbox, the
- * device MMU (potnpu-mmu.c), the DMA engine (potnpu-dma.c) and the job
- * queue registers. The register map comes from the shared headers
+ * doorbell, and the execution path: the control core (potnpu-core.c, its
+ * RV32I hart potnpu-rv32.c) with its memories behind BAR4, the firmware
+ * mailbox, the device MMU (potnpu-mmu.c), the DMA engine (potnpu-dma.c)
+ * and the job queue registers. The register map comes from the shared headers
  * potnpu/potnpu_regs.h and potnpu/potnpu_core.h and is specified in
  * docs/device-spec.md of the potnpu repository.
  *

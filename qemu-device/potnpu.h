@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * potnpu: shift-add neural processor, QEMU PCI device model.
+ * potnpu: the device model's state and the functions its files share.
  *
  * The register layout lives in the shared headers potnpu/potnpu_regs.h
  * (host view) and potnpu/potnpu_core.h (control core view);
