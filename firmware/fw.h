@@ -8,7 +8,8 @@
  *          stream execution, completion records, H2F messages
  * log.c    the log ring in DMEM and its small printf
  * lib.c    memset/memcpy/memmove/memcmp (target build only)
- * main.c   target only: main(), the idle loop (WFI), the trap handler
+ * main.c   target only: main(), the idle loop, fw_wait() (WFI), the trap
+ *          handler
  *
  * Nothing here multiplies or divides: the core has no M extension and the
  * firmware is linked without libgcc, so a '*' or '/' the compiler cannot
@@ -86,6 +87,12 @@ uint32_t fw_boot(void);
 void fw_fail(uint32_t err);
 void fw_progress(void);
 uint64_t fw_instret(void);
+
+/*
+ * main.c (target) or tests/fake_io.c (host): sleep until an event, or at
+ * most FW_IDLE_PERIOD instructions.
+ */
+void fw_wait(void);
 
 /* job.c */
 enum fw_desc_error {

@@ -14,9 +14,13 @@
  *                                            (slot, write; reason 0),
  *                                            fault_addr = DMA_FAULT_ADDR
  *   DMA host memory error                    EBUS, fault_addr as above
- *   H2F ABORT_JOB seen between commands      ABORTED
+ *   H2F ABORT_JOB of this job's seqno seen
+ *   between commands or DMA transfers        ABORTED
  * err_offset is the byte offset of the command that failed (or, for
- * ABORTED, of the first command not executed).
+ * ABORTED, of the first command not completed). fault_addr is 64 bits,
+ * DMA_FAULT_ADDR and DMA_FAULT_ADDR_HI, in fault_addr_lo/hi. A record is
+ * written only when the completion ring has room (CQ_TAIL - CQ_HEAD <
+ * JQ_SIZE).
  */
 #include <stdint.h>
 
@@ -24,6 +28,7 @@
 #include "fw_io.h"
 
 struct job {
+	uint32_t seqno;
 	uint64_t va;
 	uint32_t size;
 	uint32_t slot;
@@ -80,9 +85,9 @@ enum fw_desc_error fw_desc_check(const struct potnpu_job_desc *d)
 	return FW_DESC_OK;
 }
 
-/* One DMA transfer; returns POTNPU_DMA_*, *fault = DMA_FAULT_ADDR on error. */
+/* One DMA transfer; returns POTNPU_DMA_*, *fault = the failing address. */
 static uint32_t dma(uint32_t mode, uint64_t src, uint64_t dst, uint32_t len,
-		    uint32_t ctx, uint32_t pattern, uint32_t *fault)
+		    uint32_t ctx, uint32_t pattern, uint64_t *fault)
 {
 	uint32_t st;
 
@@ -96,7 +101,10 @@ static uint32_t dma(uint32_t mode, uint64_t src, uint64_t dst, uint32_t len,
 	fw_io_write(POTNPU_IO_DMA_PATTERN, pattern);
 	fw_io_write(POTNPU_IO_DMA_START, 1);
 	st = fw_io_read(POTNPU_IO_DMA_STATUS);
-	*fault = st == POTNPU_DMA_OK ? 0 : fw_io_read(POTNPU_IO_DMA_FAULT_ADDR);
+	*fault = 0;
+	if (st != POTNPU_DMA_OK)
+		*fault = fw_io_read(POTNPU_IO_DMA_FAULT_ADDR) |
+			 (uint64_t)fw_io_read(POTNPU_IO_DMA_FAULT_ADDR_HI) << 32;
 	return st;
 }
 
@@ -109,17 +117,23 @@ static uint32_t fail(struct job *j, uint32_t status, uint32_t off,
 }
 
 /* Map a failed DMA of the command at @off to the job's status. */
+static void set_fault_addr(struct potnpu_job_done *done, uint64_t fault)
+{
+	done->fault_addr_lo = (uint32_t)fault;
+	done->fault_addr_hi = (uint32_t)(fault >> 32);
+}
+
 static uint32_t fail_dma(struct job *j, uint32_t off, uint32_t st,
-			 uint32_t fault, int write)
+			 uint64_t fault, int write)
 {
 	j->dma_status = st;
 	switch (st) {
 	case POTNPU_DMA_EMMU:
-		j->done->fault_addr_lo = fault;
+		set_fault_addr(j->done, fault);
 		return fail(j, POTNPU_JOB_EMMU, off,
 			    POTNPU_MMU_FAULT_MAKE(j->slot, 0, write));
 	case POTNPU_DMA_EBUS:
-		j->done->fault_addr_lo = fault;
+		set_fault_addr(j->done, fault);
 		return fail(j, POTNPU_JOB_EBUS, off, 0);
 	default:
 		/* EINVAL or ERANGE: an operand the engine refused. */
@@ -135,7 +149,8 @@ static uint32_t fail_dma(struct job *j, uint32_t off, uint32_t st,
  */
 static uint32_t need(struct job *j, uint32_t off, uint32_t len)
 {
-	uint32_t want = j->size - off, st, fault;
+	uint32_t want = j->size - off, st;
+	uint64_t fault;
 	uint32_t mode = POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_VA,
 					POTNPU_DMA_SPACE_DMEM);
 
@@ -167,7 +182,8 @@ static uint64_t va64(const uint32_t *w)
 static uint32_t store_words(struct job *j, uint32_t off, uint64_t va,
 			    uint32_t len)
 {
-	uint32_t fault, st;
+	uint64_t fault;
+	uint32_t st;
 
 	st = dma(POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_DMEM,
 				 POTNPU_DMA_SPACE_VA),
@@ -175,27 +191,84 @@ static uint32_t store_words(struct job *j, uint32_t off, uint64_t va,
 	return st == POTNPU_DMA_OK ? POTNPU_JOB_OK : fail_dma(j, off, st, fault, 1);
 }
 
+/*
+ * Take a pending H2F message, if any. Returns 1 for an ABORT_JOB whose
+ * H2F_ARG is @seqno of the running job (@running); other aborts are for a
+ * job that is not running (completed, or not yet started) and, like
+ * unknown messages, are logged and dropped. The event is cleared before
+ * the message is read, so a message the host sends meanwhile raises it
+ * again.
+ */
+static int h2f_take(int running, uint32_t seqno)
+{
+	uint32_t msg, arg;
+
+	if (!(fw_io_read(POTNPU_IO_EVENTS) & POTNPU_EVENT_H2F))
+		return 0;
+	fw_io_write(POTNPU_IO_EVENTS, POTNPU_EVENT_H2F);
+	msg = fw_io_read(POTNPU_IO_H2F_MSG);
+	arg = fw_io_read(POTNPU_IO_H2F_ARG);
+	if (msg == POTNPU_H2F_ABORT_JOB) {
+		if (running && arg == seqno)
+			return 1;
+		if (running)
+			fw_log("h2f: abort of seqno %x ignored, running seqno %x",
+			       arg, seqno);
+		else
+			fw_log("h2f: abort with no job running, ignored");
+	} else if (msg != POTNPU_H2F_NONE) {
+		fw_log("h2f: unknown message %u ignored", msg);
+	}
+	return 0;
+}
+
+static void h2f_idle(void)
+{
+	h2f_take(0, 0);
+}
+
+/* An abort of job @j, checked between commands and DMA transfers. */
+static int aborted(const struct job *j)
+{
+	return h2f_take(1, j->seqno);
+}
+
+/*
+ * Between two DMA transfers of a long COPY or FILL: progress (the
+ * heartbeat moves with the bytes, so a long command is not taken for a
+ * hang) and the abort check. Returns POTNPU_JOB_OK to go on.
+ */
+static uint32_t next_transfer(struct job *j, uint32_t off, uint32_t left)
+{
+	fw_progress();
+	if (left && aborted(j))
+		return fail(j, POTNPU_JOB_ABORTED, off, 0);
+	return POTNPU_JOB_OK;
+}
+
 static uint32_t do_copy(struct job *j, uint32_t off, uint64_t src, uint64_t dst,
 			uint32_t size)
 {
 	uint32_t mode = POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_VA,
 					POTNPU_DMA_SPACE_VA);
+	uint32_t st;
 
 	if (!size || src + size < src || dst + size < dst)
 		return fail(j, POTNPU_JOB_EINVAL, off, 0);
 	while (size) {
 		uint32_t n = size > POTNPU_DMA_MAX_LEN ? POTNPU_DMA_MAX_LEN : size;
-		uint32_t st, fault;
+		uint64_t fault;
 
 		st = dma(mode, src, dst, n, j->slot, 0, &fault);
 		if (st != POTNPU_DMA_OK)
 			/* Outside the chunk's source: the write side faulted. */
-			return fail_dma(j, off, st, fault,
-					fault - (uint32_t)src >= n);
+			return fail_dma(j, off, st, fault, fault - src >= n);
 		src += n;
 		dst += n;
 		size -= n;
-		fw_io_write(POTNPU_IO_WDOG_KICK, 1);
+		st = next_transfer(j, off, size);
+		if (st != POTNPU_JOB_OK)
+			return st;
 	}
 	return POTNPU_JOB_OK;
 }
@@ -205,20 +278,23 @@ static uint32_t do_fill(struct job *j, uint32_t off, uint64_t dst,
 {
 	uint32_t mode = POTNPU_DMA_MODE(POTNPU_DMA_OP_FILL, POTNPU_DMA_SPACE_VA,
 					POTNPU_DMA_SPACE_VA);
+	uint32_t st;
 
 	if (!size || dst + size < dst)
 		return fail(j, POTNPU_JOB_EINVAL, off, 0);
 	while (size) {
 		/* Chunks are multiples of 4 bytes: the pattern stays in phase. */
 		uint32_t n = size > POTNPU_DMA_MAX_LEN ? POTNPU_DMA_MAX_LEN : size;
-		uint32_t st, fault;
+		uint64_t fault;
 
 		st = dma(mode, 0, dst, n, j->slot, pattern, &fault);
 		if (st != POTNPU_DMA_OK)
 			return fail_dma(j, off, st, fault, 1);
 		dst += n;
 		size -= n;
-		fw_io_write(POTNPU_IO_WDOG_KICK, 1);
+		st = next_transfer(j, off, size);
+		if (st != POTNPU_JOB_OK)
+			return st;
 	}
 	return POTNPU_JOB_OK;
 }
@@ -253,32 +329,6 @@ static uint32_t exec(struct job *j, uint32_t off, uint32_t op,
 	return fail(j, POTNPU_JOB_EILLEGAL, off, op);
 }
 
-/*
- * Take a pending H2F message, if any. Returns 1 for ABORT_JOB; other
- * messages are logged and dropped. The event is cleared before the
- * message is read, so a message the host sends meanwhile raises it again.
- */
-static int h2f_take(void)
-{
-	uint32_t msg;
-
-	if (!(fw_io_read(POTNPU_IO_EVENTS) & POTNPU_EVENT_H2F))
-		return 0;
-	fw_io_write(POTNPU_IO_EVENTS, POTNPU_EVENT_H2F);
-	msg = fw_io_read(POTNPU_IO_H2F_MSG);
-	if (msg == POTNPU_H2F_ABORT_JOB)
-		return 1;
-	if (msg != POTNPU_H2F_NONE)
-		fw_log("h2f: unknown message %u ignored", msg);
-	return 0;
-}
-
-static void h2f_idle(void)
-{
-	if (h2f_take())
-		fw_log("h2f: abort with no job running, ignored");
-}
-
 static uint32_t run_stream(struct job *j)
 {
 	uint32_t off = 0, st;
@@ -289,7 +339,7 @@ static uint32_t run_stream(struct job *j)
 		uint32_t hdr, op, words;
 
 		/* Abort is honoured between commands: after one, before the next. */
-		if (off && h2f_take())
+		if (off && aborted(j))
 			return fail(j, POTNPU_JOB_ABORTED, off, 0);
 		fw_progress();
 		st = need(j, off, 4);
@@ -313,12 +363,44 @@ static uint32_t run_stream(struct job *j)
 	return POTNPU_JOB_OK;
 }
 
+/*
+ * Wait until the completion ring has room: the host has consumed a record
+ * (CQ_HEAD) if JQ_SIZE are outstanding. A CQ_HEAD more than JQ_SIZE
+ * behind, or ahead of, CQ_TAIL cannot be the host's count and is taken as
+ * room. The events are cleared before CQ_HEAD is read, so a CQ_HEAD
+ * written afterwards ends the wait at once; JQ_TAIL is read afresh by the
+ * queue loop, so its doorbell may be cleared here too. H2F messages that
+ * arrive meanwhile are for no running job (this one is finished).
+ */
+static void wait_cq_room(void)
+{
+	uint32_t head;
+	int logged = 0;
+
+	for (;;) {
+		fw_io_write(POTNPU_IO_EVENTS,
+			    POTNPU_EVENT_CQ_HEAD | POTNPU_EVENT_JQ_DOORBELL);
+		head = fw_io_read(POTNPU_IO_CQ_HEAD);
+		if (fw.cq_tail - head != fw.q_size)
+			return;
+		if (!logged)
+			fw_log("cq: ring full (tail %x, head %x), waiting for CQ_HEAD",
+			       fw.cq_tail, head);
+		logged = 1;
+		h2f_idle();
+		fw_progress();
+		fw_wait();
+	}
+}
+
 /* Publish the completion record of the job at JQ_HEAD and retire it. */
 static void complete(struct potnpu_job_done *done)
 {
 	uint64_t addr = fw.cq_base + ((uint64_t)(fw.cq_tail & fw.q_mask) << 5);
-	uint32_t st, fault;
+	uint64_t fault;
+	uint32_t st;
 
+	wait_cq_room();
 	done->end_lo = fw_io_read(POTNPU_IO_INSTRET_LO);
 	st = dma(POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_DMEM,
 				 POTNPU_DMA_SPACE_BUS),
@@ -326,7 +408,7 @@ static void complete(struct potnpu_job_done *done)
 	if (st != POTNPU_DMA_OK) {
 		fw_log("cq: completion %x not written to %x:%08x (dma %u at %x)",
 		       fw.cq_tail, (uint32_t)(addr >> 32), (uint32_t)addr, st,
-		       fault);
+		       (uint32_t)fault);
 		fw_fail(POTNPU_FW_ERR_QUEUE);
 		return;
 	}
@@ -338,16 +420,9 @@ static void complete(struct potnpu_job_done *done)
 	fw.jobs++;
 }
 
-/* Run the job at JQ_HEAD (the caller checked JQ_TAIL != JQ_HEAD). */
-void fw_run_job(void)
+/* A fresh completion record for the job at JQ_HEAD. */
+static void start_record(struct potnpu_job_done *done)
 {
-	struct potnpu_job_desc *d = &fw_dmem.desc;
-	struct potnpu_job_done *done = &fw_dmem.done;
-	uint64_t addr = fw.jq_base + ((uint64_t)(fw.jq_head & fw.q_mask) << 6);
-	struct job j = { .done = done };
-	uint32_t st, fault;
-	enum fw_desc_error de;
-
 	done->seqno = 0;
 	done->status = 0;
 	done->err_offset = 0;
@@ -356,38 +431,62 @@ void fw_run_job(void)
 	done->fault_addr_hi = 0;
 	done->start_lo = fw_io_read(POTNPU_IO_INSTRET_LO);
 	done->end_lo = 0;
-	fw_progress();
+}
+
+/*
+ * Read the descriptor at JQ_HEAD into @d and check it; returns
+ * POTNPU_JOB_OK or the job's status (EBUS, EDESC), logged.
+ */
+static uint32_t fetch_desc(struct potnpu_job_desc *d,
+			   struct potnpu_job_done *done)
+{
+	uint64_t addr = fw.jq_base + ((uint64_t)(fw.jq_head & fw.q_mask) << 6);
+	enum fw_desc_error de;
+	uint64_t fault;
+	uint32_t st;
 
 	st = dma(POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_BUS,
 				 POTNPU_DMA_SPACE_DMEM),
 		 addr, fw_dmem_off(d), sizeof(*d), 0, 0, &fault);
 	if (st != POTNPU_DMA_OK) {
-		done->status = POTNPU_JOB_EBUS;
-		done->fault_addr_lo = fault;
+		set_fault_addr(done, fault);
 		fw_log("job %x: descriptor at %x:%08x unreadable (dma %u at %x)",
 		       fw.jq_head, (uint32_t)(addr >> 32), (uint32_t)addr, st,
-		       fault);
-		complete(done);
-		return;
+		       (uint32_t)fault);
+		return POTNPU_JOB_EBUS;
 	}
 	done->seqno = d->seqno;
 	de = fw_desc_check(d);
 	if (de != FW_DESC_OK) {
-		done->status = POTNPU_JOB_EDESC;
 		fw_log("job %x seqno %x: bad descriptor: %s", fw.jq_head,
 		       d->seqno, desc_errors[de]);
-		complete(done);
-		return;
+		return POTNPU_JOB_EDESC;
 	}
-	j.va = d->cmd_va;
-	j.size = d->cmd_size;
-	j.slot = d->slot;
-	done->status = run_stream(&j);
-	if (done->status != POTNPU_JOB_OK)
-		fw_log("job %x seqno %x: %s at offset %x, info %x, addr %x, dma %u",
-		       fw.jq_head, d->seqno, fw_job_status_name(done->status),
-		       done->err_offset, done->err_info, done->fault_addr_lo,
-		       j.dma_status);
+	return POTNPU_JOB_OK;
+}
+
+/* Run the job at JQ_HEAD (the caller checked JQ_TAIL != JQ_HEAD). */
+void fw_run_job(void)
+{
+	struct potnpu_job_desc *d = &fw_dmem.desc;
+	struct potnpu_job_done *done = &fw_dmem.done;
+	struct job j = { .done = done };
+
+	start_record(done);
+	fw_progress();
+	done->status = fetch_desc(d, done);
+	if (done->status == POTNPU_JOB_OK) {
+		j.seqno = d->seqno;
+		j.va = d->cmd_va;
+		j.size = d->cmd_size;
+		j.slot = d->slot;
+		done->status = run_stream(&j);
+		if (done->status != POTNPU_JOB_OK)
+			fw_log("job %x seqno %x: %s at offset %x, info %x, addr %x, dma %u",
+			       fw.jq_head, d->seqno,
+			       fw_job_status_name(done->status), done->err_offset,
+			       done->err_info, done->fault_addr_lo, j.dma_status);
+	}
 	complete(done);
 }
 

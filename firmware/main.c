@@ -78,6 +78,19 @@ void fw_trap(uint32_t mcause, uint32_t mepc, uint32_t mtval)
 	fw_halt();
 }
 
+/*
+ * Sleep until an event or the idle timer. MEIP is level-triggered on
+ * IO_EVENTS and MTIP on INSTRET >= TIMECMP, so an event that arrived since
+ * the caller last read them makes WFI return at once: no wake-up is lost.
+ */
+void fw_wait(void)
+{
+	arm_timer();
+	csr_write_mie(MIE_MEIE | MIE_MTIE);
+	wfi();
+	csr_write_mie(0);
+}
+
 int main(void);
 int main(void)
 {
@@ -88,14 +101,6 @@ int main(void)
 			continue;
 		if (fw.failed)
 			fw_halt();
-		/*
-		 * MEIP is level-triggered on IO_EVENTS and MTIP on
-		 * INSTRET >= TIMECMP, so an event that arrived since fw_poll()
-		 * read them makes WFI return at once: no wake-up is lost.
-		 */
-		arm_timer();
-		csr_write_mie(MIE_MEIE | MIE_MTIE);
-		wfi();
-		csr_write_mie(0);
+		fw_wait();
 	}
 }

@@ -8,7 +8,7 @@
  * host memory (format in potnpu/potnpu_job.h). Translations are cached in
  * a small fully associative TLB, so a changed table entry or root takes
  * effect only after MMU_INVALIDATE, as the specification tells software.
- * A failed translation latches the first fault in MMU_FAULT_STATUS/ADDR,
+ * A failed translation latches the first fault in MMU_FAULT_STATUS/ADDR(_HI),
  * counts it and raises IRQ_ERROR.
  */
 
@@ -29,6 +29,7 @@ void potnpu_mmu_fault(PotnpuState *s, uint32_t slot, uint64_t va,
     if (!(s->mmu_fault_status & POTNPU_MMU_FAULT_VALID)) {
         s->mmu_fault_status = POTNPU_MMU_FAULT_MAKE(slot, reason, is_write);
         s->mmu_fault_addr = va;
+        s->mmu_fault_addr_hi = va >> 32;
     }
     if (s->mmu_fault_count < UINT32_MAX) {
         s->mmu_fault_count++;
@@ -54,6 +55,7 @@ void potnpu_mmu_reset(PotnpuState *s)
     memset(s->mmu_pt, 0, sizeof(s->mmu_pt));
     s->mmu_fault_status = 0;
     s->mmu_fault_addr = 0;
+    s->mmu_fault_addr_hi = 0;
     s->mmu_fault_count = 0;
     memset(s->tlb, 0, sizeof(s->tlb));
     s->tlb_next = 0;

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * potnpu: shift-add neural processor, QEMU PCI device model.
+ * potnpu: the shift-add NPU's PCI function: BAR0 registers, BAR4 window,
+ * interrupts, reset and migration.
  *
  * Copyright (c) 2026 The potnpu authors
  *
- * Host interface 1.1: identity, a scratch register, software reset, an
+ * Host interface 1.2: identity, a scratch register, software reset, an
  * interrupt status/mask pair with one MSI-X vector per source, the PING
- * doorbell, and the execution path: the RV32I control core
- * (potnpu-core.c) with its memories behind BAR4, the firmware mailbox, the
- * device MMU (potnpu-mmu.c), the DMA engine (potnpu-dma.c) and the job
- * queue registers. The register map comes from the shared headers
+ * doorbell, and the execution path: the control core (potnpu-core.c, its
+ * RV32I hart potnpu-rv32.c) with its memories behind BAR4, the firmware
+ * mailbox, the device MMU (potnpu-mmu.c), the DMA engine (potnpu-dma.c)
+ * and the job queue registers. The register map comes from the shared headers
  * potnpu/potnpu_regs.h and potnpu/potnpu_core.h and is specified in
  * docs/device-spec.md of the potnpu repository.
  *
@@ -33,7 +34,7 @@
 #include "potnpu.h"
 #include "trace.h"
 
-/* What version 1.1 of the device implements. */
+/* What version 1.2 of the device implements. */
 #define POTNPU_CAPS             (POTNPU_CAP_PING | POTNPU_CAP_CORE | \
                                  POTNPU_CAP_MMU | POTNPU_CAP_JOBQ)
 
@@ -186,7 +187,7 @@ static const char *potnpu_exec_read(PotnpuState *s, hwaddr addr,
         *val = s->core_entry;
         break;
     case POTNPU_REG_CORE_PC:
-        *val = s->pc;
+        *val = s->hart.pc;
         break;
     case POTNPU_REG_CORE_FAULT_CAUSE:
         *val = s->fault_cause;
@@ -198,10 +199,10 @@ static const char *potnpu_exec_read(PotnpuState *s, hwaddr addr,
         *val = s->fault_val;
         break;
     case POTNPU_REG_CORE_INSTRET_LO:
-        *val = s->instret;
+        *val = s->hart.instret;
         break;
     case POTNPU_REG_CORE_INSTRET_HI:
-        *val = s->instret >> 32;
+        *val = s->hart.instret >> 32;
         break;
     case POTNPU_REG_CORE_WDOG_LIMIT:
         *val = s->wdog_limit;
@@ -239,6 +240,9 @@ static const char *potnpu_exec_read(PotnpuState *s, hwaddr addr,
     case POTNPU_REG_H2F_MSG:
         *val = s->h2f_msg;
         break;
+    case POTNPU_REG_H2F_ARG:
+        *val = s->h2f_arg;
+        break;
     case POTNPU_REG_MMU_CTX_SEL:
         *val = s->mmu_ctx_sel;
         break;
@@ -256,6 +260,9 @@ static const char *potnpu_exec_read(PotnpuState *s, hwaddr addr,
         break;
     case POTNPU_REG_MMU_FAULT_COUNT:
         *val = s->mmu_fault_count;
+        break;
+    case POTNPU_REG_MMU_FAULT_ADDR_HI:
+        *val = s->mmu_fault_addr_hi;
         break;
     case POTNPU_REG_JQ_BASE_LO:
         *val = s->jq_base_lo;
@@ -280,6 +287,9 @@ static const char *potnpu_exec_read(PotnpuState *s, hwaddr addr,
         break;
     case POTNPU_REG_CQ_TAIL:
         *val = s->cq_tail;
+        break;
+    case POTNPU_REG_CQ_HEAD:
+        *val = s->cq_head;
         break;
     case POTNPU_REG_H2F_DOORBELL:
     case POTNPU_REG_MMU_INVALIDATE:
@@ -314,6 +324,9 @@ static const char *potnpu_exec_write(PotnpuState *s, hwaddr addr,
         break;
     case POTNPU_REG_H2F_MSG:
         s->h2f_msg = val;
+        break;
+    case POTNPU_REG_H2F_ARG:
+        s->h2f_arg = val;
         break;
     case POTNPU_REG_H2F_DOORBELL:
         potnpu_core_event(s, POTNPU_EVENT_H2F);
@@ -360,6 +373,10 @@ static const char *potnpu_exec_write(PotnpuState *s, hwaddr addr,
     case POTNPU_REG_CQ_BASE_HI:
         s->cq_base_hi = val;
         break;
+    case POTNPU_REG_CQ_HEAD:
+        s->cq_head = val;
+        potnpu_core_event(s, POTNPU_EVENT_CQ_HEAD);
+        break;
     case POTNPU_REG_CORE_STATUS:
     case POTNPU_REG_CORE_PC:
     case POTNPU_REG_CORE_FAULT_CAUSE:
@@ -378,6 +395,7 @@ static const char *potnpu_exec_write(PotnpuState *s, hwaddr addr,
     case POTNPU_REG_FW_LOG_HEAD:
     case POTNPU_REG_MMU_FAULT_ADDR:
     case POTNPU_REG_MMU_FAULT_COUNT:
+    case POTNPU_REG_MMU_FAULT_ADDR_HI:
     case POTNPU_REG_JQ_HEAD:
     case POTNPU_REG_CQ_TAIL:
         return "write to a read-only register";
@@ -665,13 +683,12 @@ static int potnpu_post_load(void *opaque, int version_id)
     }
     if ((s->core_ctrl & ~POTNPU_CORE_CTRL_RUN) ||
         (s->core_running && !(s->core_ctrl & POTNPU_CORE_CTRL_RUN)) ||
-        (s->core_wfi && !s->core_running) ||
         (s->core_entry & 3) || s->core_entry >= POTNPU_CORE_IMEM_SIZE ||
         s->mmu_ctx_sel >= POTNPU_MMU_SLOTS ||
         s->slot_debt > POTNPU_DMA_MAX_LEN / POTNPU_DMA_BYTES_PER_SLOT ||
-        (s->mstatus & ~0x88u) || (s->mie & ~0x880u) || (s->mtvec & 3) ||
-        (s->mepc & 3) ||
-        (s->events & ~(POTNPU_EVENT_JQ_DOORBELL | POTNPU_EVENT_H2F))) {
+        !potnpu_core_state_valid(s) ||
+        (s->events & ~(POTNPU_EVENT_JQ_DOORBELL | POTNPU_EVENT_H2F |
+                       POTNPU_EVENT_CQ_HEAD))) {
         return -EINVAL;
     }
     /* The TLB is not migrated: it may drop translations at any time. */
@@ -682,7 +699,7 @@ static int potnpu_post_load(void *opaque, int version_id)
 
 static const VMStateDescription vmstate_potnpu = {
     .name = TYPE_POTNPU,
-    .version_id = 2,
+    .version_id = 3,
     .minimum_version_id = 1,
     .post_load = potnpu_post_load,
     .fields = (const VMStateField[]) {
@@ -697,7 +714,7 @@ static const VMStateDescription vmstate_potnpu = {
         /* Version 2: host interface 1.1. */
         VMSTATE_UINT32_V(core_ctrl, PotnpuState, 2),
         VMSTATE_BOOL_V(core_running, PotnpuState, 2),
-        VMSTATE_BOOL_V(core_wfi, PotnpuState, 2),
+        VMSTATE_BOOL_V(hart.wfi, PotnpuState, 2),
         VMSTATE_BOOL_V(core_trapped, PotnpuState, 2),
         VMSTATE_BOOL_V(core_watchdog, PotnpuState, 2),
         VMSTATE_UINT32_V(core_entry, PotnpuState, 2),
@@ -707,17 +724,17 @@ static const VMStateDescription vmstate_potnpu = {
         VMSTATE_UINT32_V(wdog_limit, PotnpuState, 2),
         VMSTATE_UINT32_V(wdog_count, PotnpuState, 2),
         VMSTATE_UINT32_V(slot_debt, PotnpuState, 2),
-        VMSTATE_UINT32_ARRAY_V(x, PotnpuState, 32, 2),
-        VMSTATE_UINT32_V(pc, PotnpuState, 2),
-        VMSTATE_UINT32_V(mstatus, PotnpuState, 2),
-        VMSTATE_UINT32_V(mie, PotnpuState, 2),
-        VMSTATE_UINT32_V(mtvec, PotnpuState, 2),
-        VMSTATE_UINT32_V(mepc, PotnpuState, 2),
-        VMSTATE_UINT32_V(mcause, PotnpuState, 2),
-        VMSTATE_UINT32_V(mtval, PotnpuState, 2),
-        VMSTATE_UINT32_V(mscratch, PotnpuState, 2),
-        VMSTATE_BOOL_V(in_trap, PotnpuState, 2),
-        VMSTATE_UINT64_V(instret, PotnpuState, 2),
+        VMSTATE_UINT32_ARRAY_V(hart.x, PotnpuState, 32, 2),
+        VMSTATE_UINT32_V(hart.pc, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mstatus, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mie, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mtvec, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mepc, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mcause, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mtval, PotnpuState, 2),
+        VMSTATE_UINT32_V(hart.mscratch, PotnpuState, 2),
+        VMSTATE_BOOL_V(hart.in_trap, PotnpuState, 2),
+        VMSTATE_UINT64_V(hart.instret, PotnpuState, 2),
         VMSTATE_UINT64_V(timecmp, PotnpuState, 2),
         VMSTATE_UINT32_V(events, PotnpuState, 2),
         VMSTATE_UINT8_ARRAY_V(imem, PotnpuState, POTNPU_CORE_IMEM_SIZE, 2),
@@ -754,6 +771,11 @@ static const VMStateDescription vmstate_potnpu = {
         VMSTATE_UINT32_V(dma_pattern, PotnpuState, 2),
         VMSTATE_UINT32_V(dma_status, PotnpuState, 2),
         VMSTATE_UINT32_V(dma_fault_addr, PotnpuState, 2),
+        /* Version 3: host interface 1.2. */
+        VMSTATE_UINT32_V(h2f_arg, PotnpuState, 3),
+        VMSTATE_UINT32_V(mmu_fault_addr_hi, PotnpuState, 3),
+        VMSTATE_UINT32_V(cq_head, PotnpuState, 3),
+        VMSTATE_UINT32_V(dma_fault_addr_hi, PotnpuState, 3),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * potnpu: shift-add neural processor, QEMU PCI device model.
+ * potnpu: the device model's state and the functions its files share.
  *
  * The register layout lives in the shared headers potnpu/potnpu_regs.h
  * (host view) and potnpu/potnpu_core.h (control core view);
@@ -9,7 +9,9 @@
  * Files:
  *   potnpu.c       PCI function, BAR0 registers, BAR4 window, interrupts,
  *                  reset, migration
- *   potnpu-core.c  the RV32I control core and its CORE_IO registers
+ *   potnpu-core.c  the control core: memory map, CORE_IO registers,
+ *                  time slices, watchdog
+ *   potnpu-rv32.c  the RV32I hart it runs (potnpu-rv32.h)
  *   potnpu-mmu.c   device MMU: page walk, TLB, fault reporting
  *   potnpu-dma.c   the control core's DMA engine
  */
@@ -22,6 +24,7 @@
 #include "qom/object.h"
 #include "potnpu/potnpu_regs.h"
 #include "potnpu/potnpu_core.h"
+#include "potnpu-rv32.h"
 
 #define TYPE_POTNPU "potnpu"
 OBJECT_DECLARE_SIMPLE_TYPE(PotnpuState, POTNPU)
@@ -37,10 +40,15 @@ OBJECT_DECLARE_SIMPLE_TYPE(PotnpuState, POTNPU)
 
 /*
  * A DMA transfer also costs the core time slots, one per this many bytes
- * moved, so that the host work of one slice stays bounded by the budget
- * (plus at most one transfer) however often the firmware starts DMA.
+ * moved and at least POTNPU_DMA_MIN_SLOTS (one chunk's worth), so that
+ * the host work of one slice stays bounded by the budget (plus at most one
+ * transfer) however often the firmware starts DMA, and however small the
+ * transfers are: each costs the host a memory map lookup at least, and a
+ * write to a register (a PCI command register through ECAM) may make QEMU
+ * rebuild its memory map.
  */
 #define POTNPU_DMA_BYTES_PER_SLOT       64
+#define POTNPU_DMA_MIN_SLOTS            64
 
 typedef struct PotnpuTlbEntry {
     bool valid;
@@ -58,6 +66,7 @@ struct PotnpuState {
     MemoryRegion regs;
     MemoryRegion core_mem;
     QEMUTimer *core_timer;
+    QEMUBH *core_bh;            /* one slice, under the re-entrancy guard */
 
     /* Properties: the core's execution budget. */
     uint32_t slice_us;
@@ -74,7 +83,6 @@ struct PotnpuState {
     /* Control core block (0x100). */
     uint32_t core_ctrl;
     bool core_running;          /* executing or waiting in WFI */
-    bool core_wfi;              /* waiting for an interrupt */
     bool core_trapped;          /* halted by a fatal trap */
     bool core_watchdog;         /* halted by the watchdog */
     uint32_t core_entry;
@@ -85,18 +93,8 @@ struct PotnpuState {
     uint32_t wdog_count;        /* retired instructions since the last kick */
     uint32_t slot_debt;         /* slots owed for DMA, paid before executing */
 
-    /* RV32I hart state. */
-    uint32_t x[32];
-    uint32_t pc;
-    uint32_t mstatus;
-    uint32_t mie;
-    uint32_t mtvec;
-    uint32_t mepc;
-    uint32_t mcause;
-    uint32_t mtval;
-    uint32_t mscratch;
-    bool in_trap;               /* trap taken, no mret yet */
-    uint64_t instret;
+    /* The RV32I hart (potnpu-rv32.c) and its interrupt inputs. */
+    Rv32Hart hart;
     uint64_t timecmp;
     uint32_t events;
 
@@ -116,12 +114,14 @@ struct PotnpuState {
     uint32_t fw_log_head;
     uint32_t host_abi;
     uint32_t h2f_msg;
+    uint32_t h2f_arg;
 
     /* MMU block (0x300). */
     uint32_t mmu_ctx_sel;
     uint64_t mmu_pt[POTNPU_MMU_SLOTS];
     uint32_t mmu_fault_status;
     uint32_t mmu_fault_addr;
+    uint32_t mmu_fault_addr_hi;
     uint32_t mmu_fault_count;
     PotnpuTlbEntry tlb[POTNPU_TLB_ENTRIES];     /* not migrated */
     uint32_t tlb_next;
@@ -135,6 +135,7 @@ struct PotnpuState {
     uint32_t cq_base_lo;
     uint32_t cq_base_hi;
     uint32_t cq_tail;
+    uint32_t cq_head;
 
     /* DMA engine (CORE_IO 0x100). */
     uint64_t dma_src;
@@ -145,6 +146,7 @@ struct PotnpuState {
     uint32_t dma_pattern;
     uint32_t dma_status;
     uint32_t dma_fault_addr;
+    uint32_t dma_fault_addr_hi;
 };
 
 /* potnpu.c */
@@ -157,6 +159,7 @@ void potnpu_core_reset(PotnpuState *s);
 void potnpu_core_set_ctrl(PotnpuState *s, uint32_t val);
 uint32_t potnpu_core_status(PotnpuState *s);
 void potnpu_core_event(PotnpuState *s, uint32_t event);
+bool potnpu_core_state_valid(PotnpuState *s);
 void potnpu_core_post_load(PotnpuState *s);
 
 /* potnpu-mmu.c */

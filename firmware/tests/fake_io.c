@@ -47,10 +47,30 @@ uint8_t *fake_bus_ptr(uint64_t addr, uint32_t len)
 	return fake.bus + (addr - FAKE_BUS_BASE);
 }
 
-void fake_h2f(uint32_t msg)
+void fake_h2f(uint32_t msg, uint32_t arg)
 {
 	fake.regs[POTNPU_IO_H2F_MSG / 4] = msg;
+	fake.regs[POTNPU_IO_H2F_ARG / 4] = arg;
 	fake.regs[POTNPU_IO_EVENTS / 4] |= POTNPU_EVENT_H2F;
+}
+
+/* The host writes CQ_HEAD: records up to @head consumed. */
+void fake_cq_head(uint32_t head)
+{
+	fake.regs[POTNPU_IO_CQ_HEAD / 4] = head;
+	fake.regs[POTNPU_IO_EVENTS / 4] |= POTNPU_EVENT_CQ_HEAD;
+}
+
+/* The firmware sleeps (WFI): the host may act. Never forever. */
+void fw_wait(void)
+{
+	fake.waits++;
+	if (fake.on_wait)
+		fake.on_wait();
+	if (fake.waits > 100000) {
+		fprintf(stderr, "fake: the firmware waits forever\n");
+		abort();
+	}
 }
 
 /* Byte @a of DMEM, or NULL past its end. */
@@ -119,9 +139,11 @@ static void dma_start(void)
 	uint32_t mode = r[POTNPU_IO_DMA_MODE / 4];
 	uint32_t pattern = r[POTNPU_IO_DMA_PATTERN / 4];
 	uint32_t op = mode & 0xf, ss = (mode >> 4) & 0xf, ds = (mode >> 8) & 0xf;
-	uint32_t st = POTNPU_DMA_OK, fault = 0, i;
+	uint32_t st = POTNPU_DMA_OK, i;
+	uint64_t fault = 0;
 
 	fake.dma_count++;
+	fake.heartbeat_at_dma[fake.dma_count & 15] = r[POTNPU_IO_HEARTBEAT / 4];
 	if (ss == POTNPU_DMA_SPACE_VA || ds == POTNPU_DMA_SPACE_VA)
 		fake.last_va_ctx = ctx;
 	if (fake.fail_dma_n && fake.dma_count == fake.fail_dma_n) {
@@ -144,21 +166,22 @@ static void dma_start(void)
 		} else {
 			st = access(ss, ctx, src + i, 0, &b);
 			if (st) {
-				fault = (uint32_t)(src + i);
+				fault = src + i;
 				break;
 			}
 		}
 		st = access(ds, ctx, dst + i, 1, &b);
 		if (st) {
-			fault = (uint32_t)(dst + i);
+			fault = dst + i;
 			break;
 		}
 	}
 out:
 	r[POTNPU_IO_DMA_STATUS / 4] = st;
-	r[POTNPU_IO_DMA_FAULT_ADDR / 4] = fault;
+	r[POTNPU_IO_DMA_FAULT_ADDR / 4] = (uint32_t)fault;
+	r[POTNPU_IO_DMA_FAULT_ADDR_HI / 4] = (uint32_t)(fault >> 32);
 	if (fake.h2f_after_dma && fake.dma_count == fake.h2f_after_dma)
-		fake_h2f(fake.h2f_msg);
+		fake_h2f(fake.h2f_msg, fake.h2f_arg);
 }
 
 uint32_t fw_io_read(uint32_t reg)
@@ -173,6 +196,10 @@ uint32_t fw_io_read(uint32_t reg)
 		return (uint32_t)fake.instret++;
 	case POTNPU_IO_INSTRET_HI:
 		return (uint32_t)(fake.instret >> 32);
+	case POTNPU_IO_CQ_HEAD:
+		if (!fake.cq_manual)
+			return fake.regs[POTNPU_IO_CQ_TAIL / 4];
+		break;
 	}
 	return fake.regs[reg / 4];
 }
@@ -205,6 +232,8 @@ void fw_io_write(uint32_t reg, uint32_t val)
 		break;
 	case POTNPU_IO_HOST_ABI:
 	case POTNPU_IO_H2F_MSG:
+	case POTNPU_IO_H2F_ARG:
+	case POTNPU_IO_CQ_HEAD:
 	case POTNPU_IO_INSTRET_LO:
 	case POTNPU_IO_INSTRET_HI:
 	case POTNPU_IO_JQ_BASE_LO:
@@ -215,6 +244,7 @@ void fw_io_write(uint32_t reg, uint32_t val)
 	case POTNPU_IO_CQ_BASE_HI:
 	case POTNPU_IO_DMA_STATUS:
 	case POTNPU_IO_DMA_FAULT_ADDR:
+	case POTNPU_IO_DMA_FAULT_ADDR_HI:
 		fprintf(stderr, "fake: write to read-only CORE_IO 0x%x\n", reg);
 		abort();
 	}

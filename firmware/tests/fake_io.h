@@ -57,6 +57,17 @@ struct fake {
 	/* Injection: after DMA number N completes, H2F message MSG arrives. */
 	uint32_t h2f_after_dma;
 	uint32_t h2f_msg;
+	uint32_t h2f_arg;		/* its H2F_ARG */
+	/* FW_HEARTBEAT when DMA number N started, N % 16. */
+	uint32_t heartbeat_at_dma[16];
+	/*
+	 * The host's CQ_HEAD: with cq_manual 0 it follows CQ_TAIL (records
+	 * are consumed at once); else regs[CQ_HEAD] is what the test wrote.
+	 * fw_wait() counts waits and calls on_wait (the host's turn).
+	 */
+	uint32_t cq_manual;
+	uint32_t waits;
+	void (*on_wait)(void);
 };
 
 extern struct fake fake;
@@ -64,6 +75,7 @@ extern struct fake fake;
 void fake_reset(void);
 void fake_free(void);
 uint8_t *fake_bus_ptr(uint64_t addr, uint32_t len);
-void fake_h2f(uint32_t msg);
+void fake_h2f(uint32_t msg, uint32_t arg);
+void fake_cq_head(uint32_t head);
 
 #endif /* POTNPU_FW_FAKE_IO_H */

@@ -57,7 +57,8 @@ FW_STATUS, FW_VERSION, FW_ABI, FW_CAPS, FW_ERROR, FW_HEARTBEAT = 0x200, 0x204, 0
 FW_LOG_BASE, FW_LOG_SIZE, FW_LOG_HEAD, HOST_ABI, H2F_MSG, H2F_DOORBELL = 0x218, 0x21C, 0x220, 0x224, 0x228, 0x22C
 MMU_CTX_SEL, MMU_PT_LO, MMU_PT_HI, MMU_INVALIDATE, MMU_FAULT_STATUS, MMU_FAULT_ADDR = 0x300, 0x304, 0x308, 0x30C, 0x310, 0x314
 JQ_BASE_LO, JQ_BASE_HI, JQ_SIZE, JQ_TAIL, JQ_HEAD = 0x400, 0x404, 0x408, 0x40C, 0x410
-CQ_BASE_LO, CQ_BASE_HI, CQ_TAIL = 0x414, 0x418, 0x41C
+CQ_BASE_LO, CQ_BASE_HI, CQ_TAIL, CQ_HEAD = 0x414, 0x418, 0x41C, 0x420
+H2F_ARG = 0x230
 ST_RUNNING, ST_WFI, ST_TRAPPED, ST_WATCHDOG = 1, 2, 4, 8
 OFF, BOOTING, READY, FAILED = 0, 1, 2, 3
 ERR_ABI, ERR_QUEUE, ERR_INTERNAL = 1, 2, 3
@@ -226,8 +227,14 @@ def va_w(va, v, base=PAGES): wl(base + va, v)
 def va_r(va, base=PAGES): return rl(base + va)
 tail = 0
 no_irq = []
-def submit(seq, words, va=0, slot=0, size=None, base=PAGES):
+def consume():
+    """The host has read every completion record: CQ_HEAD = CQ_TAIL."""
+    setreg(CQ_HEAD, reg(CQ_TAIL))
+
+def submit(seq, words, va=0, slot=0, size=None, base=PAGES, consumed=True):
     global tail
+    if consumed:
+        consume()
     wl_many([(base + va + 4 * i, w) for i, w in enumerate(words)])
     d = JQ + 64 * (tail & 7)
     wl_many([(d + 4 * k, 0) for k in range(16)])
@@ -319,7 +326,7 @@ for i in range(400):
     words += [H(FENCE, 4), 0x7000 + 4 * i, 0, i + 1]
 j = submit(0x7B, words, va=0x8000)
 step(150_000)
-setreg(H2F_MSG, 1); setreg(H2F_DOORBELL, 1)
+setreg(H2F_MSG, 1); setreg(H2F_ARG, 0x7B); setreg(H2F_DOORBELL, 1)
 d = run(j, 100_000_000)
 ok(d[0] == 0x7B and d[1] == JOB_ABORTED and 0 < d[2] < 16 * 400 and d[2] % 16 == 0, "job: ABORTED between commands", str(d))
 k = d[2] // 16
@@ -335,6 +342,7 @@ ok(not no_irq, "every job raised IRQ_STATUS.JOB", f"not: {no_irq}")
 # after them runs normally.
 def submit_desc(seq, slot=0, flags=0, va=0x6000, size=4, reserved=0):
     global tail
+    consume()
     wl(PAGES + va, H(NOP, 1))
     d = JQ + 64 * (tail & 7)
     wl_many([(d + 4 * k, 0) for k in range(16)])
@@ -367,6 +375,24 @@ seqs = [done(first + k)[:2] for k in range(8)]
 ok(seqs == [(0x200 + k, JOB_OK) for k in range(8)] and reg(JQ_HEAD) == tail and reg(CQ_TAIL) == tail,
    "a full ring of 8 jobs across the index wrap: all ok, in order", f"{seqs} head {reg(JQ_HEAD)} tail {tail}")
 ok(rl_many([PAGES + 0x4000 + 4 * k for k in range(8)]) == [0xF00 + k for k in range(8)], "each of the 8 jobs wrote its fence")
+setreg(IRQ_STATUS, IRQ_JOB)
+
+# Completion flow control: the host consumes nothing; 8 records fill the
+# ring, the 9th job waits in WFI until the host writes CQ_HEAD.
+consume()
+first = tail
+for k in range(9):                       # the 9th once the 8 are taken
+    submit(0x500 + k, [H(FENCE, 4), 0x4200 + 4 * k, 0, 0xE00 + k], va=0x5400 + 64 * k, consumed=False)
+    if k >= 7:
+        step(50_000_000)
+waiting = reg(CQ_TAIL) == first + 8 and reg(CORE_STATUS) == ST_RUNNING | ST_WFI and done(first)[0] == 0x500
+ok(waiting and in_log(f"] cq: ring full (tail {first + 8:x}, head {first:x}), waiting for CQ_HEAD\n"),
+   "a full completion ring: 8 records, the 9th job waits, the oldest record unread is kept",
+   f"CQ_TAIL {reg(CQ_TAIL) - first} CORE_STATUS {reg(CORE_STATUS):#x} oldest {done(first)[0]:#x}")
+setreg(CQ_HEAD, first + 1)
+step(10_000_000)
+ok(reg(CQ_TAIL) == first + 9 and done(first + 8)[:2] == (0x508, JOB_OK) and va_r(0x4200 + 32) == 0xE08,
+   "a CQ_HEAD write makes room: the 9th record is written", f"CQ_TAIL {reg(CQ_TAIL) - first}")
 setreg(IRQ_STATUS, IRQ_JOB)
 
 # Doorbell while busy: two jobs submitted while a long one runs.

@@ -220,7 +220,7 @@ static struct potnpu_job_done cq(uint32_t i)
 
 static void check_done(uint32_t i, uint32_t seqno, uint32_t status,
 		       uint32_t err_offset, uint32_t err_info,
-		       uint32_t fault_addr)
+		       uint64_t fault_addr)
 {
 	struct potnpu_job_done d = cq(i);
 
@@ -228,8 +228,8 @@ static void check_done(uint32_t i, uint32_t seqno, uint32_t status,
 	CHECK_EQ(d.status, status);
 	CHECK_EQ(d.err_offset, err_offset);
 	CHECK_EQ(d.err_info, err_info);
-	CHECK_EQ(d.fault_addr_lo, fault_addr);
-	CHECK_EQ(d.fault_addr_hi, 0);
+	CHECK_EQ(d.fault_addr_lo, (uint32_t)fault_addr);
+	CHECK_EQ(d.fault_addr_hi, (uint32_t)(fault_addr >> 32));
 	CHECK(d.end_lo - d.start_lo < 0x80000000u);
 	CHECK(d.end_lo != d.start_lo);
 }
@@ -990,7 +990,8 @@ static void test_descriptor_unreadable(void)
 	submit(5);
 	run();
 	/* Retired with seqno 0 (the descriptor could not be read). */
-	check_done(0, 0, POTNPU_JOB_EBUS, 0, 0, (uint32_t)JQ_BASE);
+	/* The whole 64-bit bus address, both halves. */
+	check_done(0, 0, POTNPU_JOB_EBUS, 0, 0, JQ_BASE);
 	CHECK_EQ(reg(POTNPU_IO_JQ_HEAD), 1);
 	CHECK_EQ(va_get32(DATA_VA), 0);
 	CHECK(strstr(log_text(), "descriptor at 1:23400000 unreadable") != NULL);
@@ -1035,6 +1036,7 @@ static void test_abort_between_commands(void)
 	/* DMAs: descriptor (1), stream (2), first FENCE (3): abort arrives. */
 	fake.h2f_after_dma = fake.dma_count + 3;
 	fake.h2f_msg = POTNPU_H2F_ABORT_JOB;
+	fake.h2f_arg = 0x5e00;		/* run_one()'s seqno */
 	run_one(POTNPU_JOB_ABORTED, 16, 0, 0);
 	CHECK_EQ(va_get32(DATA_VA), 1);
 	CHECK_EQ(va_get32(DATA_VA + 4), 0);
@@ -1059,6 +1061,7 @@ static void test_abort_during_last_command(void)
 	s_fence(DATA_VA + 4, 2);
 	fake.h2f_after_dma = fake.dma_count + 4;	/* the second FENCE */
 	fake.h2f_msg = POTNPU_H2F_ABORT_JOB;
+	fake.h2f_arg = 0x5e00;
 	run_one(POTNPU_JOB_OK, 0, 0, 0);
 	CHECK_EQ(va_get32(DATA_VA + 4), 2);
 	/* The late abort is consumed, not applied to the next job. */
@@ -1073,7 +1076,7 @@ static void test_abort_during_last_command(void)
 static void test_abort_when_idle(void)
 {
 	boot();
-	fake_h2f(POTNPU_H2F_ABORT_JOB);
+	fake_h2f(POTNPU_H2F_ABORT_JOB, 0);
 	CHECK_EQ(fw_poll(), 0);
 	CHECK_EQ(reg(POTNPU_IO_EVENTS), 0);
 	CHECK(strstr(log_text(), "abort with no job running, ignored") != NULL);
@@ -1083,7 +1086,7 @@ static void test_abort_when_idle(void)
 	run_one(POTNPU_JOB_OK, 0, 0, 0);
 
 	/* Unknown messages are logged and dropped, also mid-job. */
-	fake_h2f(0x1234);
+	fake_h2f(0x1234, 0);
 	CHECK_EQ(fw_poll(), 0);
 	CHECK(strstr(log_text(), "h2f: unknown message 4660 ignored") != NULL);
 	s_reset();
@@ -1093,6 +1096,126 @@ static void test_abort_when_idle(void)
 	fake.h2f_msg = 99;
 	run_one(POTNPU_JOB_OK, 0, 0, 0);
 	CHECK_EQ(count_substr(log_text(), "unknown message"), 2);
+}
+
+/* An abort naming another job (one that already completed) is ignored. */
+static void test_abort_other_job(void)
+{
+	boot();
+	s_reset();
+	s_fence(DATA_VA, 1);
+	s_fence(DATA_VA + 4, 2);
+	s_fence(DATA_VA + 8, 3);
+	fake.h2f_after_dma = fake.dma_count + 3;
+	fake.h2f_msg = POTNPU_H2F_ABORT_JOB;
+	fake.h2f_arg = 0x5dff;		/* the job before: late */
+	run_one(POTNPU_JOB_OK, 0, 0, 0);
+	CHECK_EQ(va_get32(DATA_VA + 8), 3);
+	CHECK_EQ(reg(POTNPU_IO_EVENTS) & POTNPU_EVENT_H2F, 0);
+	CHECK(strstr(log_text(),
+		     "h2f: abort of seqno 5dff ignored, running seqno 5e00") != NULL);
+}
+
+/*
+ * A long COPY or FILL advances the heartbeat with every DMA transfer, so
+ * the host's progress-aware timeout sees it working, and can be aborted
+ * between two transfers.
+ */
+static void test_progress_within_command(void)
+{
+	const uint32_t size = POTNPU_DMA_MAX_LEN + POTNPU_DMA_MAX_LEN / 2;
+	uint32_t first;
+
+	boot();
+	s_reset();
+	s_copy(DATA_VA, DATA_VA + size, size);
+	/* DMAs: descriptor, stream, chunk 1, chunk 2. */
+	first = fake.dma_count + 3;
+	run_one(POTNPU_JOB_OK, 0, 0, 0);
+	CHECK(fake.heartbeat_at_dma[(first + 1) & 15] !=
+	      fake.heartbeat_at_dma[first & 15]);
+
+	s_reset();
+	s_fill(DATA_VA, size, 0x01020304);
+	first = fake.dma_count + 3;
+	run_one(POTNPU_JOB_OK, 0, 0, 0);
+	CHECK(fake.heartbeat_at_dma[(first + 1) & 15] !=
+	      fake.heartbeat_at_dma[first & 15]);
+
+	/* Aborted after the first transfer: the second never runs. */
+	memset(&fake.va[DATA_VA], 0, 2 * size);
+	s_reset();
+	s_nop();
+	s_fill(DATA_VA, size, 0x55555555);
+	fake.h2f_after_dma = fake.dma_count + 3;
+	fake.h2f_msg = POTNPU_H2F_ABORT_JOB;
+	fake.h2f_arg = 0x5e00 + reg(POTNPU_IO_CQ_TAIL);
+	run_one(POTNPU_JOB_ABORTED, 4, 0, 0);
+	CHECK_EQ(va_get32(DATA_VA), 0x55555555);
+	CHECK_EQ(va_get32(DATA_VA + POTNPU_DMA_MAX_LEN), 0);
+}
+
+/* ---- completion flow control -------------------------------------------- */
+
+static uint32_t cq_max_outstanding;
+
+/* The host's turn while the firmware waits: it consumes 2 at the 3rd. */
+static void host_consumes_late(void)
+{
+	uint32_t out = reg(POTNPU_IO_CQ_TAIL) - reg(POTNPU_IO_CQ_HEAD);
+
+	if (out > cq_max_outstanding)
+		cq_max_outstanding = out;
+	/* The oldest record is still unread: not overwritten. */
+	CHECK_EQ(cq(reg(POTNPU_IO_CQ_HEAD)).seqno, 100 + reg(POTNPU_IO_CQ_HEAD));
+	if (fake.waits == 3)
+		fake_cq_head(reg(POTNPU_IO_CQ_HEAD) + 2);
+}
+
+static void test_cq_flow_control(void)
+{
+	uint32_t i;
+
+	boot_at(4, 0);
+	fake.cq_manual = 1;
+	fake.on_wait = host_consumes_late;
+	cq_max_outstanding = 0;
+	s_reset();
+	s_nop();
+	s_place(STREAM_VA);
+	for (i = 0; i < 4; i++) {
+		struct potnpu_job_desc d = make_desc(100 + i, STREAM_VA, 4, 0);
+
+		submit_desc(&d);
+	}
+	/* Four records fill the ring of 4 without a wait. */
+	CHECK_EQ(fw_poll(), 0);
+	CHECK_EQ(fake.waits, 0);
+	CHECK_EQ(reg(POTNPU_IO_CQ_TAIL), 4);
+	/* Two more: the firmware waits for CQ_HEAD before each record. */
+	for (i = 4; i < 6; i++) {
+		struct potnpu_job_desc d = make_desc(100 + i, STREAM_VA, 4, 0);
+
+		submit_desc(&d);
+	}
+	CHECK_EQ(fw_poll(), 0);
+	CHECK_EQ(reg(POTNPU_IO_CQ_TAIL), 6);
+	CHECK_EQ(cq_max_outstanding, 4);
+	CHECK_EQ(fake.waits, 3);
+	for (i = 2; i < 6; i++)
+		check_done(i, 100 + i, POTNPU_JOB_OK, 0, 0, 0);
+	CHECK_EQ(count_substr(log_text(), "cq: ring full (tail 4, head 0)"), 1);
+	/* A CQ_HEAD that cannot be the host's count is taken as room. */
+	fake_cq_head(reg(POTNPU_IO_CQ_TAIL) + 5);
+	fake.on_wait = NULL;
+	for (i = 6; i < 10; i++) {
+		struct potnpu_job_desc d = make_desc(100 + i, STREAM_VA, 4, 0);
+
+		submit_desc(&d);
+	}
+	CHECK_EQ(fw_poll(), 0);
+	CHECK_EQ(reg(POTNPU_IO_CQ_TAIL), 10);
+	CHECK_EQ(fake.waits, 3);
 }
 
 /* ---- rings -------------------------------------------------------------- */
@@ -1379,6 +1502,7 @@ static void test_random_streams(void)
 				FAKE_PAGE_ABSENT;
 		fake.h2f_after_dma = rnd() % 8 == 0 ? fake.dma_count + 1 + rnd() % 6 : 0;
 		fake.h2f_msg = POTNPU_H2F_ABORT_JOB;
+		fake.h2f_arg = rnd() % 4 ? job : job + 1;	/* some late */
 		fake.fail_dma_n = rnd() % 32 == 0 ? fake.dma_count + 1 + rnd() % 6 : 0;
 		fake.fail_dma_status = 1 + rnd() % 4;
 		fake.fail_dma_addr = rnd();
@@ -1399,6 +1523,8 @@ static void test_random_streams(void)
 		bad += reg(POTNPU_IO_CQ_TAIL) != n + 1 ||
 		       reg(POTNPU_IO_JQ_HEAD) != n + 1;
 		bad += c.status > POTNPU_JOB_ABORTED || c.fault_addr_hi != 0;
+		bad += c.status == POTNPU_JOB_ABORTED &&
+		       fake.h2f_arg != job;
 		if (c.status <= POTNPU_JOB_ABORTED)
 			seen[c.status]++;
 		bad += c.err_offset >= size || (c.err_offset & 3);
@@ -1463,6 +1589,9 @@ int main(void)
 	RUN(test_abort_between_commands);
 	RUN(test_abort_during_last_command);
 	RUN(test_abort_when_idle);
+	RUN(test_abort_other_job);
+	RUN(test_progress_within_command);
+	RUN(test_cq_flow_control);
 	RUN(test_batch);
 	RUN(test_counter_wrap);
 	RUN(test_ring_wrap_small);

@@ -62,6 +62,7 @@
 
 #define POTNPU_EVENT_JQ_DOORBELL	(1u << 0)	/* host wrote JQ_TAIL */
 #define POTNPU_EVENT_H2F		(1u << 1)	/* host rang H2F_DOORBELL */
+#define POTNPU_EVENT_CQ_HEAD		(1u << 2)	/* host wrote CQ_HEAD */
 
 /* Job queue: the firmware's view of the host's 0x400 block. */
 #define POTNPU_IO_JQ_BASE_LO		0x080	/* R */

@@ -64,9 +64,11 @@ typedef struct PotnpuModel {
     uint32_t wdog_limit;
     uint32_t host_abi;
     uint32_t h2f_msg;
+    uint32_t h2f_arg;
     uint32_t mmu_ctx_sel;
     uint64_t mmu_pt[POTNPU_MMU_SLOTS];
     uint32_t jq_base_lo, jq_base_hi, jq_size, jq_tail, cq_base_lo, cq_base_hi;
+    uint32_t cq_head;
     uint32_t mem[CORE_MEM_WORDS];
 } PotnpuModel;
 
@@ -80,7 +82,7 @@ static const uint32_t ro_regs[] = {
     POTNPU_REG_FW_CAPS, POTNPU_REG_FW_ERROR, POTNPU_REG_FW_HEARTBEAT,
     POTNPU_REG_FW_LOG_BASE, POTNPU_REG_FW_LOG_SIZE, POTNPU_REG_FW_LOG_HEAD,
     POTNPU_REG_MMU_FAULT_ADDR, POTNPU_REG_MMU_FAULT_COUNT,
-    POTNPU_REG_JQ_HEAD, POTNPU_REG_CQ_TAIL,
+    POTNPU_REG_MMU_FAULT_ADDR_HI, POTNPU_REG_JQ_HEAD, POTNPU_REG_CQ_TAIL,
 };
 
 static const uint32_t wo_regs[] = {
@@ -101,12 +103,13 @@ static const uint32_t all_regs[] = {
     POTNPU_REG_FW_CAPS, POTNPU_REG_FW_ERROR, POTNPU_REG_FW_HEARTBEAT,
     POTNPU_REG_FW_LOG_BASE, POTNPU_REG_FW_LOG_SIZE, POTNPU_REG_FW_LOG_HEAD,
     POTNPU_REG_HOST_ABI, POTNPU_REG_H2F_MSG, POTNPU_REG_H2F_DOORBELL,
-    POTNPU_REG_MMU_CTX_SEL, POTNPU_REG_MMU_PT_LO, POTNPU_REG_MMU_PT_HI,
-    POTNPU_REG_MMU_INVALIDATE, POTNPU_REG_MMU_FAULT_STATUS,
-    POTNPU_REG_MMU_FAULT_ADDR, POTNPU_REG_MMU_FAULT_COUNT,
+    POTNPU_REG_H2F_ARG, POTNPU_REG_MMU_CTX_SEL, POTNPU_REG_MMU_PT_LO,
+    POTNPU_REG_MMU_PT_HI, POTNPU_REG_MMU_INVALIDATE,
+    POTNPU_REG_MMU_FAULT_STATUS, POTNPU_REG_MMU_FAULT_ADDR,
+    POTNPU_REG_MMU_FAULT_COUNT, POTNPU_REG_MMU_FAULT_ADDR_HI,
     POTNPU_REG_JQ_BASE_LO, POTNPU_REG_JQ_BASE_HI, POTNPU_REG_JQ_SIZE,
     POTNPU_REG_JQ_TAIL, POTNPU_REG_JQ_HEAD, POTNPU_REG_CQ_BASE_LO,
-    POTNPU_REG_CQ_BASE_HI, POTNPU_REG_CQ_TAIL,
+    POTNPU_REG_CQ_BASE_HI, POTNPU_REG_CQ_TAIL, POTNPU_REG_CQ_HEAD,
 };
 
 static bool is_wo_reg(uint32_t off)
@@ -293,7 +296,7 @@ static void check_reset_values(PotnpuTest *t)
     assert_eq(rd(t, POTNPU_REG_IRQ_MASK), 0);
     assert_eq(rd(t, POTNPU_REG_PING_DATA), 0);
     assert_eq(rd(t, POTNPU_REG_PING_COUNT), 0);
-    /* Every readable register of the 1.1 blocks. */
+    /* Every readable register of the 1.1 and 1.2 blocks. */
     for (i = 0; i < ARRAY_SIZE(all_regs); i++) {
         uint32_t off = all_regs[i];
 
@@ -828,8 +831,8 @@ static void test_bad_sizes(void)
 static void test_bad_offsets(void)
 {
     static const uint32_t offsets[] = {
-        0x030, 0x034, 0x03c, 0x040, 0x0fc, 0x128, 0x1fc, 0x230, 0x2fc,
-        0x31c, 0x3fc, 0x420, 0x4fc, 0x500, 0x800, 0xffc, 0x1000, 0x2000,
+        0x030, 0x034, 0x03c, 0x040, 0x0fc, 0x128, 0x1fc, 0x234, 0x2fc,
+        0x320, 0x3fc, 0x424, 0x4fc, 0x500, 0x800, 0xffc, 0x1000, 0x2000,
         0x8000, 0xfff0, 0xfffc,
     };
     PotnpuTest t;
@@ -915,6 +918,8 @@ static uint64_t model_read(PotnpuModel *m, uint32_t off, unsigned size)
         return m->host_abi;
     case POTNPU_REG_H2F_MSG:
         return m->h2f_msg;
+    case POTNPU_REG_H2F_ARG:
+        return m->h2f_arg;
     case POTNPU_REG_MMU_CTX_SEL:
         return m->mmu_ctx_sel;
     case POTNPU_REG_MMU_PT_LO:
@@ -933,6 +938,8 @@ static uint64_t model_read(PotnpuModel *m, uint32_t off, unsigned size)
         return m->cq_base_lo;
     case POTNPU_REG_CQ_BASE_HI:
         return m->cq_base_hi;
+    case POTNPU_REG_CQ_HEAD:
+        return m->cq_head;
     case POTNPU_REG_CORE_FAULT_CAUSE:
     case POTNPU_REG_CORE_FAULT_PC:
     case POTNPU_REG_CORE_FAULT_VAL:
@@ -950,6 +957,7 @@ static uint64_t model_read(PotnpuModel *m, uint32_t off, unsigned size)
     case POTNPU_REG_MMU_FAULT_STATUS:
     case POTNPU_REG_MMU_FAULT_ADDR:
     case POTNPU_REG_MMU_FAULT_COUNT:
+    case POTNPU_REG_MMU_FAULT_ADDR_HI:
     case POTNPU_REG_JQ_HEAD:
     case POTNPU_REG_CQ_TAIL:
         return 0;
@@ -1015,6 +1023,9 @@ static uint32_t model_write(PotnpuModel *m, uint32_t off, unsigned size,
     case POTNPU_REG_H2F_MSG:
         m->h2f_msg = val;
         break;
+    case POTNPU_REG_H2F_ARG:
+        m->h2f_arg = val;
+        break;
     case POTNPU_REG_H2F_DOORBELL:
     case POTNPU_REG_MMU_FAULT_STATUS:
         break;
@@ -1053,6 +1064,9 @@ static uint32_t model_write(PotnpuModel *m, uint32_t off, unsigned size,
         break;
     case POTNPU_REG_CQ_BASE_HI:
         m->cq_base_hi = val;
+        break;
+    case POTNPU_REG_CQ_HEAD:
+        m->cq_head = val;
         break;
     default:
         model_error(m);
@@ -1269,6 +1283,9 @@ enum {
 #define CSR_CYCLE           0xc00
 #define CSR_INSTRET         0xc02
 #define CSR_INSTRETH        0xc82
+#define CSR_MVENDORID       0xf11
+#define CSR_MARCHID         0xf12
+#define CSR_MIMPID          0xf13
 #define CSR_MHARTID         0xf14
 
 static uint32_t enc_r(uint32_t f7, int rs2, int rs1, uint32_t f3, int rd,
@@ -2090,6 +2107,66 @@ static void test_core_ecall_mret(void)
     stop_vm(&t);
 }
 
+/*
+ * MRET sets MIE = MPIE and MPIE = 1 from every starting state: a handler
+ * that enabled MIE itself must not return with MIE still set when MPIE
+ * was 0. The machine information CSRs read 0 and are read only.
+ */
+static void test_core_mret_states(void)
+{
+    static const uint32_t before[] = { 0x00, 0x08, 0x80, 0x88 };
+    static const uint32_t after[] = { 0x1880, 0x1880, 0x1888, 0x1888 };
+    static const uint32_t info[] = { CSR_MVENDORID, CSR_MARCHID, CSR_MIMPID,
+                                     CSR_MHARTID };
+    PotnpuTest t;
+    Prog p;
+    unsigned i;
+
+    start_vm(&t, NULL);
+    prologue(&p, false);
+    for (i = 0; i < ARRAY_SIZE(before); i++) {
+        li(&p, X2, before[i]);
+        emit(&p, CSRRW(X0, CSR_MSTATUS, X2));
+        emit(&p, AUIPC(X3, 0));
+        emit(&p, ADDI(X3, X3, 16));             /* the insn after MRET */
+        emit(&p, CSRRW(X0, CSR_MEPC, X3));
+        emit(&p, MRET);
+        emit(&p, CSRRS(X4, CSR_MSTATUS, X0));
+        emit(&p, SW(X4, S0, 4 * i));
+    }
+    emit(&p, CSRRW(X0, CSR_MSTATUS, X0));
+    for (i = 0; i < ARRAY_SIZE(info); i++) {
+        li(&p, X5, 0x5a5a5a5a);
+        emit(&p, CSRRS(X5, info[i], X0));
+        emit(&p, SW(X5, S0, 16 + 4 * i));
+    }
+    park(&p);
+    for (i = 0; i < 8; i++) {
+        dmem_wr(&t, 4 * i, 0xdeadbeef);
+    }
+    core_run(&t, &p);
+    for (i = 0; i < ARRAY_SIZE(before); i++) {
+        assert_eq(dmem(&t, 4 * i), after[i]);
+    }
+    for (i = 0; i < ARRAY_SIZE(info); i++) {
+        assert_eq(dmem(&t, 16 + 4 * i), 0);
+    }
+
+    /* They are read only: a write is an illegal instruction. */
+    for (i = 0; i < ARRAY_SIZE(info); i++) {
+        prologue(&p, true);
+        emit(&p, CSRRW(X0, info[i], X0));
+        park(&p);
+        emit_handler(&p);
+        wr(&t, POTNPU_REG_CORE_CTRL, 0);
+        dmem_wr(&t, D_TRAP_COUNT, 0);
+        core_run(&t, &p);
+        assert_eq(dmem(&t, D_TRAP_COUNT), 1);
+        assert_eq(dmem(&t, D_TRAP_LOG), 2);
+    }
+    stop_vm(&t);
+}
+
 static void test_core_timer(void)
 {
     PotnpuTest t;
@@ -2147,6 +2224,32 @@ static void test_core_timer(void)
     /* Woken exactly at TIMECMP; the instructions since counted. */
     g_assert(dmem(&t, 8) <= 1);
     assert_eq(dmem(&t, 12), 0x80);
+    stop_vm(&t);
+}
+
+/*
+ * Time passes in WFI whenever mie.MTIE is set, also with TIMECMP at all
+ * ones: INSTRET advances one per idle slot (the watchdog does not).
+ */
+static void test_core_wfi_time(void)
+{
+    PotnpuTest t;
+    Prog p;
+    uint32_t a, b;
+
+    start_vm(&t, NULL);
+    prologue(&p, false);
+    li(&p, X3, 0x80);
+    emit(&p, CSRRW(X0, CSR_MIE, X3));
+    park(&p);
+    wr(&t, POTNPU_REG_CORE_WDOG_LIMIT, 1000);
+    core_run(&t, &p);
+    a = rd(&t, POTNPU_REG_CORE_INSTRET_LO);
+    g_assert(a > 10 * 2000);
+    step(&t, 10 * SLICE_NS);
+    b = rd(&t, POTNPU_REG_CORE_INSTRET_LO);
+    assert_eq(b - a, 10 * 2000);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
     stop_vm(&t);
 }
 
@@ -2231,7 +2334,16 @@ static void test_core_wfi_doorbell(void)
     emit(&p, SW(X4, S0, 16));
     emit(&p, LW(X4, X25, POTNPU_IO_H2F_MSG));
     emit(&p, SW(X4, S0, 20));
+    emit(&p, LW(X4, X25, POTNPU_IO_H2F_ARG));
+    emit(&p, SW(X4, S0, 24));
     li(&p, X5, POTNPU_EVENT_H2F);
+    emit(&p, SW(X5, X25, POTNPU_IO_EVENTS));
+    emit(&p, WFI);
+    emit(&p, LW(X4, X25, POTNPU_IO_EVENTS));
+    emit(&p, SW(X4, S0, 28));
+    emit(&p, LW(X4, X25, POTNPU_IO_CQ_HEAD));
+    emit(&p, SW(X4, S0, 32));
+    li(&p, X5, POTNPU_EVENT_CQ_HEAD);
     emit(&p, SW(X5, X25, POTNPU_IO_EVENTS));
     emit(&p, CSRRW(X0, CSR_MIE, X0));
     park(&p);
@@ -2257,14 +2369,36 @@ static void test_core_wfi_doorbell(void)
     assert_eq(dmem(&t, 12), 0);
     assert_eq(dmem(&t, 16), 0);
 
-    /* So does H2F_DOORBELL, delivering H2F_MSG. */
+    /* So does H2F_DOORBELL, delivering H2F_MSG and H2F_ARG. */
     wr(&t, POTNPU_REG_H2F_MSG, POTNPU_H2F_ABORT_JOB);
+    wr(&t, POTNPU_REG_H2F_ARG, 0x5e9);
+    assert_eq(rd(&t, POTNPU_REG_H2F_ARG), 0x5e9);
+    step(&t, RUN_NS);
+    assert_eq(dmem(&t, 16), 0);         /* H2F_MSG/ARG are no doorbell */
     wr(&t, POTNPU_REG_H2F_DOORBELL, 0);
     step(&t, RUN_NS);
     assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
     assert_eq(dmem(&t, 16), POTNPU_EVENT_H2F);
     assert_eq(dmem(&t, 20), POTNPU_H2F_ABORT_JOB);
+    assert_eq(dmem(&t, 24), 0x5e9);
+    assert_eq(dmem(&t, 28), 0);
+
+    /* And a write to CQ_HEAD: the firmware waiting for ring room. */
+    wr(&t, POTNPU_REG_CQ_HEAD, 0x1234);
+    assert_eq(rd(&t, POTNPU_REG_CQ_HEAD), 0x1234);
+    step(&t, RUN_NS);
+    assert_eq(rd(&t, POTNPU_REG_CORE_STATUS), STATUS_PARKED);
+    assert_eq(dmem(&t, 28), POTNPU_EVENT_CQ_HEAD);
+    assert_eq(dmem(&t, 32), 0x1234);
     assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    /* Both are host registers: kept across core starts, reset to 0. */
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    core_start(&t, 0);
+    assert_eq(rd(&t, POTNPU_REG_H2F_ARG), 0x5e9);
+    assert_eq(rd(&t, POTNPU_REG_CQ_HEAD), 0x1234);
+    wr(&t, POTNPU_REG_RESET, POTNPU_RESET_MAGIC);
+    assert_eq(rd(&t, POTNPU_REG_H2F_ARG), 0);
+    assert_eq(rd(&t, POTNPU_REG_CQ_HEAD), 0);
     stop_vm(&t);
 }
 
@@ -2678,13 +2812,18 @@ static void script_run(PotnpuTest *t, Script *sc)
                                             POTNPU_DMA_SPACE_##s, \
                                             POTNPU_DMA_SPACE_##d)
 
-/* One DMA transfer; returns DMA_STATUS, *fault gets DMA_FAULT_ADDR. */
+/*
+ * One DMA transfer; returns DMA_STATUS, *fault gets DMA_FAULT_ADDR, and
+ * dma_fault_hi DMA_FAULT_ADDR_HI.
+ */
+static uint32_t dma_fault_hi;
+
 static uint32_t dma_mode(PotnpuTest *t, uint32_t mode, uint64_t src,
                          uint64_t dst, uint32_t len, uint32_t ctx,
                          uint32_t pattern, uint32_t *fault)
 {
     Script sc = { .n = 0 };
-    uint32_t st, fa;
+    uint32_t st, fa, fh;
 
     script_store(&sc, IO(POTNPU_IO_DMA_SRC_LO), src);
     script_store(&sc, IO(POTNPU_IO_DMA_SRC_HI), src >> 32);
@@ -2697,10 +2836,12 @@ static uint32_t dma_mode(PotnpuTest *t, uint32_t mode, uint64_t src,
     script_store(&sc, IO(POTNPU_IO_DMA_START), 1);
     st = script_load(&sc, IO(POTNPU_IO_DMA_STATUS));
     fa = script_load(&sc, IO(POTNPU_IO_DMA_FAULT_ADDR));
+    fh = script_load(&sc, IO(POTNPU_IO_DMA_FAULT_ADDR_HI));
     script_run(t, &sc);
     if (fault) {
         *fault = dmem(t, fa);
     }
+    dma_fault_hi = dmem(t, fh);
     return dmem(t, st);
 }
 
@@ -2883,6 +3024,121 @@ static void test_dma_dmem_bus(void)
     stop_vm(&t);
 }
 
+/* Guest RAM of start_vm(..., "-m 128M"): [0, RAM_END), nothing above. */
+#define RAM_END             0x8000000ull
+
+/*
+ * The edges of the DMA rules: a chunk that fails is not written at all,
+ * even the part of it in RAM; a BUS range may end exactly at 2^64; an
+ * empty range is never out of range.
+ */
+static void test_dma_edges(void)
+{
+    PotnpuTest t;
+    uint8_t bytes[16];
+    uint32_t fault, i;
+
+    start_vm(&t, "-m 128M");
+    qtest_memset(t.qts, RAM_END - 0x2000, 0xee, 0x2000);
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    dmem_fill(&t, D_DATA, 0x2000, 3);
+
+    /* One chunk, half RAM, half nothing: EBUS, no byte written. */
+    assert_eq(dma_mode(&t, MODE(COPY, DMEM, BUS), D_DATA, RAM_END - 0x10,
+                       0x20, 0, 0, &fault), POTNPU_DMA_EBUS);
+    assert_eq(fault, (uint32_t)(RAM_END - 0x10));
+    qtest_memread(t.qts, RAM_END - 0x10, bytes, 16);
+    for (i = 0; i < 16; i++) {
+        assert_eq(bytes[i], 0xee);
+    }
+    /* Two chunks: the first written, none of the second. */
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, BUS), 0, RAM_END - 0x1008,
+                       0x1010, 0, 0x5a5a5a5a, &fault), POTNPU_DMA_EBUS);
+    assert_eq(fault, (uint32_t)(RAM_END - 8));
+    assert_eq(qtest_readl(t.qts, RAM_END - 0x1008), 0x5a5a5a5a);
+    assert_eq(qtest_readl(t.qts, RAM_END - 0xc), 0x5a5a5a5a);
+    assert_eq(qtest_readq(t.qts, RAM_END - 8), 0xeeeeeeeeeeeeeeeeull);
+
+    /* A BUS range ending at 2^64 is in range (nothing there: EBUS). */
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, BUS), 0, 0xfffffffffffffff0ull,
+                       0x10, 0, 0, &fault), POTNPU_DMA_EBUS);
+    assert_eq(fault, 0xfffffff0);
+    assert_eq(dma_fault_hi, 0xffffffff);
+    assert_eq(dma_mode(&t, MODE(COPY, BUS, DMEM), 0xfffffffffffffff0ull,
+                       D_DATA, 0x10, 0, 0, &fault), POTNPU_DMA_EBUS);
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, BUS), 0, 0xfffffffffffffff0ull,
+                       0x11, 0, 0, &fault), POTNPU_DMA_ERANGE);
+    assert_eq(dma_mode(&t, MODE(COPY, BUS, DMEM), 0xffffffffffffffffull,
+                       D_DATA, 1, 0, 0, &fault), POTNPU_DMA_EBUS);
+
+    /* Length 0 succeeds wherever it points; the mode is still checked. */
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, DMEM), 0x20000, 0xfffffff0, 0,
+                       0), POTNPU_DMA_OK);
+    assert_eq(dma_copy(&t, MODE(COPY, BUS, DMEM), ~0ull, 0x10001, 0, 0),
+              POTNPU_DMA_OK);
+    assert_eq(dma_copy(&t, POTNPU_DMA_MODE(0, 0, 3), 0x20000, 0, 0, 0),
+              POTNPU_DMA_EINVAL);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    stop_vm(&t);
+}
+
+/* Count 2-byte transfers of @mode in a loop for @slices slices. */
+static uint32_t tiny_dma_loop(PotnpuTest *t, uint64_t buf, uint32_t mode,
+                              uint32_t slices)
+{
+    Prog p;
+    uint32_t loop;
+
+    prologue(&p, false);
+    li(&p, RA, buf);
+    emit(&p, SW(RA, X25, POTNPU_IO_DMA_DST_LO));
+    emit(&p, SW(X0, X25, POTNPU_IO_DMA_DST_HI));
+    li(&p, RA, D_DATA);
+    emit(&p, SW(RA, X25, POTNPU_IO_DMA_SRC_LO));
+    emit(&p, SW(X0, X25, POTNPU_IO_DMA_SRC_HI));
+    li(&p, RA, 2);
+    emit(&p, SW(RA, X25, POTNPU_IO_DMA_LEN));
+    li(&p, RA, mode);
+    emit(&p, SW(RA, X25, POTNPU_IO_DMA_MODE));
+    loop = emit(&p, SW(X0, X25, POTNPU_IO_DMA_START));
+    emit(&p, ADDI(X5, X5, 1));
+    emit(&p, SW(X5, S0, 0));
+    emit(&p, JAL(X0, loop - here(&p)));
+    core_load(t, &p);
+    dmem_wr(t, 0, 0);
+    core_start(t, 0);
+    step(t, slices * SLICE_NS);
+    wr(t, POTNPU_REG_CORE_CTRL, 0);
+    return dmem(t, 0);
+}
+
+/*
+ * Tiny transfers cannot starve the host: every transfer costs at least
+ * one chunk's worth of slots (64), so a loop of 2-byte DMAs starts at most
+ * slice-insns / 64 + 1 of them per slice, not one per few instructions.
+ * Counted in transfers per slice, not in wall time. A refused transfer
+ * costs as much.
+ */
+static void test_dma_tiny_budget(void)
+{
+    const uint32_t slices = 20, min_slots = 64, loop_insns = 4;
+    const uint32_t modes[] = { MODE(COPY, DMEM, BUS), 0x1000 };
+    PotnpuTest t;
+    uint64_t buf;
+    uint32_t i, n;
+
+    start_vm(&t, NULL);
+    buf = guest_alloc(&t.qs->alloc, 0x1000);
+    for (i = 0; i < ARRAY_SIZE(modes); i++) {
+        n = tiny_dma_loop(&t, buf, modes[i], slices);
+        g_test_message("mode 0x%x: %u two-byte transfers in %u slices",
+                       modes[i], n, slices);
+        g_assert(n <= slices * (2000 / min_slots + 1));
+        g_assert(n >= slices * 2000 / (min_slots + loop_insns) - 2);
+    }
+    stop_vm(&t);
+}
+
 /* Page tables in guest memory for MMU slot SLOT. */
 #define SLOT                3
 #define VA0                 0x200000ull     /* L1 index 1 */
@@ -3000,9 +3256,11 @@ static void check_fault(PotnpuTest *t, uint32_t slot, uint64_t va,
     assert_eq(dma_mode(t, mode, write ? 0 : va, write ? va : D_DATA, 1, slot,
                        0, &fault), dma_status);
     assert_eq(fault, (uint32_t)va);
+    assert_eq(dma_fault_hi, va >> 32);
     assert_eq(rd(t, POTNPU_REG_MMU_FAULT_STATUS),
               POTNPU_MMU_FAULT_MAKE(slot, reason, write));
     assert_eq(rd(t, POTNPU_REG_MMU_FAULT_ADDR), (uint32_t)va);
+    assert_eq(rd(t, POTNPU_REG_MMU_FAULT_ADDR_HI), va >> 32);
     assert_eq(rd(t, POTNPU_REG_MMU_FAULT_COUNT), count);
     assert_eq(rd(t, POTNPU_REG_IRQ_STATUS), POTNPU_IRQ_ERROR);
     g_assert(msi_received(t, POTNPU_MSIX_VEC_ERROR));
@@ -3037,6 +3295,16 @@ static void test_mmu_faults(void)
     check_fault(&t, SLOT, 2 * VA0, false, POTNPU_MMU_REASON_NOT_PRESENT,
                 POTNPU_DMA_EMMU, ++n);
     check_fault(&t, SLOT, VA0 + 0x3000, true, POTNPU_MMU_REASON_NOT_PRESENT,
+                POTNPU_DMA_EMMU, ++n);
+    /*
+     * VALID is checked first: an entry without VALID is NOT_PRESENT
+     * whatever else it holds; reserved bits only matter in a valid entry.
+     */
+    set_pte(&t, tb.l1, 5, 0xfff0000000000ffeull);
+    check_fault(&t, SLOT, 5 * VA0, false, POTNPU_MMU_REASON_NOT_PRESENT,
+                POTNPU_DMA_EMMU, ++n);
+    set_pte(&t, tb.l2, 7, tb.page[3] | 0xfff0000000000ffeull);
+    check_fault(&t, SLOT, VA0 + 0x7000, true, POTNPU_MMU_REASON_NOT_PRESENT,
                 POTNPU_DMA_EMMU, ++n);
     /* READ_ONLY: a write to a page without WRITE; reading it is fine. */
     check_fault(&t, SLOT, VA0 + 0x2004, true, POTNPU_MMU_REASON_READ_ONLY,
@@ -3584,7 +3852,9 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/core/misaligned", test_core_misaligned);
     qtest_add_func("/potnpu/core/access-fault", test_core_access_fault);
     qtest_add_func("/potnpu/core/ecall-mret", test_core_ecall_mret);
+    qtest_add_func("/potnpu/core/mret-states", test_core_mret_states);
     qtest_add_func("/potnpu/core/timer", test_core_timer);
+    qtest_add_func("/potnpu/core/wfi-time", test_core_wfi_time);
     qtest_add_func("/potnpu/core/external-irq", test_core_external_irq);
     qtest_add_func("/potnpu/core/wfi-doorbell", test_core_wfi_doorbell);
     qtest_add_func("/potnpu/core/watchdog", test_core_watchdog);
@@ -3594,6 +3864,8 @@ int main(int argc, char **argv)
                    test_core_random_programs);
     qtest_add_func("/potnpu/core/reset-running", test_core_reset_running);
     qtest_add_func("/potnpu/dma/dmem-bus", test_dma_dmem_bus);
+    qtest_add_func("/potnpu/dma/edges", test_dma_edges);
+    qtest_add_func("/potnpu/dma/tiny-budget", test_dma_tiny_budget);
     qtest_add_func("/potnpu/dma/va", test_dma_va);
     qtest_add_func("/potnpu/mmu/faults", test_mmu_faults);
     qtest_add_func("/potnpu/mmu/tlb", test_mmu_tlb);
