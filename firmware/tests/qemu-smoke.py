@@ -158,7 +158,7 @@ slot(2, L1_2, L2_2, [(PAGES2 + 4096 * i) | 3 for i in range(16)])
 slot(5, L1_5, L2_5, [PAGES5 | 3, (PAGES5 + 4096) | 1])       # page 1 read-only
 setreg(MMU_CTX_SEL, 0); setreg(MMU_INVALIDATE, 0xFFFFFFFF)
 
-setreg(HOST_ABI, 0x00010000)            # 0.1.0
+setreg(HOST_ABI, 0x01000000)            # 1.0.0
 setreg(JQ_BASE_LO, JQ); setreg(JQ_BASE_HI, 0); setreg(JQ_SIZE, 8)
 setreg(CQ_BASE_LO, CQ); setreg(CQ_BASE_HI, 0)
 setreg(IRQ_MASK, 0xF)
@@ -451,16 +451,16 @@ def parked(name):
        f"CORE_STATUS {st:#x} PC {pc:#x}->{reg(CORE_PC):#x} INSTRET {t}->{instret()} HEARTBEAT {beat}->{reg(FW_HEARTBEAT)}")
 
 # A host speaking another ABI major: FAILED / FW_ERR_ABI, core parked.
-setreg(HOST_ABI, 0x01000000)
+setreg(HOST_ABI, 0)                      # a host that never wrote it
 restart()
-ok(reg(FW_STATUS) == FAILED and reg(FW_ERROR) == ERR_ABI, "HOST_ABI 1.0.0: FAILED, FW_ERR_ABI", f"{reg(FW_STATUS)} {reg(FW_ERROR)}")
+ok(reg(FW_STATUS) == FAILED and reg(FW_ERROR) == ERR_ABI, "HOST_ABI 0 (never written): FAILED, FW_ERR_ABI", f"{reg(FW_STATUS)} {reg(FW_ERROR)}")
 ok(reg(CORE_STATUS) & ST_WFI and not reg(CORE_STATUS) & (ST_TRAPPED | ST_WATCHDOG), "core in WFI, not trapped", f"CORE_STATUS {reg(CORE_STATUS):#x}")
-ok(in_log("] boot: host abi 1.0.0, major not supported\n"), "log explains the ABI failure")
+ok(in_log("] boot: host abi 0.0.0, major not supported\n"), "log explains the ABI failure")
 ok(in_log("] fatal: firmware failed, FW_ERROR 1\n"), "log: fatal, FW_ERROR 1")
 parked("ABI failure: parked for good, a doorbell does not wake it")
 
 # A bad job queue view: FAILED / FW_ERR_QUEUE.
-setreg(HOST_ABI, 0x00010000)
+setreg(HOST_ABI, 0x01000000)
 setreg(JQ_SIZE, 12)
 restart()
 ok(reg(FW_STATUS) == FAILED and reg(FW_ERROR) == ERR_QUEUE, "JQ_SIZE 12: FAILED, FW_ERR_QUEUE", f"{reg(FW_STATUS)} {reg(FW_ERROR)}")
@@ -524,7 +524,7 @@ ok(0 < ran < 400 and done(j) == (0,) * 8, f"the job was cut short ({ran} of 400 
    str(done(j)))
 slot(0, L1, L2, [(PAGES + 4096 * i) | 3 for i in range(NPAGES)])
 setreg(MMU_CTX_SEL, 0); setreg(MMU_INVALIDATE, 0xFFFFFFFF)
-setreg(HOST_ABI, 0x00010000)
+setreg(HOST_ABI, 0x01000000)
 setreg(JQ_BASE_LO, JQ); setreg(JQ_BASE_HI, 0); setreg(JQ_SIZE, 8)
 setreg(CQ_BASE_LO, CQ); setreg(CQ_BASE_HI, 0)
 setreg(IRQ_MASK, 0xF)

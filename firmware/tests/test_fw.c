@@ -322,6 +322,9 @@ static void test_boot_abi_major_mismatch(void)
 	const uint32_t bad[] = {
 		POTNPU_FW_VER(POTNPU_FW_VER_MAJOR(POTNPU_FW_ABI_VERSION) + 1, 1, 0),
 		POTNPU_FW_VER(255, 0, 0),
+		/* A host that never wrote HOST_ABI, and the 0.x hosts. */
+		0,
+		POTNPU_FW_VER(0, 1, 0),
 	};
 	unsigned int i;
 
@@ -334,6 +337,17 @@ static void test_boot_abi_major_mismatch(void)
 		/* Versions are reported before the ABI check. */
 		CHECK_EQ(reg(POTNPU_IO_FW_ABI), POTNPU_FW_ABI_VERSION);
 	}
+}
+
+/* ABI major 1: HOST_ABI 0 (never written) cannot pass for ours. */
+static void test_boot_abi_zero_refused(void)
+{
+	CHECK(POTNPU_FW_VER_MAJOR(POTNPU_FW_ABI_VERSION) != 0);
+	reset_all();
+	set_queue(8, JQ_BASE, CQ_BASE, 0);
+	expect_boot_failure(POTNPU_FW_ERR_ABI);
+	CHECK(strstr(log_text(), "boot: host abi 0.0.0, major not supported") != NULL);
+	CHECK_EQ(reg(POTNPU_IO_FW_ERROR), POTNPU_FW_ERR_ABI);
 }
 
 static void test_boot_abi_minor_accepted(void)
@@ -1552,6 +1566,7 @@ int main(void)
 {
 	RUN(test_boot_ready);
 	RUN(test_boot_abi_major_mismatch);
+	RUN(test_boot_abi_zero_refused);
 	RUN(test_boot_abi_minor_accepted);
 	RUN(test_boot_bad_queue_size);
 	RUN(test_boot_good_queue_sizes);

@@ -46,9 +46,12 @@
 
 /*
  * Host<->firmware interface version this tree's driver and firmware speak.
- * The driver accepts images whose abi_version has the same major.
+ * The driver accepts images whose abi_version has the same major. Major 1:
+ * the host writes CQ_HEAD and names the job it aborts in H2F_ARG (host
+ * interface 1.2); and a host that never wrote HOST_ABI (0, major 0) is
+ * refused by the firmware (FW_ERR_ABI) instead of being taken for one.
  */
-#define POTNPU_FW_ABI_VERSION		POTNPU_FW_VER(0, 1, 0)
+#define POTNPU_FW_ABI_VERSION		POTNPU_FW_VER(1, 0, 0)
 
 /**
  * struct potnpu_fw_header - header of a potnpu firmware image
