@@ -931,7 +931,7 @@ static void test_run_info_fake(void **state)
 	assert_contains(r.out, "  pci:           1234:9e70 rev 01 at 0000:00:03.0\n");
 	assert_contains(r.out, "  hw version:    1.0\n");
 	assert_contains(r.out, "  hw caps:       0x00000003 (PING,CORE)\n");
-	assert_contains(r.out, "  firmware:      0.1.0 (fw ABI 0.1.0)\n");
+	assert_contains(r.out, "  firmware:      0.1.0 (fw ABI 1.0.0)\n");
 	snprintf(want, sizeof(want), "  uapi version:  %d.%d\n",
 		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
 	assert_contains(r.out, want);
