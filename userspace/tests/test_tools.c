@@ -955,7 +955,7 @@ static void test_run_info_fake(void **state)
 	assert_contains(r.out, "\"vendor\": 4660,");
 	assert_contains(r.out, "\"bus_id\": \"0000:00:03.0\"");
 	assert_contains(r.out, "\"cap_names\": [\n          \"PING\",\n          \"CORE\"\n        ]");
-	assert_contains(r.out, "\"firmware\": {\n        \"version\": \"0.1.0\",\n        \"abi\": \"0.1.0\"\n      }");
+	assert_contains(r.out, "\"firmware\": {\n        \"version\": \"0.1.0\",\n        \"abi\": \"1.0.0\"\n      }");
 	snprintf(want, sizeof(want), "\"uapi_version\": \"%d.%d\"",
 		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
 	assert_contains(r.out, want);
