@@ -145,6 +145,18 @@ struct potnpu_device {
 	struct potnpu_sched sched;
 };
 
+/*
+ * Upper bound on count_handles of the DRM core's syncobj array ioctls on a
+ * potnpu node (WAIT, TIMELINE_WAIT, RESET, SIGNAL, TIMELINE_SIGNAL,
+ * QUERY). A submit takes at most DRM_POTNPU_MAX_IN_SYNCOBJS + 1; 4096
+ * keeps the largest array the core allocates for one call (its 64-byte
+ * wait entries) at 256 KiB, far below what makes the page allocator warn.
+ */
+#define POTNPU_MAX_SYNCOBJ_HANDLES	4096
+
+size_t potnpu_ioctl_arg_size(unsigned int cmd);
+int potnpu_ioctl_check(unsigned int cmd, const void *args);
+
 static inline struct potnpu_device *to_potnpu(struct drm_device *drm)
 {
 	return container_of(drm, struct potnpu_device, drm);
