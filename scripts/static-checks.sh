@@ -71,11 +71,12 @@ checkpatch() {	# checkpatch SCRIPT FLAGS... -- FILES...
 }
 
 cd "$POTNPU_ROOT" || exit 1
-mapfile -t kfiles < <(git ls-files 'kernel/*.c' 'kernel/*.h')
+mapfile -t kfiles < <(git ls-files -co --exclude-standard 'kernel/*.c' 'kernel/*.h')
 checkpatch "$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet -- "${kfiles[@]}"
 # Headers shared with userspace, QEMU and firmware cannot use the kernel's
 # BIT() macro, as no uapi header does.
-mapfile -t sfiles < <(git ls-files 'uapi/*.h' 'include/potnpu/*.h')
+mapfile -t sfiles < <(git ls-files -co --exclude-standard 'uapi/*.h' 'include/potnpu/*.h' \
+	'include/potnpu/*.c')
 checkpatch "$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
 	--ignore BIT_MACRO -- "${sfiles[@]}"
 
