@@ -11,8 +11,10 @@
  * va_limit becomes writable (default and maximum POTNPU_VA_SIZE; at least
  * two pages), so tests can exhaust an address space without allocating
  * 1 GiB. force_recovery: writing anything cancels the jobs in the ring,
- * resets the device and boots the firmware again. job_timeout_ms: the
- * scheduler's job timeout, lowered by tests to provoke a timeout.
+ * resets the device and boots the firmware again. job_timeout_ms:
+ * transitional, writes the scheduler's job timeout until the scheduler is
+ * created with potnpu_job_timeout_ms() (module parameter job_timeout_ms);
+ * goes with that change.
  * core_wdog_limit: writes CORE_WDOG_LIMIT (until the next reset), so tests
  * can make the core halt. inject_cmd_va: the next job's kernel copy of its
  * stream gets this VA as its first command's address after validation,
@@ -61,6 +63,11 @@ DEFINE_DEBUGFS_ATTRIBUTE(potnpu_va_limit_fops, potnpu_va_limit_get,
 DEFINE_DEBUGFS_ATTRIBUTE(potnpu_va_limit_ro_fops, potnpu_va_limit_get, NULL,
 			 "%llu\n");
 
+/*
+ * Transitional (see the top of the file): reaches into drm_sched's
+ * internals; to be removed once potnpu_sched.c passes
+ * potnpu_job_timeout_ms() to drm_sched_init().
+ */
 static int potnpu_job_timeout_get(void *data, u64 *val)
 {
 	struct potnpu_device *ndev = data;

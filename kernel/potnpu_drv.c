@@ -16,6 +16,7 @@
 #include <linux/ioctl.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
@@ -39,6 +40,39 @@
 #include "potnpu_query.h"
 #include "potnpu_sched.h"
 #include "potnpu_vm.h"
+
+#define POTNPU_JOB_TIMEOUT_MS_MAX	600000
+
+static unsigned int potnpu_job_timeout = 5000;
+
+static int potnpu_job_timeout_param_set(const char *val,
+					const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, POTNPU_JOB_TIMEOUT_MS_MAX);
+}
+
+static const struct kernel_param_ops potnpu_job_timeout_param_ops = {
+	.set = potnpu_job_timeout_param_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(job_timeout_ms, &potnpu_job_timeout_param_ops,
+		&potnpu_job_timeout, 0444);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "Job timeout in ms, 1..600000 (default 5000), taken when a device's job scheduler is created");
+
+/**
+ * potnpu_job_timeout_ms() - the job timeout for a new scheduler
+ *
+ * The module parameter job_timeout_ms, range checked when it is set (at
+ * load time only: it is read-only in sysfs).
+ *
+ * Return: the timeout in milliseconds, 1..600000.
+ */
+unsigned int potnpu_job_timeout_ms(void)
+{
+	return READ_ONCE(potnpu_job_timeout);
+}
 
 static const struct drm_ioctl_desc potnpu_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(POTNPU_QUERY, potnpu_query_ioctl, 0),

@@ -156,6 +156,7 @@ struct potnpu_device {
 
 size_t potnpu_ioctl_arg_size(unsigned int cmd);
 int potnpu_ioctl_check(unsigned int cmd, const void *args);
+unsigned int potnpu_job_timeout_ms(void);
 
 static inline struct potnpu_device *to_potnpu(struct drm_device *drm)
 {
