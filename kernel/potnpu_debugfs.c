@@ -2,26 +2,26 @@
 /*
  * potnpu DRM accel driver: debugfs, in /sys/kernel/debug/accel/<PCI name>/.
  *
- * va_limit: end of the device VA range of files opened from now on
- * (default and maximum POTNPU_VA_SIZE; at least two pages). Lowering it
- * lets tests exhaust an address space without allocating 1 GiB.
- * fw_status: the firmware's state, versions, heartbeat, boot and recovery
- * counters. fw_log: the firmware's log ring, read through BAR4.
- * force_recovery: writing anything cancels the jobs in the ring, resets
- * the device and boots the firmware again. job_timeout_ms: the scheduler's
- * job timeout (default 5000 ms), lowered by tests to provoke a timeout.
- * core_wdog_limit: writes CORE_WDOG_LIMIT (until the next reset), so tests
+ * Always: fw_status (the firmware's state, versions, heartbeat, boot and
+ * recovery counters), fw_log (the firmware's log ring, read through BAR4),
+ * stats (job, timeout, recovery and MMU fault counters) and va_limit, read
+ * only (end of the device VA range of files opened from now on).
+ *
+ * Fault injection, only with CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT:
+ * va_limit becomes writable (default and maximum POTNPU_VA_SIZE; at least
+ * two pages), so tests can exhaust an address space without allocating
+ * 1 GiB. force_recovery: writing anything cancels the jobs in the ring,
+ * resets the device and boots the firmware again. core_wdog_limit: writes CORE_WDOG_LIMIT (until the next reset), so tests
  * can make the core halt. inject_cmd_va: the next job's kernel copy of its
  * stream gets this VA as its first command's address after validation,
  * so tests can show the MMU confining a stream the validator never saw.
  * inject_hang: the next job's descriptor goes into the ring but no
  * doorbell is rung until the next recovery, so the job hangs and the
- * timeout path runs. stats: job, timeout, recovery and MMU fault counters.
+ * timeout path runs.
  */
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
-#include <linux/jiffies.h>
 #include <linux/seq_file.h>
 
 #include <drm/drm_drv.h>
@@ -56,28 +56,8 @@ static int potnpu_va_limit_set(void *data, u64 val)
 
 DEFINE_DEBUGFS_ATTRIBUTE(potnpu_va_limit_fops, potnpu_va_limit_get,
 			 potnpu_va_limit_set, "%llu\n");
-
-static int potnpu_job_timeout_get(void *data, u64 *val)
-{
-	struct potnpu_device *ndev = data;
-
-	if (!ndev->sched.fence_context)
-		return -ENODEV;
-	*val = jiffies_to_msecs(READ_ONCE(ndev->sched.sched.timeout));
-	return 0;
-}
-
-static int potnpu_job_timeout_set(void *data, u64 val)
-{
-	struct potnpu_device *ndev = data;
-
-	if (!ndev->sched.fence_context)
-		return -ENODEV;
-	if (!val || val > 600000)
-		return -EINVAL;
-	WRITE_ONCE(ndev->sched.sched.timeout, msecs_to_jiffies(val));
-	return 0;
-}
+DEFINE_DEBUGFS_ATTRIBUTE(potnpu_va_limit_ro_fops, potnpu_va_limit_get, NULL,
+			 "%llu\n");
 
 /* Test hook: a tiny watchdog limit makes the core halt while idle. */
 static int potnpu_core_wdog_set(void *data, u64 val)
@@ -136,9 +116,6 @@ static int potnpu_stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(potnpu_stats);
 
-DEFINE_DEBUGFS_ATTRIBUTE(potnpu_job_timeout_fops, potnpu_job_timeout_get,
-			 potnpu_job_timeout_set, "%llu\n");
-
 static int potnpu_fw_status_show(struct seq_file *m, void *unused)
 {
 	potnpu_boot_show_status(m->private, m);
@@ -169,10 +146,28 @@ static const struct file_operations potnpu_force_recovery_fops = {
 	.write = potnpu_force_recovery_write,
 };
 
+/* The test hooks: only with CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT. */
+static void potnpu_debugfs_init_fault_inject(struct potnpu_device *ndev,
+					     struct dentry *root)
+{
+	debugfs_create_file_unsafe("va_limit", 0600, root, ndev,
+				   &potnpu_va_limit_fops);
+	debugfs_create_file_unsafe("core_wdog_limit", 0200, root, ndev,
+				   &potnpu_core_wdog_fops);
+	debugfs_create_file_unsafe("inject_cmd_va", 0600, root, ndev,
+				   &potnpu_inject_cmd_va_fops);
+	debugfs_create_file_unsafe("inject_hang", 0200, root, ndev,
+				   &potnpu_inject_hang_fops);
+	debugfs_create_file("force_recovery", 0200, root, ndev,
+			    &potnpu_force_recovery_fops);
+}
+
 /**
  * potnpu_debugfs_init() - create the device's debugfs files
  * @ndev: the device; its DRM debugfs directory exists
  *
+ * The fault injection files only exist with
+ * CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT; without it va_limit is read only.
  * The files go with the directory when the DRM device is released.
  */
 void potnpu_debugfs_init(struct potnpu_device *ndev)
@@ -181,20 +176,13 @@ void potnpu_debugfs_init(struct potnpu_device *ndev)
 
 	if (!root)
 		return;
-	debugfs_create_file_unsafe("va_limit", 0600, root, ndev,
-				   &potnpu_va_limit_fops);
-	debugfs_create_file_unsafe("job_timeout_ms", 0600, root, ndev,
-				   &potnpu_job_timeout_fops);
-	debugfs_create_file_unsafe("core_wdog_limit", 0200, root, ndev,
-				   &potnpu_core_wdog_fops);
-	debugfs_create_file_unsafe("inject_cmd_va", 0600, root, ndev,
-				   &potnpu_inject_cmd_va_fops);
-	debugfs_create_file_unsafe("inject_hang", 0200, root, ndev,
-				   &potnpu_inject_hang_fops);
+	if (IS_ENABLED(CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT))
+		potnpu_debugfs_init_fault_inject(ndev, root);
+	else
+		debugfs_create_file_unsafe("va_limit", 0400, root, ndev,
+					   &potnpu_va_limit_ro_fops);
 	debugfs_create_file("stats", 0400, root, ndev, &potnpu_stats_fops);
 	debugfs_create_file("fw_status", 0400, root, ndev,
 			    &potnpu_fw_status_fops);
 	debugfs_create_file("fw_log", 0400, root, ndev, &potnpu_fw_log_fops);
-	debugfs_create_file("force_recovery", 0200, root, ndev,
-			    &potnpu_force_recovery_fops);
 }

@@ -14,15 +14,22 @@
  * without tearing the driver down.
  */
 
+#include <linux/compat.h>
 #include <linux/dma-mapping.h>
+#include <linux/fs.h>
+#include <linux/ioctl.h>
 #include <linux/kref.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
+#include <linux/uaccess.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
+#include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
@@ -41,19 +48,37 @@
 #include "potnpu_sched.h"
 #include "potnpu_vm.h"
 
-static unsigned int job_timeout_ms = 5000;
-module_param(job_timeout_ms, uint, 0444);
+#define POTNPU_JOB_TIMEOUT_MS_MAX	600000
+
+static unsigned int potnpu_job_timeout = 5000;
+
+static int potnpu_job_timeout_param_set(const char *val,
+					const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, POTNPU_JOB_TIMEOUT_MS_MAX);
+}
+
+static const struct kernel_param_ops potnpu_job_timeout_param_ops = {
+	.set = potnpu_job_timeout_param_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(job_timeout_ms, &potnpu_job_timeout_param_ops,
+		&potnpu_job_timeout, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
-		 "job timeout in ms, 10..600000, re-armed while the firmware makes progress (default 5000)");
+		 "Job timeout in ms, 1..600000 (default 5000), taken when a device's job scheduler is created");
 
 /**
- * potnpu_job_timeout_ms() - the job timeout the scheduler uses
+ * potnpu_job_timeout_ms() - the job timeout for a new scheduler
  *
- * Return: the job_timeout_ms module parameter, clamped to 10..600000.
+ * The module parameter job_timeout_ms, range checked when it is set (at
+ * load time only: it is read-only in sysfs).
+ *
+ * Return: the timeout in milliseconds, 1..600000.
  */
 unsigned int potnpu_job_timeout_ms(void)
 {
-	return clamp(READ_ONCE(job_timeout_ms), 10u, 600000u);
+	return READ_ONCE(potnpu_job_timeout);
 }
 
 static const struct drm_ioctl_desc potnpu_drm_ioctls[] = {
@@ -138,9 +163,172 @@ static void potnpu_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	potnpu_job_show_fdinfo(file->driver_priv, p);
 }
 
+/*
+ * The DRM core ioctls whose arguments potnpu_ioctl_check() reads: the
+ * syncobj array ioctls. Their layouts have no pointer-sized or padded
+ * fields, so 32-bit callers (compat) pass the same bytes.
+ */
+union potnpu_ioctl_args {
+	struct drm_syncobj_wait wait;
+	struct drm_syncobj_timeline_wait timeline_wait;
+	struct drm_syncobj_array array;
+	struct drm_syncobj_timeline_array timeline_array;
+};
+
+/**
+ * potnpu_ioctl_arg_size() - how much of an ioctl's argument the filter reads
+ * @cmd: ioctl command
+ *
+ * Return: the size of the DRM core's argument structure for the syncobj
+ * array ioctls, whose count potnpu_ioctl_check() bounds; 0 for every
+ * other command.
+ */
+size_t potnpu_ioctl_arg_size(unsigned int cmd)
+{
+	switch (_IOC_NR(cmd)) {
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_WAIT):
+		return sizeof(struct drm_syncobj_wait);
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT):
+		return sizeof(struct drm_syncobj_timeline_wait);
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_RESET):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_SIGNAL):
+		return sizeof(struct drm_syncobj_array);
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_QUERY):
+		return sizeof(struct drm_syncobj_timeline_array);
+	default:
+		return 0;
+	}
+}
+
+/**
+ * potnpu_ioctl_check() - refuse DRM core ioctls an accel node never serves
+ * @cmd: ioctl command
+ * @args: potnpu_ioctl_arg_size(@cmd) bytes of the argument, as drm_ioctl()
+ *	would see them (zero beyond what the caller passed); unused when
+ *	that size is 0
+ *
+ * drm_ioctl() dispatches core ioctls on the number alone, so the number is
+ * what is checked, whatever the size, direction and type bits of @cmd.
+ * Refused with -EOPNOTSUPP: the master and authentication ioctls
+ * (GET_MAGIC and GET_UNIQUE dereference the master an accel file does not
+ * have), the legacy ones and every modeset and display ioctl. Refused with
+ * -EINVAL: a syncobj array ioctl with more than POTNPU_MAX_SYNCOBJ_HANDLES
+ * handles. Driver ioctls and everything else pass.
+ *
+ * Return: 0 when the ioctl may go on to drm_ioctl(), or a negative errno.
+ */
+int potnpu_ioctl_check(unsigned int cmd, const void *args)
+{
+	const union potnpu_ioctl_args *a = args;
+	unsigned int nr = _IOC_NR(cmd);
+	u32 count;
+
+	/* The modeset block, lease ioctls, MODE_GETFB2 and MODE_CLOSEFB. */
+	if ((nr >= DRM_IOCTL_NR(DRM_IOCTL_MODE_GETRESOURCES) &&
+	     nr <= DRM_IOCTL_NR(DRM_IOCTL_MODE_DESTROYPROPBLOB)) ||
+	    (nr >= DRM_IOCTL_NR(DRM_IOCTL_MODE_CREATE_LEASE) &&
+	     nr <= DRM_IOCTL_NR(DRM_IOCTL_MODE_REVOKE_LEASE)) ||
+	    nr == DRM_IOCTL_NR(DRM_IOCTL_MODE_GETFB2) ||
+	    nr == DRM_IOCTL_NR(DRM_IOCTL_MODE_CLOSEFB))
+		return -EOPNOTSUPP;
+
+	switch (nr) {
+	/* Master and authentication: an accel file is never a master. */
+	case DRM_IOCTL_NR(DRM_IOCTL_GET_UNIQUE):
+	case DRM_IOCTL_NR(DRM_IOCTL_GET_MAGIC):
+	case DRM_IOCTL_NR(DRM_IOCTL_SET_VERSION):
+	case DRM_IOCTL_NR(DRM_IOCTL_SET_UNIQUE):
+	case DRM_IOCTL_NR(DRM_IOCTL_AUTH_MAGIC):
+	case DRM_IOCTL_NR(DRM_IOCTL_SET_MASTER):
+	case DRM_IOCTL_NR(DRM_IOCTL_DROP_MASTER):
+	/* Legacy. */
+	case DRM_IOCTL_NR(DRM_IOCTL_GET_CLIENT):
+	case DRM_IOCTL_NR(DRM_IOCTL_GET_STATS):
+	case DRM_IOCTL_NR(DRM_IOCTL_BLOCK):
+	case DRM_IOCTL_NR(DRM_IOCTL_UNBLOCK):
+	case DRM_IOCTL_NR(DRM_IOCTL_ADD_DRAW):
+	case DRM_IOCTL_NR(DRM_IOCTL_RM_DRAW):
+	case DRM_IOCTL_NR(DRM_IOCTL_FINISH):
+	case DRM_IOCTL_NR(DRM_IOCTL_UPDATE_DRAW):
+	/* Display: client caps, vblank, CRTC sequences. */
+	case DRM_IOCTL_NR(DRM_IOCTL_SET_CLIENT_CAP):
+	case DRM_IOCTL_NR(DRM_IOCTL_WAIT_VBLANK):
+	case DRM_IOCTL_NR(DRM_IOCTL_CRTC_GET_SEQUENCE):
+	case DRM_IOCTL_NR(DRM_IOCTL_CRTC_QUEUE_SEQUENCE):
+		return -EOPNOTSUPP;
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_WAIT):
+		count = a->wait.count_handles;
+		break;
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT):
+		count = a->timeline_wait.count_handles;
+		break;
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_RESET):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_SIGNAL):
+		count = a->array.count_handles;
+		break;
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_QUERY):
+		count = a->timeline_array.count_handles;
+		break;
+	default:
+		return 0;
+	}
+	return count > POTNPU_MAX_SYNCOBJ_HANDLES ? -EINVAL : 0;
+}
+
+/*
+ * Copy in what potnpu_ioctl_check() reads, the way drm_ioctl() does: the
+ * caller's bytes up to _IOC_SIZE(cmd) for commands with _IOC_WRITE, zero
+ * beyond. Another thread can still change the count between this copy and
+ * drm_ioctl()'s own; only the DRM core can close that (see
+ * docs/upstream-drm-accel-ioctls.md).
+ */
+static int potnpu_ioctl_filter(unsigned int cmd, void __user *uarg)
+{
+	union potnpu_ioctl_args args = {};
+	size_t size = potnpu_ioctl_arg_size(cmd);
+
+	if (size && (_IOC_DIR(cmd) & _IOC_WRITE)) {
+		size = min_t(size_t, size, _IOC_SIZE(cmd));
+		if (copy_from_user(&args, uarg, size))
+			return -EFAULT;
+	}
+	return potnpu_ioctl_check(cmd, &args);
+}
+
+static long potnpu_ioctl(struct file *filp, unsigned int cmd,
+			 unsigned long arg)
+{
+	int ret = potnpu_ioctl_filter(cmd, (void __user *)arg);
+
+	return ret ? ret : drm_ioctl(filp, cmd, arg);
+}
+
+#ifdef CONFIG_COMPAT
+static long potnpu_compat_ioctl(struct file *filp, unsigned int cmd,
+				unsigned long arg)
+{
+	int ret = potnpu_ioctl_filter(cmd, compat_ptr(arg));
+
+	return ret ? ret : drm_compat_ioctl(filp, cmd, arg);
+}
+#else
+#define potnpu_compat_ioctl NULL
+#endif
+
+/* DRM_ACCEL_FOPS with the ioctl entries filtered. */
 static const struct file_operations potnpu_fops = {
 	.owner = THIS_MODULE,
-	DRM_ACCEL_FOPS,
+	.open = accel_open,
+	.release = drm_release,
+	.unlocked_ioctl = potnpu_ioctl,
+	.compat_ioctl = potnpu_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.mmap = drm_gem_mmap,
+	.fop_flags = FOP_UNSIGNED_OFFSET,
 	.show_fdinfo = drm_show_fdinfo,
 };
 

@@ -125,7 +125,6 @@ struct potnpu_file {
 
 void potnpu_file_get(struct potnpu_file *pfile);
 void potnpu_file_put(struct potnpu_file *pfile);
-unsigned int potnpu_job_timeout_ms(void);
 
 /**
  * struct potnpu_device - one potnpu PCI function
@@ -153,6 +152,19 @@ struct potnpu_device {
 	struct potnpu_boot boot;
 	struct potnpu_sched sched;
 };
+
+/*
+ * Upper bound on count_handles of the DRM core's syncobj array ioctls on a
+ * potnpu node (WAIT, TIMELINE_WAIT, RESET, SIGNAL, TIMELINE_SIGNAL,
+ * QUERY). A submit takes at most DRM_POTNPU_MAX_IN_SYNCOBJS + 1; 4096
+ * keeps the largest array the core allocates for one call (its 64-byte
+ * wait entries) at 256 KiB, far below what makes the page allocator warn.
+ */
+#define POTNPU_MAX_SYNCOBJ_HANDLES	4096
+
+size_t potnpu_ioctl_arg_size(unsigned int cmd);
+int potnpu_ioctl_check(unsigned int cmd, const void *args);
+unsigned int potnpu_job_timeout_ms(void);
 
 static inline struct potnpu_device *to_potnpu(struct drm_device *drm)
 {

@@ -212,6 +212,8 @@ static void potnpu_job_inject(struct potnpu_device *ndev,
 	__le32 *w = job->stream;
 	u64 va;
 
+	if (!IS_ENABLED(CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT))
+		return;
 	if (job->cmd_size < 3 * sizeof(u32) ||
 	    !READ_ONCE(ndev->sched.inject_cmd_va))
 		return;

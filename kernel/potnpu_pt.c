@@ -28,7 +28,10 @@
 
 #include "potnpu_pt.h"
 
-/* Bits an entry may have set; anything else is a BAD_PTE for the device. */
+/*
+ * Bits a valid entry may have set; anything else makes it a BAD_PTE for the
+ * device. An entry without VALID is not present whatever its other bits.
+ */
 #define POTNPU_PTE_L1_BITS	(POTNPU_PTE_ADDR_MASK | POTNPU_PTE_VALID)
 #define POTNPU_PTE_L2_BITS	(POTNPU_PTE_L1_BITS | POTNPU_PTE_WRITE)
 
@@ -52,20 +55,21 @@ int potnpu_pt_walk(const __le64 *l1, u64 va, bool write,
 	if (va >= POTNPU_VA_SIZE)
 		return POTNPU_MMU_REASON_RANGE;
 
+	/* VALID first: an invalid entry is not present, whatever else is set. */
 	pte = le64_to_cpu(l1[potnpu_pt_l1_index(va)]);
-	if (pte & ~POTNPU_PTE_L1_BITS)
-		return POTNPU_MMU_REASON_BAD_PTE;
 	if (!(pte & POTNPU_PTE_VALID))
 		return POTNPU_MMU_REASON_NOT_PRESENT;
+	if (pte & ~POTNPU_PTE_L1_BITS)
+		return POTNPU_MMU_REASON_BAD_PTE;
 	l2 = table(ctx, potnpu_pte_addr(pte));
 	if (!l2)
 		return POTNPU_MMU_REASON_BUS;
 
 	pte = le64_to_cpu(l2[potnpu_pt_l2_index(va)]);
-	if (pte & ~POTNPU_PTE_L2_BITS)
-		return POTNPU_MMU_REASON_BAD_PTE;
 	if (!(pte & POTNPU_PTE_VALID))
 		return POTNPU_MMU_REASON_NOT_PRESENT;
+	if (pte & ~POTNPU_PTE_L2_BITS)
+		return POTNPU_MMU_REASON_BAD_PTE;
 	if (write && !(pte & POTNPU_PTE_WRITE))
 		return POTNPU_MMU_REASON_READ_ONLY;
 

@@ -275,7 +275,8 @@ static void potnpu_job_to_ring(struct potnpu_device *ndev,
 	s->tail++;
 	list_add_tail(&job->node, &s->pending);
 	/* Test hook: the ring holds the job, the firmware never hears of it. */
-	if (atomic_xchg(&s->inject_hang, 0))
+	if (IS_ENABLED(CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT) &&
+	    atomic_xchg(&s->inject_hang, 0))
 		s->hold = true;
 	if (!s->hold) {
 		potnpu_wr(ndev, POTNPU_REG_JQ_TAIL, s->tail);

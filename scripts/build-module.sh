@@ -8,6 +8,9 @@
 #                                     (C=2), run checkpatch --strict on every
 #                                     kernel file; any warning fails
 #   scripts/build-module.sh --clean   remove the build products
+#
+# The module has the fault injection hooks
+# (CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT) unless POTNPU_FAULT_INJECT=0.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -28,6 +31,11 @@ if [ ! -f "$KDIR/Makefile" ] || [ ! -f "$KDIR/Module.symvers" ]; then
 fi
 
 MAKE_ARGS=(-C "$KDIR" M="$POTNPU_ROOT" -j2)
+# This module is the one the guest tests load (make check, make run): with
+# the debugfs fault injection hooks, unless POTNPU_FAULT_INJECT=0.
+if [ "${POTNPU_FAULT_INJECT:-1}" != 0 ]; then
+	MAKE_ARGS+=(CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT=y)
+fi
 # Module BTF needs pahole (package dwarves). Without it the final link of
 # the .ko fails, so build without BTF: the module loads the same, only
 # BPF programs cannot see its types.

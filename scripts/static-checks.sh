@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Static checks as a test layer (TAP on stdout, details on stderr):
-#  - potnpu.ko builds with W=1 without a warning;
-#  - sparse (C=2) reports nothing;
+#  - potnpu.ko builds with W=1 without a warning and sparse (C=2) reports
+#    nothing, with and without CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT;
 #  - the kernel's checkpatch.pl --strict is clean on every kernel-side file;
 #  - QEMU's checkpatch.pl is clean on the device model and its qtest.
 # The kernel build runs on a scratch copy so the checks never disturb the
@@ -34,24 +34,32 @@ kbuild() {	# kbuild LOGFILE extra make args...
 	make -C "$KDIR" M="$scratch" -j2 "$@" modules >"$logf" 2>&1
 }
 
-if kbuild "$scratch/w1.log" W=1; then
-	if grep -E 'warning:|error:' "$scratch/w1.log" >&2; then
-		result FAIL "kernel module builds W=1 without warnings"
+# Both configurations: the distribution's (no fault injection) and the
+# test builds' (scripts/build-module.sh, CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT).
+for fi in n y; do
+	what="kernel module, fault injection $fi"
+	args=()
+	[ "$fi" = y ] && args=(CONFIG_DRM_ACCEL_POTNPU_FAULT_INJECT=y)
+	if kbuild "$scratch/w1-$fi.log" W=1 "${args[@]}"; then
+		if grep -E 'warning:|error:' "$scratch/w1-$fi.log" >&2; then
+			result FAIL "$what: builds W=1 without warnings"
+		else
+			result OK "$what: builds W=1 without warnings"
+		fi
 	else
-		result OK "kernel module builds W=1 without warnings"
+		cat "$scratch/w1-$fi.log" >&2
+		result FAIL "$what: builds W=1 without warnings"
 	fi
-else
-	cat "$scratch/w1.log" >&2
-	result FAIL "kernel module builds W=1 without warnings"
-fi
 
-# C=2 re-checks every file; sparse prints only findings.
-if kbuild "$scratch/sparse.log" C=2 CHECK="sparse -Wno-unknown-attribute" &&
-   ! grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error)' "$scratch/sparse.log" >&2; then
-	result OK "sparse clean on the kernel module"
-else
-	result FAIL "sparse clean on the kernel module"
-fi
+	# C=2 re-checks every file; sparse prints only findings.
+	if kbuild "$scratch/sparse-$fi.log" C=2 CHECK="sparse -Wno-unknown-attribute" \
+		"${args[@]}" &&
+	   ! grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error)' "$scratch/sparse-$fi.log" >&2; then
+		result OK "$what: sparse clean"
+	else
+		result FAIL "$what: sparse clean"
+	fi
+done
 
 checkpatch() {	# checkpatch SCRIPT FLAGS... -- FILES...
 	local script=$1 f out
@@ -71,11 +79,12 @@ checkpatch() {	# checkpatch SCRIPT FLAGS... -- FILES...
 }
 
 cd "$POTNPU_ROOT" || exit 1
-mapfile -t kfiles < <(git ls-files 'kernel/*.c' 'kernel/*.h')
+mapfile -t kfiles < <(git ls-files -co --exclude-standard 'kernel/*.c' 'kernel/*.h')
 checkpatch "$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet -- "${kfiles[@]}"
 # Headers shared with userspace, QEMU and firmware cannot use the kernel's
 # BIT() macro, as no uapi header does.
-mapfile -t sfiles < <(git ls-files 'uapi/*.h' 'include/potnpu/*.h')
+mapfile -t sfiles < <(git ls-files -co --exclude-standard 'uapi/*.h' 'include/potnpu/*.h' \
+	'include/potnpu/*.c')
 checkpatch "$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
 	--ignore BIT_MACRO -- "${sfiles[@]}"
 

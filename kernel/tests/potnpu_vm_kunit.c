@@ -293,6 +293,41 @@ static void pt_walk_bad_entries(struct kunit *test)
 	pt_teardown(test, c);
 }
 
+/*
+ * The device checks VALID first: an entry without it is not present, even
+ * with reserved bits or (in L1) WRITE set; only a valid entry is BAD_PTE.
+ */
+static void pt_walk_invalid_entry_with_reserved_bits(struct kunit *test)
+{
+	struct pt_ctx *c = pt_setup(test);
+	const u64 junk = (0xfffull << 52) | (0x3ffull << 2);
+	__le64 *l2;
+	u64 addr;
+
+	KUNIT_ASSERT_EQ(test, potnpu_pt_map(&c->pt, 0x1000, 0x80000, 0x1000,
+					    true), 0);
+	l2 = c->pt.l2[0];
+	/* L2: reserved bits, WRITE and an address, but no VALID. */
+	l2[2] = cpu_to_le64(junk | POTNPU_PTE_WRITE | 0x90000);
+	KUNIT_EXPECT_EQ(test, walk(c, 0x2000, false, &addr),
+			POTNPU_MMU_REASON_NOT_PRESENT);
+	KUNIT_EXPECT_EQ(test, walk(c, 0x2000, true, &addr),
+			POTNPU_MMU_REASON_NOT_PRESENT);
+	/* Its valid neighbour still translates. */
+	expect_translates(test, c, 0x1000, 0x80000, true);
+	/* L1: reserved bits and WRITE without VALID, for another 2 MiB. */
+	c->pt.l1[1] = cpu_to_le64(junk | POTNPU_PTE_WRITE);
+	KUNIT_EXPECT_EQ(test, walk(c, 0x200000, false, &addr),
+			POTNPU_MMU_REASON_NOT_PRESENT);
+	/* The same bits with VALID are a bad entry. */
+	l2[2] |= cpu_to_le64(POTNPU_PTE_VALID);
+	KUNIT_EXPECT_EQ(test, walk(c, 0x2000, false, &addr),
+			POTNPU_MMU_REASON_BAD_PTE);
+	l2[2] = 0;
+	c->pt.l1[1] = 0;
+	pt_teardown(test, c);
+}
+
 /* The address space of a file, without a device. */
 
 struct vm_ctx {
@@ -520,6 +555,7 @@ static struct kunit_case potnpu_vm_cases[] = {
 	KUNIT_CASE(pt_map_no_memory),
 	KUNIT_CASE(pt_unmap),
 	KUNIT_CASE(pt_walk_bad_entries),
+	KUNIT_CASE(pt_walk_invalid_entry_with_reserved_bits),
 	KUNIT_CASE(vm_map_sgt),
 	KUNIT_CASE(vm_map_invalid),
 	KUNIT_CASE(vm_exhaustion),

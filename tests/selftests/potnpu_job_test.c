@@ -34,6 +34,47 @@ FIXTURE(job) {
 	uint32_t sync;
 };
 
+/* The fixture's BOs and syncobj on a new open of the first node. */
+static void job_fixture_open(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(job) *self)
+{
+	self->fd = potnpu_open_node(0, NULL);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, bo_new(self->fd, 4096, DRM_POTNPU_BO_READ_ONLY,
+			    &self->cmd));
+	ASSERT_EQ(0, bo_new(self->fd, 64 * 1024, 0, &self->a));
+	ASSERT_EQ(0, bo_new(self->fd, 64 * 1024, 0, &self->b));
+	ASSERT_EQ(0, bo_new(self->fd, 4096, DRM_POTNPU_BO_READ_ONLY,
+			    &self->ro));
+	self->sync = syncobj_new(self->fd);
+	ASSERT_NE(0, self->sync);
+}
+
+/* Unmap and close everything, so that the module can be unloaded. */
+static void job_fixture_close(FIXTURE_DATA(job) *self)
+{
+	bo_unmap(&self->cmd);
+	bo_unmap(&self->a);
+	bo_unmap(&self->b);
+	bo_unmap(&self->ro);
+	if (self->fd >= 0)
+		close(self->fd);
+	self->fd = -1;
+}
+
+/*
+ * Reload the module with @params (see potnpu_reload_module()) and open
+ * the fixture again: the old fd, BOs and syncobj are gone, and so are the
+ * device's counters. The caller unmaps its own BOs first.
+ */
+static void reload_with(struct __test_metadata *_metadata,
+			FIXTURE_DATA(job) *self, const char *params)
+{
+	job_fixture_close(self);
+	ASSERT_EQ(0, potnpu_reload_module(params));
+	job_fixture_open(_metadata, self);
+}
+
 FIXTURE_SETUP(job)
 {
 	struct drm_potnpu_fw_info fw = {};
@@ -48,19 +89,16 @@ FIXTURE_SETUP(job)
 	ASSERT_EQ(0, potnpu_query(self->fd, &q));
 	if (fw.status != DRM_POTNPU_FW_STATUS_READY)
 		SKIP(return, "firmware not running");
-	ASSERT_EQ(0, bo_new(self->fd, 4096, DRM_POTNPU_BO_READ_ONLY,
-			    &self->cmd));
-	ASSERT_EQ(0, bo_new(self->fd, 64 * 1024, 0, &self->a));
-	ASSERT_EQ(0, bo_new(self->fd, 64 * 1024, 0, &self->b));
-	ASSERT_EQ(0, bo_new(self->fd, 4096, DRM_POTNPU_BO_READ_ONLY,
-			    &self->ro));
-	self->sync = syncobj_new(self->fd);
-	ASSERT_NE(0, self->sync);
+	close(self->fd);
+	job_fixture_open(_metadata, self);
 }
 
 FIXTURE_TEARDOWN(job)
 {
-	close(self->fd);
+	job_fixture_close(self);
+	/* A test that failed after lowering the timeout: back to default. */
+	if (potnpu_module_param("job_timeout_ms") != 5000)
+		potnpu_reload_module("");
 }
 
 TEST_F(job, fill_and_fence)
@@ -495,13 +533,12 @@ TEST_F(job, tracepoints_follow_a_job)
 }
 
 /*
- * Submit a job of 3200 FILLs over @dst (stream in a new read-only BO
- * @cmd), wait for it and store in @ns how long it took; @sub can be
- * submitted again.
+ * A job of 3200 FILLs over @dst, its stream in a new read-only BO @cmd,
+ * ready to submit as @sub.
  */
-static void time_long_job(struct __test_metadata *_metadata, int fd,
-			  const struct bo *dst, uint32_t sync, struct bo *cmd,
-			  struct submit *sub, long long *ns)
+static void build_long_job(struct __test_metadata *_metadata, int fd,
+			   const struct bo *dst, uint32_t sync, struct bo *cmd,
+			   struct submit *sub)
 {
 	struct stream s;
 	uint32_t i;
@@ -514,7 +551,18 @@ static void time_long_job(struct __test_metadata *_metadata, int fd,
 	submit_init(sub, cmd, s.n * 4);
 	submit_bo(sub, dst);
 	sub->args.out_syncobj = sync;
+}
 
+/*
+ * Submit a job of 3200 FILLs over @dst (stream in a new read-only BO
+ * @cmd), wait for it and store in @ns how long it took; @sub can be
+ * submitted again.
+ */
+static void time_long_job(struct __test_metadata *_metadata, int fd,
+			  const struct bo *dst, uint32_t sync, struct bo *cmd,
+			  struct submit *sub, long long *ns)
+{
+	build_long_job(_metadata, fd, dst, sync, cmd, sub);
 	*ns = now_ns();
 	ASSERT_EQ(0, submit(fd, sub));
 	ASSERT_EQ(0, syncobj_wait(fd, sync, 0));
@@ -523,32 +571,35 @@ static void time_long_job(struct __test_metadata *_metadata, int fd,
 
 /*
  * A job of many commands that takes longer than the timeout is not reset
- * while the firmware's heartbeat moves: the timeout is set to a third of
- * the job's measured duration (the hard cap is ten timeouts).
+ * while the firmware's heartbeat moves: the module is reloaded with the
+ * timeout (module parameter job_timeout_ms) at a third of the job's
+ * measured duration (the hard cap is ten timeouts).
  */
 TEST_F(job, progressing_job_outlives_its_timeout)
 {
 	struct drm_potnpu_job_status st;
 	long long ext, t, ms;
 	struct submit sub;
+	char params[64];
 	uint32_t before;
 	struct bo cmd;
-	char val[32];
 
+	if (stat_get("timeout_extensions") < 0)
+		SKIP(return, "no debugfs stats");
 	time_long_job(_metadata, self->fd, &self->a, self->sync, &cmd, &sub, &t);
 	ms = t / 3000000;
 	if (ms < 10)
 		SKIP(return, "the job takes only %lld ms", t / 1000000);
-	snprintf(val, sizeof(val), "%lld", ms);
-	if (debugfs_write("job_timeout_ms", val))
-		SKIP(return, "no debugfs");
+	bo_unmap(&cmd);
+	snprintf(params, sizeof(params), "job_timeout_ms=%lld", ms);
+	reload_with(_metadata, self, params);
+	build_long_job(_metadata, self->fd, &self->a, self->sync, &cmd, &sub);
 	ext = stat_get("timeout_extensions");
 	before = fw_recoveries(self->fd);
 	t = now_ns();
 	ASSERT_EQ(0, submit(self->fd, &sub));
 	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
 	t = now_ns() - t;
-	ASSERT_EQ(0, debugfs_write("job_timeout_ms", "5000"));
 	ASSERT_EQ(0, job_status(self->fd, sub.args.job_id, &st));
 	EXPECT_EQ(DRM_POTNPU_JOB_OK, st.status);
 	EXPECT_EQ(before, fw_recoveries(self->fd));
@@ -556,6 +607,8 @@ TEST_F(job, progressing_job_outlives_its_timeout)
 		EXPECT_LT(ext, stat_get("timeout_extensions"));
 	TH_LOG("timeout %lld ms, job %lld ms, %lld extensions", ms,
 	       t / 1000000, stat_get("timeout_extensions") - ext);
+	bo_unmap(&cmd);
+	reload_with(_metadata, self, "");
 }
 
 /* debugfs stats counts jobs completed, failed and MMU faults. */
@@ -634,6 +687,8 @@ static void submit_long_and_short(struct __test_metadata *_metadata,
 	uint32_t i;
 
 	ASSERT_EQ(0, bo_new(self->fd, 32 << 20, 0, &big));
+	/* The handle keeps the BO; a mapping would pin the module. */
+	bo_unmap(&big);
 	for (i = 0; i < 32; i++)
 		cmd_fill(&s, big.va, big.size, i);
 	submit_init(&sub, &self->cmd, s.n * 4);
@@ -696,22 +751,28 @@ TEST_F(job, forced_recovery_cancels_jobs_in_ring)
 	expect_device_works(_metadata, self);
 }
 
+/*
+ * A hung job (debugfs inject_hang) times out and recovers the device; the
+ * module is reloaded with a 200 ms timeout for it.
+ */
 TEST_F(job, timeout_recovers_the_device)
 {
 	struct drm_potnpu_job_status st;
-	uint32_t sync2 = syncobj_new(self->fd), before;
+	uint32_t sync2, before;
 	uint64_t ids[2];
 	long long timed_out, recoveries, aborts;
-	char id[64], done[32], *trace;
+	char id[64], done[32], path[512], *trace;
 	bool tracing;
 
-
+	if (debugfs_path("inject_hang", path, sizeof(path)) ||
+	    access(path, F_OK))
+		SKIP(return, "no debugfs inject_hang");
+	reload_with(_metadata, self, "job_timeout_ms=200");
+	sync2 = syncobj_new(self->fd);
 	before = fw_recoveries(self->fd);
 	timed_out = stat_get("jobs_timed_out");
 	recoveries = stat_get("recoveries");
 	aborts = stat_get("aborts");
-	if (debugfs_write("job_timeout_ms", "20"))
-		SKIP(return, "no debugfs");
 	potnpu_klog_clear();
 	/*
 	 * The long job hangs: its descriptor is in the ring, the doorbell
@@ -724,7 +785,6 @@ TEST_F(job, timeout_recovers_the_device)
 	ASSERT_EQ(0, syncobj_wait(self->fd, sync2, 0));
 	ASSERT_EQ(0, syncobj_wait(self->fd, self->sync, 0));
 	trace = tracing ? trace_stop() : NULL;
-	ASSERT_EQ(0, debugfs_write("job_timeout_ms", "5000"));
 	if (trace) {
 		snprintf(id, sizeof(id), " job=%llu ",
 			 (unsigned long long)ids[0]);
@@ -751,6 +811,7 @@ TEST_F(job, timeout_recovers_the_device)
 	EXPECT_EQ(aborts, stat_get("aborts"));
 	EXPECT_TRUE(potnpu_klog_contains("not aborted within"));
 	expect_device_works(_metadata, self);
+	reload_with(_metadata, self, "");
 }
 
 /*
@@ -765,18 +826,21 @@ TEST_F(job, job_beyond_progress_cap_is_aborted)
 	long long aborts, timed_out, recoveries, t, ms;
 	struct drm_potnpu_job_status st;
 	uint32_t i, before, boots;
-	char val[32], id[64], *trace;
+	char params[64], id[64], *trace;
 	struct submit sub;
 	struct bo cmd;
 	bool tracing;
 
+	if (stat_get("aborts") < 0)
+		SKIP(return, "no debugfs stats");
 	time_long_job(_metadata, self->fd, &self->a, self->sync, &cmd, &sub, &t);
 	ms = t / 30000000;
 	if (ms < 3)
 		SKIP(return, "the job takes only %lld ms", t / 1000000);
-	snprintf(val, sizeof(val), "%lld", ms);
-	if (debugfs_write("job_timeout_ms", val))
-		SKIP(return, "no debugfs");
+	bo_unmap(&cmd);
+	snprintf(params, sizeof(params), "job_timeout_ms=%lld", ms);
+	reload_with(_metadata, self, params);
+	build_long_job(_metadata, self->fd, &self->a, self->sync, &cmd, &sub);
 	aborts = stat_get("aborts");
 	timed_out = stat_get("jobs_timed_out");
 	recoveries = stat_get("recoveries");
@@ -796,7 +860,6 @@ TEST_F(job, job_beyond_progress_cap_is_aborted)
 		usleep(10000);
 	}
 	trace = tracing ? trace_stop() : NULL;
-	ASSERT_EQ(0, debugfs_write("job_timeout_ms", "5000"));
 
 	ASSERT_EQ(0, job_status(self->fd, sub.args.job_id, &st));
 	EXPECT_EQ(DRM_POTNPU_JOB_DONE, st.state);
@@ -824,6 +887,8 @@ TEST_F(job, job_beyond_progress_cap_is_aborted)
 	EXPECT_EQ(boots, fw_boots(self->fd));
 	TH_LOG("timeout %lld ms, job %lld ms, aborted at offset %u of %u",
 	       ms, t / 1000000, st.err_offset, sub.args.cmd_size);
+	bo_unmap(&cmd);
+	reload_with(_metadata, self, "");
 }
 
 /* A process that exits with jobs queued and running: nothing leaks. */

@@ -2,14 +2,13 @@
 /* Helpers shared by the potnpu job selftests. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <stdio.h>
 
 #include "potnpu_job.h"
 #include "potnpu_job_util.h"
@@ -31,6 +30,72 @@ int bo_new(int fd, uint64_t size, uint32_t flags, struct bo *bo)
 	bo->map = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		       i.mmap_offset);
 	return bo->map == MAP_FAILED ? errno : 0;
+}
+
+void bo_unmap(struct bo *bo)
+{
+	if (bo->map && bo->map != MAP_FAILED)
+		munmap(bo->map, bo->size);
+	bo->map = NULL;
+}
+
+long potnpu_module_param(const char *name)
+{
+	char path[256];
+	uint8_t *buf;
+	size_t n;
+	long v;
+
+	snprintf(path, sizeof(path), "/sys/module/potnpu/parameters/%s", name);
+	buf = potnpu_read_file(path, 64, &n);
+	if (!buf)
+		return -1;
+	buf[n < 64 ? n : 63] = 0;
+	v = strtol((char *)buf, NULL, 10);
+	free(buf);
+	return v;
+}
+
+/* Every "name=value" of @params as the module reports it. */
+static int params_applied(const char *params)
+{
+	char copy[256], *tok, *save, *eq;
+
+	snprintf(copy, sizeof(copy), "%s", params);
+	for (tok = strtok_r(copy, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		eq = strchr(tok, '=');
+		if (!eq)
+			return -1;
+		*eq = 0;
+		if (potnpu_module_param(tok) != strtol(eq + 1, NULL, 10))
+			return -1;
+	}
+	return 0;
+}
+
+int potnpu_reload_module(const char *params)
+{
+	const char *want = getenv("POTNPU_EXPECT_DEVICES");
+	int devices = want ? atoi(want) : 1;
+	int i;
+
+	/* A file's last release can still be on its way: retry a little. */
+	for (i = 0; potnpu_system("rmmod potnpu 2>/dev/null"); i++) {
+		if (i == 50)
+			return -1;
+		usleep(100000);
+	}
+	if (potnpu_system("modprobe potnpu %s", params))
+		return -1;
+	for (i = 0; potnpu_count_nodes() != devices; i++) {
+		if (i == 100)
+			return -1;
+		usleep(50000);
+	}
+	if (params_applied(params))
+		return -1;
+	return 0;
 }
 
 uint32_t syncobj_new(int fd)

@@ -27,6 +27,20 @@ int64_t now_ns(void);
 /* DRM_IOCTL_POTNPU_JOB_STATUS for job @id: 0 or errno. */
 int job_status(int fd, uint64_t id, struct drm_potnpu_job_status *st);
 
+/* Unmap a BO's CPU mapping (mappings pin the module); idempotent. */
+void bo_unmap(struct bo *bo);
+
+/*
+ * Reload the driver: rmmod potnpu, modprobe potnpu @params (module
+ * parameters, e.g. "job_timeout_ms=20"; "" for the defaults), wait until
+ * POTNPU_EXPECT_DEVICES accel nodes are back and check that
+ * /sys/module/potnpu/parameters shows each parameter. Every fd and BO
+ * mapping of the old nodes must be gone (they pin the module). 0 or -1.
+ */
+int potnpu_reload_module(const char *params);
+/* Value of module parameter @name of the loaded potnpu, -1 if none. */
+long potnpu_module_param(const char *name);
+
 /* Path of debugfs file @file of the first potnpu device: 0 or -1. */
 int debugfs_path(const char *file, char *path, size_t size);
 /* Write @value to debugfs file @file of the first potnpu device: 0 or -1. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * potnpu module lifecycle selftests, run inside the guest as root: unload
- * and reload cycles, unload and unbind with the device open, and refusal of
- * missing or corrupt firmware with a message naming the file and the reason.
+ * and reload cycles, unload and unbind with the device open, refusal of
+ * missing or corrupt firmware with a message naming the file and the reason,
+ * and the range of the job_timeout_ms module parameter.
  * Every test leaves the module loaded with the original firmware in place.
  */
 #define _GNU_SOURCE
@@ -18,6 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "potnpu_fw_image.h"
+#include "potnpu_job_util.h"
 #include "potnpu_test_util.h"
 
 #define PCI_DRIVER_DIR	"/sys/bus/pci/drivers/potnpu"
@@ -180,6 +182,32 @@ TEST_F(module, truncated_firmware_refused)
 	replace_firmware(_metadata, self->fw, self->fw_size);
 	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
 	ASSERT_EQ(0, potnpu_system("modprobe potnpu"));
+	EXPECT_EQ(expected_devices(), potnpu_count_nodes());
+}
+
+/* Module parameter job_timeout_ms: 1..600000 ms, default 5000. */
+TEST_F(module, job_timeout_param_range_checked)
+{
+	EXPECT_EQ(5000, potnpu_module_param("job_timeout_ms"));
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	/* Out of range: the module does not load at all. */
+	EXPECT_NE(0, potnpu_system("modprobe potnpu job_timeout_ms=0 2>/dev/null"));
+	EXPECT_EQ(0, potnpu_count_nodes());
+	EXPECT_NE(0, potnpu_system("modprobe potnpu job_timeout_ms=600001 2>/dev/null"));
+	EXPECT_EQ(0, potnpu_count_nodes());
+	EXPECT_NE(0, potnpu_system("modprobe potnpu job_timeout_ms=ten 2>/dev/null"));
+	EXPECT_EQ(0, potnpu_count_nodes());
+	/* Both ends of the range load, and sysfs shows the value. */
+	ASSERT_EQ(0, potnpu_system("modprobe potnpu job_timeout_ms=600000"));
+	EXPECT_EQ(600000, potnpu_module_param("job_timeout_ms"));
+	EXPECT_EQ(expected_devices(), potnpu_count_nodes());
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	ASSERT_EQ(0, potnpu_system("modprobe potnpu job_timeout_ms=1"));
+	EXPECT_EQ(1, potnpu_module_param("job_timeout_ms"));
+	ASSERT_EQ(0, potnpu_system("rmmod potnpu"));
+	/* The default comes back with a plain load. */
+	ASSERT_EQ(0, potnpu_system("modprobe potnpu"));
+	EXPECT_EQ(5000, potnpu_module_param("job_timeout_ms"));
 	EXPECT_EQ(expected_devices(), potnpu_count_nodes());
 }
 
