@@ -11,8 +11,9 @@
  * va_limit becomes writable (default and maximum POTNPU_VA_SIZE; at least
  * two pages), so tests can exhaust an address space without allocating
  * 1 GiB. force_recovery: writing anything cancels the jobs in the ring,
- * resets the device and boots the firmware again. core_wdog_limit: writes CORE_WDOG_LIMIT (until the next reset), so tests
- * can make the core halt. inject_cmd_va: the next job's kernel copy of its
+ * resets the device and boots the firmware again. core_wdog_limit:
+ * writes CORE_WDOG_LIMIT (until the next reset), so tests can make the
+ * core halt. inject_cmd_va: the next job's kernel copy of its
  * stream gets this VA as its first command's address after validation,
  * so tests can show the MMU confining a stream the validator never saw.
  * inject_hang: the next job's descriptor goes into the ring but no
