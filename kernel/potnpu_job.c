@@ -280,7 +280,9 @@ static int potnpu_job_validate(struct drm_device *drm, struct drm_file *file,
 		return ret;
 
 	ret = potnpu_validate_cmds(job->stream, args->cmd_size, ranges,
-				   job->bo_count, &fault);
+				   job->bo_count,
+				   to_potnpu(drm)->capabilities &
+				   DRM_POTNPU_CAP_MODEL_EXEC, &fault);
 	if (ret) {
 		drm_dbg(drm, "submit: command at offset %u rejected: %s\n",
 			fault.offset, potnpu_cmd_strerror(fault.error));

@@ -423,6 +423,10 @@ int potnpu_sched_init(struct potnpu_device *ndev)
 	potnpu_wr(ndev, POTNPU_REG_IRQ_MASK, ndev->irq.mask);
 	s->ready = true;
 	ndev->capabilities |= DRM_POTNPU_CAP_JOBS;
+	/* Layers need the engine and a firmware that drives it. */
+	if ((ndev->hw_caps & POTNPU_CAP_SAE) &&
+	    (ndev->boot.fw_caps & POTNPU_FW_CAP_LAYERS))
+		ndev->capabilities |= DRM_POTNPU_CAP_MODEL_EXEC;
 	return 0;
 }
 

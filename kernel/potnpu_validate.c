@@ -23,7 +23,7 @@ static const char * const potnpu_cmd_errors[POTNPU_CMD_NR_ERRORS] = {
 	[POTNPU_CMD_OK] = "valid",
 	[POTNPU_CMD_ESTREAM_SIZE] = "stream size not a multiple of 4 in 4..POTNPU_CMD_MAX_SIZE",
 	[POTNPU_CMD_EOPCODE] = "unknown opcode",
-	[POTNPU_CMD_ELAYER] = "layer commands are not supported",
+	[POTNPU_CMD_ELAYER] = "layer commands are not supported by this device",
 	[POTNPU_CMD_EFLAGS] = "non-zero flags",
 	[POTNPU_CMD_ELENGTH] = "wrong command length",
 	[POTNPU_CMD_ETRUNCATED] = "command runs past the end of the stream",
@@ -32,6 +32,10 @@ static const char * const potnpu_cmd_errors[POTNPU_CMD_NR_ERRORS] = {
 	[POTNPU_CMD_EOVERFLOW] = "address range wraps around",
 	[POTNPU_CMD_ERANGE] = "address range outside the job's buffer objects",
 	[POTNPU_CMD_EREADONLY] = "write to a read-only buffer object",
+	[POTNPU_CMD_ERESERVED] = "reserved field of a layer command not zero",
+	[POTNPU_CMD_ESHAPE] = "layer shape out of limits or output shape wrong",
+	[POTNPU_CMD_EPARAM] = "layer parameter out of range or field misused",
+	[POTNPU_CMD_ESRAM] = "layer does not fit the engine's SRAM",
 };
 
 /**
@@ -52,14 +56,23 @@ static u64 potnpu_cmd_u64(const __le32 *w)
 	return (u64)le32_to_cpu(w[1]) << 32 | le32_to_cpu(w[0]);
 }
 
-/*
+/**
+ * potnpu_check_range() - a range the device reads or writes
+ * @va: first byte
+ * @size: bytes
+ * @write: the device writes it
+ * @bos: the job's BOs
+ * @nr_bos: entries in @bos
+ *
  * [va, va + size) must be inside one BO, and writable if @write. BOs of a
  * job never overlap in the VA space, so a range that spans two adjacent
  * BOs is inside neither and is rejected.
+ *
+ * Return: POTNPU_CMD_OK, EOVERFLOW, EREADONLY or ERANGE.
  */
-static enum potnpu_cmd_error
-potnpu_check_range(u64 va, u64 size, bool write,
-		   const struct potnpu_bo_range *bos, unsigned int nr_bos)
+enum potnpu_cmd_error potnpu_check_range(u64 va, u64 size, bool write,
+					 const struct potnpu_bo_range *bos,
+					 unsigned int nr_bos)
 {
 	unsigned int i;
 	u64 end, bo_end;
@@ -118,17 +131,20 @@ potnpu_check_operands(u8 op, const __le32 *w,
 			return POTNPU_CMD_ESIZE;
 		return potnpu_check_range(dst, size, true, bos, nr_bos);
 	}
+	if (op >= POTNPU_OP_LAYER_FIRST && op <= POTNPU_OP_LAYER_LAST)
+		return potnpu_check_layer(w, bos, nr_bos);
 	return POTNPU_CMD_EOPCODE;
 }
 
 /* Header of the command at word @pos of a stream of @nwords words. */
 static enum potnpu_cmd_error potnpu_check_header(u32 hdr, size_t pos,
-						 size_t nwords)
+						 size_t nwords, bool layers)
 {
 	u8 op = POTNPU_CMD_OP(hdr);
 	u32 words = POTNPU_CMD_WORDS(hdr);
 
-	if (op >= POTNPU_OP_LAYER_FIRST && op <= POTNPU_OP_LAYER_LAST)
+	if (op >= POTNPU_OP_LAYER_FIRST && op <= POTNPU_OP_LAYER_LAST &&
+	    !layers)
 		return POTNPU_CMD_ELAYER;
 	if (!potnpu_cmd_words(op))
 		return POTNPU_CMD_EOPCODE;
@@ -147,22 +163,24 @@ static enum potnpu_cmd_error potnpu_check_header(u32 hdr, size_t pos,
  * @size: its size in bytes
  * @bos: the job's buffer objects (VA ranges that do not overlap)
  * @nr_bos: number of entries in @bos
+ * @layers: the device runs layer commands (DRM_POTNPU_CAP_MODEL_EXEC)
  * @fault: on failure, the error and the byte offset of the command
  *
  * Rules, in the order they are checked for each command:
  *  - the stream: @size a multiple of 4, 4..POTNPU_CMD_MAX_SIZE;
- *  - the header: opcode not a layer command (0x10-0x7f, not accepted
- *    yet) and known, flags zero, length exactly the opcode's, the whole
+ *  - the header: a layer command (0x10-0x7f) only with @layers, the
+ *    opcode known, flags zero, length exactly the opcode's, the whole
  *    command inside the stream;
  *  - the operands: sizes >= 1, FENCE's address 4-byte and TIMESTAMP's
  *    8-byte aligned, address + size without 64-bit overflow, every range
- *    entirely inside one BO of @bos, destinations writable.
+ *    entirely inside one BO of @bos, destinations writable; a layer
+ *    command's fields as potnpu_check_layer() says.
  *
  * Return: 0 when the whole stream is valid, -EINVAL otherwise.
  */
 int potnpu_validate_cmds(const __le32 *cmds, size_t size,
 			 const struct potnpu_bo_range *bos, unsigned int nr_bos,
-			 struct potnpu_cmd_fault *fault)
+			 bool layers, struct potnpu_cmd_fault *fault)
 {
 	enum potnpu_cmd_error err = POTNPU_CMD_OK;
 	size_t pos = 0, nwords;
@@ -176,7 +194,7 @@ int potnpu_validate_cmds(const __le32 *cmds, size_t size,
 	nwords = size / 4;
 	while (pos < nwords) {
 		hdr = le32_to_cpu(cmds[pos]);
-		err = potnpu_check_header(hdr, pos, nwords);
+		err = potnpu_check_header(hdr, pos, nwords, layers);
 		if (!err)
 			err = potnpu_check_operands(POTNPU_CMD_OP(hdr),
 						    &cmds[pos], bos, nr_bos);

@@ -16,6 +16,8 @@
 
 #include <linux/types.h>
 
+#include "potnpu_layer.h"
+
 /**
  * struct potnpu_job_desc - one entry of the submission ring (64 bytes)
  * @seqno: host's job number, echoed in the completion record
@@ -74,8 +76,8 @@ struct potnpu_job_done {
  * unless the command defines them), total length in words, header
  * included, in bits 31:16. A command whose length differs from its
  * opcode's, or that runs past the stream's end, is POTNPU_JOB_EILLEGAL.
- * 64-bit operands are two words, low first. Opcodes 0x10-0x7f are reserved
- * for layer commands.
+ * 64-bit operands are two words, low first. Opcodes 0x10-0x7f are layer
+ * commands (potnpu_layer.h).
  */
 #define POTNPU_CMD_MAX_SIZE		0x10000	/* bytes per command stream */
 
@@ -129,6 +131,12 @@ static inline unsigned int potnpu_cmd_words(unsigned int op)
 		return POTNPU_COPY_WORDS;
 	case POTNPU_OP_FILL:
 		return POTNPU_FILL_WORDS;
+	case POTNPU_OP_CONV2D:
+	case POTNPU_OP_MAXPOOL:
+	case POTNPU_OP_AVGPOOL:
+	case POTNPU_OP_ADD:
+	case POTNPU_OP_REQUANT:
+		return POTNPU_LAYER_WORDS;
 	default:
 		return 0;
 	}

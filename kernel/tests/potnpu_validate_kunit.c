@@ -85,7 +85,8 @@ static int run(const struct stream *s, struct potnpu_cmd_fault *f)
 {
 	*f = (struct potnpu_cmd_fault){ .error = POTNPU_CMD_NR_ERRORS,
 					.offset = 0xdead };
-	return potnpu_validate_cmds(s->w, s->n * 4, bos, ARRAY_SIZE(bos), f);
+	return potnpu_validate_cmds(s->w, s->n * 4, bos, ARRAY_SIZE(bos), false,
+				    f);
 }
 
 static void expect_ok(struct kunit *test, const struct stream *s)
@@ -256,14 +257,14 @@ static void validate_overflow(struct kunit *test)
 
 	s.n = 0;
 	cmd_fill(&s, U64_MAX - 0xfff, 0xfff, 0);
-	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, s.n * 4, &top, 1, &f),
+	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, s.n * 4, &top, 1, false, &f),
 			0);
-	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, s.n * 4, &wraps, 1, &f),
+	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, s.n * 4, &wraps, 1, false, &f),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, f.error, POTNPU_CMD_ERANGE);
 	s.n = 0;
 	cmd_fill(&s, U64_MAX, 1, 0);
-	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, s.n * 4, &top, 1, &f),
+	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, s.n * 4, &top, 1, false, &f),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, f.error, POTNPU_CMD_EOVERFLOW);
 }
@@ -341,14 +342,14 @@ static void validate_stream_size(struct kunit *test)
 	cmd_nop(&s);
 	cmd_nop(&s);
 	/* Zero length. */
-	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, 0, bos, 3, &f), -EINVAL);
+	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, 0, bos, 3, false, &f), -EINVAL);
 	KUNIT_EXPECT_EQ(test, f.error, POTNPU_CMD_ESTREAM_SIZE);
 	KUNIT_EXPECT_EQ(test, f.offset, 0);
 	/* Not a multiple of 4. */
 	for (i = 1; i < 8; i++) {
 		if (i == 4)
 			continue;
-		KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, i, bos, 3, &f),
+		KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, i, bos, 3, false, &f),
 				-EINVAL);
 		KUNIT_EXPECT_EQ(test, f.error, POTNPU_CMD_ESTREAM_SIZE);
 	}
@@ -359,14 +360,14 @@ static void validate_stream_size(struct kunit *test)
 	for (i = 0; i < n; i++)
 		big[i] = cpu_to_le32(POTNPU_CMD_HDR(POTNPU_OP_NOP, 1));
 	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(big, POTNPU_CMD_MAX_SIZE,
-						   bos, 3, &f), 0);
+						   bos, 3, false, &f), 0);
 	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(big, POTNPU_CMD_MAX_SIZE + 4,
-						   bos, 3, &f), -EINVAL);
+						   bos, 3, false, &f), -EINVAL);
 	KUNIT_EXPECT_EQ(test, f.error, POTNPU_CMD_ESTREAM_SIZE);
 	/* An error in the last word is reported at its offset. */
 	big[n - 2] = cpu_to_le32(0xff);
 	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(big, POTNPU_CMD_MAX_SIZE,
-						   bos, 3, &f), -EINVAL);
+						   bos, 3, false, &f), -EINVAL);
 	KUNIT_EXPECT_EQ(test, f.error, POTNPU_CMD_EOPCODE);
 	KUNIT_EXPECT_EQ(test, f.offset, POTNPU_CMD_MAX_SIZE - 4);
 }
@@ -442,9 +443,9 @@ static void validate_no_bos(struct kunit *test)
 	struct stream s = {};
 
 	cmd_nop(&s);
-	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, 4, NULL, 0, &f), 0);
+	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, 4, NULL, 0, false, &f), 0);
 	cmd_fence(&s, BO_W_VA, 0);
-	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, s.n * 4, NULL, 0, &f),
+	KUNIT_EXPECT_EQ(test, potnpu_validate_cmds(s.w, s.n * 4, NULL, 0, false, &f),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, f.error, POTNPU_CMD_ERANGE);
 	KUNIT_EXPECT_EQ(test, f.offset, 4);

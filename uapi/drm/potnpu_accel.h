@@ -32,12 +32,14 @@ extern "C" {
  *   0.4  the job status codes below, a 64-bit
  *        &drm_potnpu_job_status.fault_addr, per-file limits on queued
  *        jobs (-EAGAIN) and their accounting in fdinfo
+ *   0.5  layer commands (opcodes 0x10-0x14) in job streams, with
+ *        %DRM_POTNPU_CAP_MODEL_EXEC
  * While the major is 0 a minor may also change the layout of an ioctl
  * that an earlier 0.x minor added (0.4 did for JOB_STATUS): userspace
  * built against 0.N needs exactly 0.N for those, see docs/driver.md.
  */
 #define DRM_POTNPU_UAPI_MAJOR		0
-#define DRM_POTNPU_UAPI_MINOR		4
+#define DRM_POTNPU_UAPI_MINOR		5
 
 #define DRM_POTNPU_QUERY		0x00
 #define DRM_POTNPU_BO_CREATE		0x01
@@ -112,7 +114,16 @@ struct drm_potnpu_query {
  * DRM_IOCTL_POTNPU_SUBMIT accepts jobs (set at probe).
  */
 #define DRM_POTNPU_CAP_JOBS		(1ull << 2)
-/* Layer commands: models can run (reserved: not yet implemented). */
+/*
+ * Layer commands (CONV2D, MAXPOOL, AVGPOOL, ADD, REQUANT: opcodes
+ * 0x10-0x14, docs/numerics.md) run: the device has the shift-add engine
+ * and its firmware drives it. Without it, a stream with a layer command is
+ * -EINVAL. A layer command may name a counters record (struct
+ * potnpu_layer_counters of <potnpu/potnpu_layer.h>, 64 bytes, in a
+ * writable BO of the job) that the device fills when the layer is done:
+ * nominal MACs, taps visited, shift-add terms executed, zero weights
+ * skipped, the bit-serial baseline, DMA bytes in and out, modeled cycles.
+ */
 #define DRM_POTNPU_CAP_MODEL_EXEC	(1ull << 3)
 
 /**
