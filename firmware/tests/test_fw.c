@@ -285,7 +285,7 @@ static void test_boot_ready(void)
 		 POTNPU_FW_VER(POTNPU_FW_VERSION_MAJOR, POTNPU_FW_VERSION_MINOR,
 			       POTNPU_FW_VERSION_PATCH));
 	CHECK_EQ(reg(POTNPU_IO_FW_ABI), POTNPU_FW_ABI_VERSION);
-	CHECK_EQ(reg(POTNPU_IO_FW_CAPS), POTNPU_FW_CAP_DMA);
+	CHECK_EQ(reg(POTNPU_IO_FW_CAPS), POTNPU_FW_CAP_DMA | POTNPU_FW_CAP_LAYERS);
 	CHECK_EQ(reg(POTNPU_IO_FW_ERROR), POTNPU_FW_ERR_NONE);
 	CHECK_EQ(reg(POTNPU_IO_LOG_BASE),
 		 FAKE_DMEM_AREA + offsetof(struct fw_dmem, log));
@@ -445,7 +445,8 @@ static void test_boot_resumes_counters(void)
 	CHECK_EQ(fw.jq_head, 0x12345);
 	CHECK_EQ(fw.cq_tail, 0x12345);
 	CHECK_EQ(fw_poll(), 0);
-	CHECK_EQ(fake.dma_count, 0);
+	/* Only the boot probe of the engine's SRAM. */
+	CHECK_EQ(fake.dma_count, 1);
 }
 
 /* ---- commands ----------------------------------------------------------- */
