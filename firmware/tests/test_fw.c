@@ -1641,6 +1641,8 @@ static struct layer_run run_layer(const struct potnpu_layer_desc *d)
 	run_one(POTNPU_JOB_OK, 0, 0, 0);
 	fake.on_sae = NULL;
 	CHECK_EQ(sae_bad, 0);
+	/* The 1D transfers of other commands must not inherit a 2D shape. */
+	CHECK_EQ(reg(POTNPU_IO_DMA_ROWS), 0);
 	return check_layer(d, dma0, tile0);
 }
 
