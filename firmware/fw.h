@@ -100,8 +100,9 @@ struct fw_job {
 	/* Command stream bytes [win_off, win_off + win_len) are in fw_dmem.cmd. */
 	uint32_t win_off;
 	uint32_t win_len;
-	/* DMA status of the failure, for the log. */
+	/* DMA and engine status of the failure, for the log. */
 	uint32_t dma_status;
+	uint32_t sae_status;
 	struct potnpu_job_done *done;
 };
 

@@ -488,10 +488,11 @@ void fw_run_job(void)
 		j.slot = d->slot;
 		done->status = run_stream(&j);
 		if (done->status != POTNPU_JOB_OK)
-			fw_log("job %x seqno %x: %s at offset %x, info %x, addr %x, dma %u",
+			fw_log("job %x seqno %x: %s at offset %x, info %x, addr %x, dma %u, sae %u",
 			       fw.jq_head, d->seqno,
 			       fw_job_status_name(done->status), done->err_offset,
-			       done->err_info, done->fault_addr_lo, j.dma_status);
+			       done->err_info, done->fault_addr_lo, j.dma_status,
+			       j.sae_status);
 	}
 	complete(done);
 }

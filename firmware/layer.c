@@ -208,7 +208,8 @@ static uint32_t run_tile(struct fw_job *j, uint32_t off, struct layer *l,
 		return st;
 	fw_dmem.tile.out_row0 = oh0;
 	fw_dmem.tile.out_rows = nr;
-	if (fw_sae_start() != POTNPU_SAE_OK)
+	j->sae_status = fw_sae_start();
+	if (j->sae_status != POTNPU_SAE_OK)
 		return fw_job_fail(j, POTNPU_JOB_EINVAL, off, 0);
 	st = fw_layer_store(j, off, l->out_va, out_rows, l->ocb,
 			    d->out_cstride);

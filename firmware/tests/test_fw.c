@@ -2022,6 +2022,9 @@ static void test_layer_sae_failure(void)
 	}
 	fake.sae_fail_n = 0;
 	CHECK_EQ(count_substr(log_text(), "invalid operand at offset 4"), 4);
+	/* The log line names the engine's status. */
+	CHECK_EQ(count_substr(log_text(), ", dma 0, sae 3\n"), 1);
+	CHECK_EQ(count_substr(log_text(), ", dma 0, sae 4\n"), 1);
 }
 
 /* An abort is honoured between two tiles; one for another job is not. */
