@@ -3,7 +3,8 @@
  * Boot handshake (docs/firmware.md):
  *  1. FW_STATUS = BOOTING;
  *  2. the log ring is published (LOG_BASE, LOG_SIZE, LOG_HEAD);
- *  3. FW_VERSION, FW_ABI and FW_CAPS are written;
+ *  3. FW_VERSION, FW_ABI and FW_CAPS are written (FW_CAP_LAYERS when a
+ *     probe DMA into the shift-add engine's SRAM succeeds, layer_dma.c);
  *  4. HOST_ABI's major must equal ours, else FW_ERR_ABI;
  *  5. the job queue view must be sane, else FW_ERR_QUEUE: JQ_SIZE a power
  *     of two in [POTNPU_JQ_MIN_SIZE, POTNPU_JQ_MAX_SIZE], JQ_BASE and
@@ -120,7 +121,9 @@ uint32_t fw_boot(void)
 	fw_log_init();
 	fw_io_write(POTNPU_IO_FW_VERSION, potnpu_fw_version);
 	fw_io_write(POTNPU_IO_FW_ABI, potnpu_fw_abi_version);
-	fw_io_write(POTNPU_IO_FW_CAPS, POTNPU_FW_CAP_DMA);
+	fw.sae = fw_sae_probe();
+	fw_io_write(POTNPU_IO_FW_CAPS, POTNPU_FW_CAP_DMA |
+		    (fw.sae ? POTNPU_FW_CAP_LAYERS : 0));
 	fw_log("potnpu firmware %u.%u.%u, abi %u.%u.%u",
 	       POTNPU_FW_VER_MAJOR(potnpu_fw_version),
 	       POTNPU_FW_VER_MINOR(potnpu_fw_version),

@@ -6,8 +6,12 @@
  *
  *   descriptor unreadable (DMA error)        EBUS, seqno 0
  *   descriptor flags/reserved/size/slot/va   EDESC
- *   unknown opcode, flags, wrong length,
- *   command past the end of the stream       EILLEGAL, err_info = opcode
+ *   unknown opcode (a layer opcode without
+ *   the shift-add engine), flags, wrong
+ *   length, command past the end of the
+ *   stream                                   EILLEGAL, err_info = opcode
+ *   a layer command breaking a rule of
+ *   layer_check.c, an engine error           EINVAL
  *   size 0, unaligned FENCE/TIMESTAMP VA,
  *   range wrapping 2^64                      EINVAL
  *   DMA MMU fault                            EMMU, err_info = MMU status
@@ -26,19 +30,6 @@
 
 #include "fw.h"
 #include "fw_io.h"
-
-struct job {
-	uint32_t seqno;
-	uint64_t va;
-	uint32_t size;
-	uint32_t slot;
-	/* Command stream bytes [win_off, win_off + win_len) are in fw_dmem.cmd. */
-	uint32_t win_off;
-	uint32_t win_len;
-	/* DMA status of the failure, for the log. */
-	uint32_t dma_status;
-	struct potnpu_job_done *done;
-};
 
 static const char *const status_names[] = {
 	[POTNPU_JOB_OK] = "ok",
@@ -86,7 +77,7 @@ enum fw_desc_error fw_desc_check(const struct potnpu_job_desc *d)
 }
 
 /* One DMA transfer; returns POTNPU_DMA_*, *fault = the failing address. */
-static uint32_t dma(uint32_t mode, uint64_t src, uint64_t dst, uint32_t len,
+uint32_t fw_dma(uint32_t mode, uint64_t src, uint64_t dst, uint32_t len,
 		    uint32_t ctx, uint32_t pattern, uint64_t *fault)
 {
 	uint32_t st;
@@ -108,7 +99,7 @@ static uint32_t dma(uint32_t mode, uint64_t src, uint64_t dst, uint32_t len,
 	return st;
 }
 
-static uint32_t fail(struct job *j, uint32_t status, uint32_t off,
+uint32_t fw_job_fail(struct fw_job *j, uint32_t status, uint32_t off,
 		     uint32_t info)
 {
 	j->done->err_offset = off;
@@ -123,21 +114,21 @@ static void set_fault_addr(struct potnpu_job_done *done, uint64_t fault)
 	done->fault_addr_hi = (uint32_t)(fault >> 32);
 }
 
-static uint32_t fail_dma(struct job *j, uint32_t off, uint32_t st,
+uint32_t fw_job_fail_dma(struct fw_job *j, uint32_t off, uint32_t st,
 			 uint64_t fault, int write)
 {
 	j->dma_status = st;
 	switch (st) {
 	case POTNPU_DMA_EMMU:
 		set_fault_addr(j->done, fault);
-		return fail(j, POTNPU_JOB_EMMU, off,
+		return fw_job_fail(j, POTNPU_JOB_EMMU, off,
 			    POTNPU_MMU_FAULT_MAKE(j->slot, 0, write));
 	case POTNPU_DMA_EBUS:
 		set_fault_addr(j->done, fault);
-		return fail(j, POTNPU_JOB_EBUS, off, 0);
+		return fw_job_fail(j, POTNPU_JOB_EBUS, off, 0);
 	default:
 		/* EINVAL or ERANGE: an operand the engine refused. */
-		return fail(j, POTNPU_JOB_EINVAL, off, 0);
+		return fw_job_fail(j, POTNPU_JOB_EINVAL, off, 0);
 	}
 }
 
@@ -147,7 +138,7 @@ static uint32_t fail_dma(struct job *j, uint32_t off, uint32_t st,
  * far beyond this command) it retries with just the bytes needed, so the
  * fault is charged to the command that really cannot be read.
  */
-static uint32_t need(struct job *j, uint32_t off, uint32_t len)
+static uint32_t need(struct fw_job *j, uint32_t off, uint32_t len)
 {
 	uint32_t want = j->size - off, st;
 	uint64_t fault;
@@ -159,15 +150,15 @@ static uint32_t need(struct job *j, uint32_t off, uint32_t len)
 	if (want > FW_CMD_BUF_SIZE)
 		want = FW_CMD_BUF_SIZE;
 	j->win_len = 0;
-	st = dma(mode, j->va + off, fw_dmem_off(fw_dmem.cmd), want, j->slot, 0,
+	st = fw_dma(mode, j->va + off, fw_dmem_off(fw_dmem.cmd), want, j->slot, 0,
 		 &fault);
 	if (st != POTNPU_DMA_OK && want > len) {
 		want = len;
-		st = dma(mode, j->va + off, fw_dmem_off(fw_dmem.cmd), want,
+		st = fw_dma(mode, j->va + off, fw_dmem_off(fw_dmem.cmd), want,
 			 j->slot, 0, &fault);
 	}
 	if (st != POTNPU_DMA_OK)
-		return fail_dma(j, off, st, fault, 0);
+		return fw_job_fail_dma(j, off, st, fault, 0);
 	j->win_off = off;
 	j->win_len = want;
 	return POTNPU_JOB_OK;
@@ -179,16 +170,16 @@ static uint64_t va64(const uint32_t *w)
 }
 
 /* Write @len bytes of fw_dmem.word to @va (FENCE, TIMESTAMP). */
-static uint32_t store_words(struct job *j, uint32_t off, uint64_t va,
+static uint32_t store_words(struct fw_job *j, uint32_t off, uint64_t va,
 			    uint32_t len)
 {
 	uint64_t fault;
 	uint32_t st;
 
-	st = dma(POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_DMEM,
+	st = fw_dma(POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_DMEM,
 				 POTNPU_DMA_SPACE_VA),
 		 fw_dmem_off(fw_dmem.word), va, len, j->slot, 0, &fault);
-	return st == POTNPU_DMA_OK ? POTNPU_JOB_OK : fail_dma(j, off, st, fault, 1);
+	return st == POTNPU_DMA_OK ? POTNPU_JOB_OK : fw_job_fail_dma(j, off, st, fault, 1);
 }
 
 /*
@@ -228,7 +219,7 @@ static void h2f_idle(void)
 }
 
 /* An abort of job @j, checked between commands and DMA transfers. */
-static int aborted(const struct job *j)
+int fw_job_aborted(const struct fw_job *j)
 {
 	return h2f_take(1, j->seqno);
 }
@@ -238,15 +229,15 @@ static int aborted(const struct job *j)
  * heartbeat moves with the bytes, so a long command is not taken for a
  * hang) and the abort check. Returns POTNPU_JOB_OK to go on.
  */
-static uint32_t next_transfer(struct job *j, uint32_t off, uint32_t left)
+static uint32_t next_transfer(struct fw_job *j, uint32_t off, uint32_t left)
 {
 	fw_progress();
-	if (left && aborted(j))
-		return fail(j, POTNPU_JOB_ABORTED, off, 0);
+	if (left && fw_job_aborted(j))
+		return fw_job_fail(j, POTNPU_JOB_ABORTED, off, 0);
 	return POTNPU_JOB_OK;
 }
 
-static uint32_t do_copy(struct job *j, uint32_t off, uint64_t src, uint64_t dst,
+static uint32_t do_copy(struct fw_job *j, uint32_t off, uint64_t src, uint64_t dst,
 			uint32_t size)
 {
 	uint32_t mode = POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_VA,
@@ -254,15 +245,15 @@ static uint32_t do_copy(struct job *j, uint32_t off, uint64_t src, uint64_t dst,
 	uint32_t st;
 
 	if (!size || src + size < src || dst + size < dst)
-		return fail(j, POTNPU_JOB_EINVAL, off, 0);
+		return fw_job_fail(j, POTNPU_JOB_EINVAL, off, 0);
 	while (size) {
 		uint32_t n = size > POTNPU_DMA_MAX_LEN ? POTNPU_DMA_MAX_LEN : size;
 		uint64_t fault;
 
-		st = dma(mode, src, dst, n, j->slot, 0, &fault);
+		st = fw_dma(mode, src, dst, n, j->slot, 0, &fault);
 		if (st != POTNPU_DMA_OK)
 			/* Outside the chunk's source: the write side faulted. */
-			return fail_dma(j, off, st, fault, fault - src >= n);
+			return fw_job_fail_dma(j, off, st, fault, fault - src >= n);
 		src += n;
 		dst += n;
 		size -= n;
@@ -273,7 +264,7 @@ static uint32_t do_copy(struct job *j, uint32_t off, uint64_t src, uint64_t dst,
 	return POTNPU_JOB_OK;
 }
 
-static uint32_t do_fill(struct job *j, uint32_t off, uint64_t dst,
+static uint32_t do_fill(struct fw_job *j, uint32_t off, uint64_t dst,
 			uint32_t size, uint32_t pattern)
 {
 	uint32_t mode = POTNPU_DMA_MODE(POTNPU_DMA_OP_FILL, POTNPU_DMA_SPACE_VA,
@@ -281,15 +272,15 @@ static uint32_t do_fill(struct job *j, uint32_t off, uint64_t dst,
 	uint32_t st;
 
 	if (!size || dst + size < dst)
-		return fail(j, POTNPU_JOB_EINVAL, off, 0);
+		return fw_job_fail(j, POTNPU_JOB_EINVAL, off, 0);
 	while (size) {
 		/* Chunks are multiples of 4 bytes: the pattern stays in phase. */
 		uint32_t n = size > POTNPU_DMA_MAX_LEN ? POTNPU_DMA_MAX_LEN : size;
 		uint64_t fault;
 
-		st = dma(mode, 0, dst, n, j->slot, pattern, &fault);
+		st = fw_dma(mode, 0, dst, n, j->slot, pattern, &fault);
 		if (st != POTNPU_DMA_OK)
-			return fail_dma(j, off, st, fault, 1);
+			return fw_job_fail_dma(j, off, st, fault, 1);
 		dst += n;
 		size -= n;
 		st = next_transfer(j, off, size);
@@ -299,7 +290,7 @@ static uint32_t do_fill(struct job *j, uint32_t off, uint64_t dst,
 	return POTNPU_JOB_OK;
 }
 
-static uint32_t exec(struct job *j, uint32_t off, uint32_t op,
+static uint32_t exec(struct fw_job *j, uint32_t off, uint32_t op,
 		     const uint32_t *w)
 {
 	uint64_t va, t;
@@ -310,13 +301,13 @@ static uint32_t exec(struct job *j, uint32_t off, uint32_t op,
 	case POTNPU_OP_FENCE:
 		va = va64(&w[1]);
 		if (va & 3)
-			return fail(j, POTNPU_JOB_EINVAL, off, 0);
+			return fw_job_fail(j, POTNPU_JOB_EINVAL, off, 0);
 		fw_dmem.word[0] = w[3];
 		return store_words(j, off, va, 4);
 	case POTNPU_OP_TIMESTAMP:
 		va = va64(&w[1]);
 		if (va & 7)
-			return fail(j, POTNPU_JOB_EINVAL, off, 0);
+			return fw_job_fail(j, POTNPU_JOB_EINVAL, off, 0);
 		t = fw_instret();
 		fw_dmem.word[0] = (uint32_t)t;
 		fw_dmem.word[1] = (uint32_t)(t >> 32);
@@ -326,10 +317,25 @@ static uint32_t exec(struct job *j, uint32_t off, uint32_t op,
 	case POTNPU_OP_FILL:
 		return do_fill(j, off, va64(&w[1]), w[3], w[4]);
 	}
-	return fail(j, POTNPU_JOB_EILLEGAL, off, op);
+	if (op >= POTNPU_OP_LAYER_FIRST && fw_cmd_words(op))
+		return fw_layer_run(j, off, w);
+	return fw_job_fail(j, POTNPU_JOB_EILLEGAL, off, op);
 }
 
-static uint32_t run_stream(struct job *j)
+/*
+ * The length of a command, by opcode, or 0 for an opcode the firmware does
+ * not run: potnpu_cmd_words(), plus the layer commands when the device has
+ * the shift-add engine.
+ */
+uint32_t fw_cmd_words(uint32_t op)
+{
+	if (fw.sae && op >= POTNPU_OP_CONV2D &&
+	    op < POTNPU_OP_CONV2D + POTNPU_OP_LAYER_COUNT)
+		return POTNPU_LAYER_WORDS;
+	return potnpu_cmd_words(op);
+}
+
+static uint32_t run_stream(struct fw_job *j)
 {
 	uint32_t off = 0, st;
 
@@ -339,19 +345,19 @@ static uint32_t run_stream(struct job *j)
 		uint32_t hdr, op, words;
 
 		/* Abort is honoured between commands: after one, before the next. */
-		if (off && aborted(j))
-			return fail(j, POTNPU_JOB_ABORTED, off, 0);
+		if (off && fw_job_aborted(j))
+			return fw_job_fail(j, POTNPU_JOB_ABORTED, off, 0);
 		fw_progress();
 		st = need(j, off, 4);
 		if (st)
 			return st;
 		hdr = fw_dmem.cmd[(off - j->win_off) >> 2];
 		op = POTNPU_CMD_OP(hdr);
-		words = potnpu_cmd_words(op);
+		words = fw_cmd_words(op);
 		if (!words || POTNPU_CMD_FLAGS(hdr) ||
 		    POTNPU_CMD_WORDS(hdr) != words ||
 		    (words << 2) > j->size - off)
-			return fail(j, POTNPU_JOB_EILLEGAL, off, op);
+			return fw_job_fail(j, POTNPU_JOB_EILLEGAL, off, op);
 		st = need(j, off, words << 2);
 		if (st)
 			return st;
@@ -402,7 +408,7 @@ static void complete(struct potnpu_job_done *done)
 
 	wait_cq_room();
 	done->end_lo = fw_io_read(POTNPU_IO_INSTRET_LO);
-	st = dma(POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_DMEM,
+	st = fw_dma(POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_DMEM,
 				 POTNPU_DMA_SPACE_BUS),
 		 fw_dmem_off(done), addr, sizeof(*done), 0, 0, &fault);
 	if (st != POTNPU_DMA_OK) {
@@ -445,7 +451,7 @@ static uint32_t fetch_desc(struct potnpu_job_desc *d,
 	uint64_t fault;
 	uint32_t st;
 
-	st = dma(POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_BUS,
+	st = fw_dma(POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_BUS,
 				 POTNPU_DMA_SPACE_DMEM),
 		 addr, fw_dmem_off(d), sizeof(*d), 0, 0, &fault);
 	if (st != POTNPU_DMA_OK) {
@@ -470,7 +476,7 @@ void fw_run_job(void)
 {
 	struct potnpu_job_desc *d = &fw_dmem.desc;
 	struct potnpu_job_done *done = &fw_dmem.done;
-	struct job j = { .done = done };
+	struct fw_job j = { .done = done };
 
 	start_record(done);
 	fw_progress();
@@ -482,10 +488,11 @@ void fw_run_job(void)
 		j.slot = d->slot;
 		done->status = run_stream(&j);
 		if (done->status != POTNPU_JOB_OK)
-			fw_log("job %x seqno %x: %s at offset %x, info %x, addr %x, dma %u",
+			fw_log("job %x seqno %x: %s at offset %x, info %x, addr %x, dma %u, sae %u",
 			       fw.jq_head, d->seqno,
 			       fw_job_status_name(done->status), done->err_offset,
-			       done->err_info, done->fault_addr_lo, j.dma_status);
+			       done->err_info, done->fault_addr_lo, j.dma_status,
+			       j.sae_status);
 	}
 	complete(done);
 }

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A simulated potnpu device for the firmware's host tests: CORE_IO
- * registers, the DMA engine with its three address spaces, DMEM, a device
- * VA space with per-page faults, host bus memory with the job rings, and
- * fault/abort injection. Semantics follow include/potnpu/potnpu_core.h.
+ * registers, the DMA engine with its four address spaces and 2D transfers,
+ * DMEM, the shift-add engine's SRAM, a device VA space with per-page
+ * faults, host bus memory with the job rings, and fault/abort injection.
+ * The engine is a recorder, not an arithmetic model: each start is copied
+ * to fake.tiles, returns counters derived from the tile's size and writes
+ * fake_out_byte() of each output position, so tests can check where the
+ * firmware put things (the numerics are checked against the CPU
+ * reference elsewhere). Semantics follow include/potnpu/potnpu_core.h.
  */
 #ifndef POTNPU_FW_FAKE_IO_H
 #define POTNPU_FW_FAKE_IO_H
@@ -27,6 +32,27 @@
 #define FAKE_BUS_SIZE		0x80000u
 
 #define FAKE_MAX_STATUS		16
+/* DMA transfers and engine starts recorded (the first ones). */
+#define FAKE_MAX_DMAS		4096
+#define FAKE_MAX_TILES		1024
+
+/* One DMA transfer as the firmware programmed it. */
+struct fake_dma {
+	uint32_t mode;
+	uint64_t src, dst;
+	uint32_t len, rows, src_stride, dst_stride, ctx;
+	uint32_t status;
+};
+
+/* One engine start: the tile descriptor, when, and what it returned. */
+struct fake_tile {
+	struct potnpu_sae_tile t;
+	uint32_t dma_count;		/* DMAs before the start */
+	uint32_t heartbeat;		/* FW_HEARTBEAT at the start */
+	uint32_t status;
+	uint64_t taps, terms, zero;
+	uint32_t cycles;
+};
 
 struct fake {
 	uint32_t regs[POTNPU_CORE_IO_SIZE / 4];
@@ -68,6 +94,19 @@ struct fake {
 	uint32_t cq_manual;
 	uint32_t waits;
 	void (*on_wait)(void);
+	/* The shift-add engine and its SRAM (absent with no_sae). */
+	uint32_t no_sae;
+	uint8_t sram[POTNPU_SRAM_SIZE];
+	struct fake_dma dmas[FAKE_MAX_DMAS];	/* DMA number N at [N - 1] */
+	struct fake_tile tiles[FAKE_MAX_TILES];
+	uint32_t sae_starts;
+	/* Injection: engine start number N (1-based) fails with this status. */
+	uint32_t sae_fail_n;
+	uint32_t sae_fail_status;
+	/* SAE_CYCLES of every start if non-zero, else terms / 16 + 16. */
+	uint32_t sae_cycles;
+	/* Called at each start, before the fake writes the output band. */
+	void (*on_sae)(const struct potnpu_sae_tile *t);
 };
 
 extern struct fake fake;
@@ -77,5 +116,6 @@ void fake_free(void);
 uint8_t *fake_bus_ptr(uint64_t addr, uint32_t len);
 void fake_h2f(uint32_t msg, uint32_t arg);
 void fake_cq_head(uint32_t head);
+uint8_t fake_out_byte(uint32_t y, uint32_t x, uint32_t c);
 
 #endif /* POTNPU_FW_FAKE_IO_H */

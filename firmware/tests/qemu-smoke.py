@@ -50,7 +50,7 @@ L1_2, L2_2, PAGES2 = 0x202000, 0x203000, 0x400000  # slot 2: VA [0, 16 pages) RW
 L1_5, L2_5, PAGES5 = 0x204000, 0x205000, 0x500000  # slot 5: page 0 RW, page 1 RO
 
 # BAR0 registers (potnpu_regs.h).
-ID, IRQ_STATUS, IRQ_MASK = 0x000, 0x018, 0x01C
+ID, CAPS, IRQ_STATUS, IRQ_MASK = 0x000, 0x008, 0x018, 0x01C
 CORE_CTRL, CORE_STATUS, CORE_ENTRY, CORE_PC = 0x100, 0x104, 0x108, 0x10C
 CORE_FAULT_CAUSE, CORE_INSTRET_LO, CORE_INSTRET_HI, CORE_WDOG_LIMIT = 0x110, 0x11C, 0x120, 0x124
 FW_STATUS, FW_VERSION, FW_ABI, FW_CAPS, FW_ERROR, FW_HEARTBEAT = 0x200, 0x204, 0x208, 0x20C, 0x210, 0x214
@@ -181,7 +181,13 @@ ok(st == READY and not reg(CORE_STATUS) & (ST_TRAPPED | ST_WATCHDOG), "FW_STATUS
    f"FW_STATUS {st} FW_ERROR {reg(FW_ERROR)} CORE_STATUS {reg(CORE_STATUS):#x} PC {reg(CORE_PC):#x} cause {reg(0x110):#x} fpc {reg(0x114):#x} val {reg(0x118):#x}")
 ok(seen == [OFF, BOOTING, READY], "FW_STATUS went OFF, BOOTING, READY", f"seen {seen}")
 setreg(CORE_WDOG_LIMIT, WDOG_DEFAULT)
-ok(reg(FW_VERSION) == fwver and reg(FW_ABI) == abiver and reg(FW_CAPS) == 1, "FW_VERSION, FW_ABI (the header's), FW_CAPS DMA")
+# FW_CAPS: DMA, and LAYERS exactly when the device has the shift-add engine
+# (the firmware probes for it: the core cannot read CAPS).
+CAP_SAE, FW_CAP_DMA, FW_CAP_LAYERS = 1 << 4, 1 << 0, 1 << 1
+want_caps = FW_CAP_DMA | (FW_CAP_LAYERS if reg(CAPS) & CAP_SAE else 0)
+ok(reg(FW_VERSION) == fwver and reg(FW_ABI) == abiver and reg(FW_CAPS) == want_caps,
+   "FW_VERSION, FW_ABI (the header's), FW_CAPS DMA (and LAYERS iff CAPS.SAE)",
+   f"FW_CAPS {reg(FW_CAPS):#x} CAPS {reg(CAPS):#x}")
 ok(reg(FW_ERROR) == 0 and reg(FW_LOG_SIZE) == 0x1000 and BSS_START <= DMEM_BASE + reg(FW_LOG_BASE) < BSS_END,
    "FW_ERROR 0, a 4 KiB log ring in .bss", f"FW_ERROR {reg(FW_ERROR)} LOG_BASE {reg(FW_LOG_BASE):#x} SIZE {reg(FW_LOG_SIZE):#x}")
 

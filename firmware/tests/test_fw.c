@@ -285,7 +285,7 @@ static void test_boot_ready(void)
 		 POTNPU_FW_VER(POTNPU_FW_VERSION_MAJOR, POTNPU_FW_VERSION_MINOR,
 			       POTNPU_FW_VERSION_PATCH));
 	CHECK_EQ(reg(POTNPU_IO_FW_ABI), POTNPU_FW_ABI_VERSION);
-	CHECK_EQ(reg(POTNPU_IO_FW_CAPS), POTNPU_FW_CAP_DMA);
+	CHECK_EQ(reg(POTNPU_IO_FW_CAPS), POTNPU_FW_CAP_DMA | POTNPU_FW_CAP_LAYERS);
 	CHECK_EQ(reg(POTNPU_IO_FW_ERROR), POTNPU_FW_ERR_NONE);
 	CHECK_EQ(reg(POTNPU_IO_LOG_BASE),
 		 FAKE_DMEM_AREA + offsetof(struct fw_dmem, log));
@@ -445,7 +445,8 @@ static void test_boot_resumes_counters(void)
 	CHECK_EQ(fw.jq_head, 0x12345);
 	CHECK_EQ(fw.cq_tail, 0x12345);
 	CHECK_EQ(fw_poll(), 0);
-	CHECK_EQ(fake.dma_count, 0);
+	/* Only the boot probe of the engine's SRAM. */
+	CHECK_EQ(fake.dma_count, 1);
 }
 
 /* ---- commands ----------------------------------------------------------- */
@@ -1329,6 +1330,807 @@ static void test_overfull_queue_bounded(void)
 	CHECK_EQ(reg(POTNPU_IO_JQ_HEAD), 6);
 }
 
+/* ---- layer commands ------------------------------------------------------ */
+
+/* Device VAs of a layer's tensors (the fake's 4 MiB VA space). */
+#define L_IN_VA		0x100000u
+#define L_IN2_VA	0x180000u
+#define L_OUT_VA	0x200000u
+#define L_W_VA		0x300000u
+#define L_TABLE_VA	0x340000u
+#define L_CHAN_VA	0x348000u
+#define L_CTR_VA	0x350000u
+#define L_FENCE_VA	0x3f0000u	/* FENCEs next to layers */
+#define L_OUT_FILL	0xee		/* output bytes the layer must not touch */
+
+#define MODE_LOAD	POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_VA, \
+					POTNPU_DMA_SPACE_SRAM)
+#define MODE_STORE	POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY, POTNPU_DMA_SPACE_SRAM, \
+					POTNPU_DMA_SPACE_VA)
+#define SRAM_CHAN	(POTNPU_SRAM_W + POTNPU_SRAM_TABLE_SIZE)
+
+static void s_layer(const struct potnpu_layer_desc *d)
+{
+	uint32_t w[POTNPU_LAYER_WORDS], i;
+
+	potnpu_layer_encode(d, w);
+	for (i = 0; i < POTNPU_LAYER_WORDS; i++)
+		S.w[S.n++] = w[i];
+}
+
+/* A layer's fields with everything unused at its neutral value. */
+static struct potnpu_layer_desc layer(uint32_t op, uint32_t h, uint32_t w,
+				      uint32_t c, uint32_t k, uint32_t s,
+				      uint32_t pad, uint32_t out_c)
+{
+	struct potnpu_layer_desc d;
+
+	memset(&d, 0, sizeof(d));
+	d.op = op;
+	d.in_va = L_IN_VA;
+	d.out_va = L_OUT_VA;
+	d.counters_va = L_CTR_VA;
+	d.in_h = h;
+	d.in_w = w;
+	d.in_c = c;
+	d.in_cstride = c;
+	d.kh = d.kw = k;
+	d.sh = d.sw = s;
+	d.dh = d.dw = 1;
+	d.pad_t = d.pad_l = d.pad_b = d.pad_r = pad;
+	d.out_h = (h + 2 * pad - k) / s + 1;
+	d.out_w = (w + 2 * pad - k) / s + 1;
+	d.out_c = out_c;
+	d.out_cstride = out_c;
+	d.groups = 1;
+	d.lo = -128;
+	d.hi = 127;
+	if (op == POTNPU_OP_CONV2D) {
+		d.weights_va = L_W_VA;
+		d.table_va = L_TABLE_VA;
+		d.wbits = 8;
+	}
+	if (op == POTNPU_OP_CONV2D || op == POTNPU_OP_AVGPOOL ||
+	    op == POTNPU_OP_REQUANT)
+		d.chan_va = L_CHAN_VA;
+	if (op == POTNPU_OP_ADD) {
+		d.in2_va = L_IN2_VA;
+		d.in2_cstride = c;
+		d.m_a = 3;
+		d.m_b = 5;
+		d.shift = 2;
+	}
+	return d;
+}
+
+/* Random bytes in the layer's inputs, L_OUT_FILL in its output. */
+static void layer_memory(void)
+{
+	uint32_t i, x = 0x9e3779b9u;
+
+	for (i = L_IN_VA; i < L_OUT_VA; i++) {
+		x = x * 1664525u + 1013904223u;
+		fake.va[i] = (uint8_t)(x >> 24);
+	}
+	memset(&fake.va[L_OUT_VA], L_OUT_FILL, L_W_VA - L_OUT_VA);
+	for (i = L_W_VA; i < L_CTR_VA; i++) {
+		x = x * 1664525u + 1013904223u;
+		fake.va[i] = (uint8_t)(x >> 24);
+	}
+	memset(&fake.va[L_CTR_VA], 0, 64);
+}
+
+/* The SRAM at each engine start must hold what the layer's tile needs. */
+static const struct potnpu_layer_desc *sae_layer;
+static uint32_t sae_bad;
+
+static void check_sram(const struct potnpu_sae_tile *t)
+{
+	const struct potnpu_layer_desc *d = sae_layer;
+	struct potnpu_layer_plan p;
+	uint32_t a_row = d->in_w * d->in_cstride, b_row = d->in_w * d->in2_cstride;
+
+	CHECK_EQ(potnpu_layer_plan(d, &p), 0);
+	sae_bad += !!memcmp(&fake.sram[t->in],
+			    &fake.va[d->in_va + t->row_lo * a_row],
+			    t->rows_in * a_row);
+	if (d->op == POTNPU_OP_ADD)
+		sae_bad += !!memcmp(&fake.sram[t->in2],
+				    &fake.va[d->in2_va + t->row_lo * b_row],
+				    t->rows_in * b_row);
+	if (d->op == POTNPU_OP_CONV2D) {
+		sae_bad += !!memcmp(&fake.sram[t->table], &fake.va[d->table_va],
+				    4u << d->wbits);
+		sae_bad += !!memcmp(&fake.sram[t->weights],
+				    &fake.va[d->weights_va + t->oc0 * p.row_bytes],
+				    t->ocb * p.row_bytes);
+	}
+	if (d->chan_va)
+		sae_bad += !!memcmp(&fake.sram[t->chan],
+				    &fake.va[d->chan_va + t->oc0 * 8], t->ocb * 8);
+}
+
+static int dma_is(uint32_t n, uint32_t mode, uint64_t src, uint64_t dst,
+		  uint32_t len, uint32_t rows, uint32_t sstr, uint32_t dstr)
+{
+	const struct fake_dma *m = &fake.dmas[n - 1];
+
+	if (m->mode == mode && m->src == src && m->dst == dst &&
+	    m->len == len && (m->rows ? m->rows : 1) == rows &&
+	    (rows < 2 || (m->src_stride == sstr && m->dst_stride == dstr)) &&
+	    m->status == POTNPU_DMA_OK && m->ctx == fake.last_va_ctx)
+		return 1;
+	printf("# dma %u: mode %x src %llx dst %llx len %u rows %u strides %u %u;"
+	       " expected mode %x src %llx dst %llx len %u rows %u strides %u %u\n",
+	       n, m->mode, (unsigned long long)m->src, (unsigned long long)m->dst,
+	       m->len, m->rows, m->src_stride, m->dst_stride, mode,
+	       (unsigned long long)src, (unsigned long long)dst, len, rows, sstr,
+	       dstr);
+	return 0;
+}
+
+/* The tile fields copied from the command. */
+static int tile_copies(const struct potnpu_sae_tile *t,
+		       const struct potnpu_layer_desc *d)
+{
+	return t->op == d->op && t->flags == d->flags && t->in_h == d->in_h &&
+	       t->in_w == d->in_w && t->in_c == d->in_c &&
+	       t->in_cstride == d->in_cstride &&
+	       t->in2_cstride == d->in2_cstride && t->out_w == d->out_w &&
+	       t->out_c == d->out_c && t->kh == d->kh && t->kw == d->kw &&
+	       t->sh == d->sh && t->sw == d->sw && t->dh == d->dh &&
+	       t->dw == d->dw && t->pad_t == d->pad_t &&
+	       t->pad_l == d->pad_l && t->pad_b == d->pad_b &&
+	       t->pad_r == d->pad_r && t->groups == d->groups &&
+	       t->wbits == d->wbits && t->in_zp == d->in_zp &&
+	       t->in2_zp == d->in2_zp && t->out_zp == d->out_zp &&
+	       t->lo == d->lo && t->hi == d->hi && t->shift == d->shift &&
+	       t->m_a == d->m_a && t->m_b == d->m_b;
+}
+
+struct layer_run {
+	uint32_t tiles, blocks, empty_bands, short_bands;
+};
+
+/*
+ * Check the DMAs and engine starts of the layer @d that ran as DMAs
+ * @dma0 + 1.. and starts @tile0 + 1.., the output tensor, and the
+ * counters record, against the dataflow of docs/numerics.md.
+ */
+static struct layer_run check_layer(const struct potnpu_layer_desc *d,
+				    uint32_t dma0, uint32_t tile0)
+{
+	struct potnpu_layer_counters e = { 0 }, got;
+	struct layer_run r = { 0 };
+	struct potnpu_layer_plan p;
+	uint32_t n = dma0, oc0, oh0, bad = 0, y, x, c;
+	uint32_t a_row = d->in_w * d->in_cstride, b_row = d->in_w * d->in2_cstride;
+	int conv = d->op == POTNPU_OP_CONV2D, add = d->op == POTNPU_OP_ADD;
+	uint32_t kh = conv || d->op == POTNPU_OP_MAXPOOL ||
+		      d->op == POTNPU_OP_AVGPOOL ? d->kh : 1;
+
+	CHECK_EQ(potnpu_layer_plan(d, &p), 0);
+	for (oc0 = 0; oc0 < d->out_c; oc0 += p.ocb) {
+		uint32_t ocb = d->out_c - oc0 < p.ocb ? d->out_c - oc0 : p.ocb;
+		uint64_t block = 0;
+
+		r.blocks++;
+		if (conv) {
+			bad += !dma_is(++n, MODE_LOAD, d->table_va, POTNPU_SRAM_W,
+				       4u << d->wbits, 1, 0, 0);
+			block += 4u << d->wbits;
+		}
+		if (d->chan_va) {
+			bad += !dma_is(++n, MODE_LOAD, d->chan_va + oc0 * 8,
+				       SRAM_CHAN, ocb * 8, 1, 0, 0);
+			block += ocb * 8;
+		}
+		if (conv) {
+			bad += !dma_is(++n, MODE_LOAD,
+				       d->weights_va + oc0 * p.row_bytes,
+				       SRAM_CHAN + ocb * 8, ocb * p.row_bytes, 1, 0, 0);
+			block += ocb * p.row_bytes;
+		}
+		for (oh0 = 0; oh0 < d->out_h; oh0 += p.rows) {
+			uint32_t nr = d->out_h - oh0 < p.rows ? d->out_h - oh0 : p.rows;
+			int32_t y0 = (int32_t)(oh0 * d->sh) - (int32_t)d->pad_t;
+			int32_t y1 = y0 + (int32_t)potnpu_plan_in_rows(nr, d->sh, kh, d->dh);
+			uint32_t lo = y0 < 0 ? 0 : (uint32_t)y0;
+			uint32_t hi = y1 < 0 ? 0 : ((uint32_t)y1 < d->in_h ? (uint32_t)y1 : d->in_h);
+			uint32_t rows_in = hi > lo ? hi - lo : 0;
+			uint64_t in_bytes = 0, out_bytes = (uint64_t)nr * d->out_w * ocb, dma;
+			const struct fake_tile *ft = &fake.tiles[tile0 + r.tiles];
+			const struct potnpu_sae_tile *t = &ft->t;
+
+			r.empty_bands += !rows_in;
+			r.short_bands += nr < p.rows;
+			if (rows_in) {
+				bad += !dma_is(++n, MODE_LOAD, d->in_va + lo * a_row,
+					       POTNPU_SRAM_IN, rows_in * a_row, 1, 0, 0);
+				in_bytes += rows_in * a_row;
+			}
+			if (rows_in && add) {
+				bad += !dma_is(++n, MODE_LOAD, d->in2_va + lo * b_row,
+					       POTNPU_SRAM_IN + rows_in * a_row,
+					       rows_in * b_row, 1, 0, 0);
+				in_bytes += rows_in * b_row;
+			}
+			/* The start comes after the loads, before the store. */
+			bad += ft->dma_count != n;
+			bad += !tile_copies(t, d);
+			bad += t->in != POTNPU_SRAM_IN || t->out != POTNPU_SRAM_OUT;
+			bad += t->in2 != (add ? POTNPU_SRAM_IN + rows_in * a_row : 0);
+			bad += t->table != (conv ? POTNPU_SRAM_W : 0);
+			bad += t->chan != (d->chan_va ? SRAM_CHAN : 0);
+			bad += t->weights != (conv ? SRAM_CHAN + ocb * 8 : 0);
+			bad += t->row_lo != lo || t->rows_in != rows_in;
+			bad += t->out_row0 != oh0 || t->out_rows != nr;
+			bad += t->oc0 != oc0 || t->ocb != ocb;
+			if (r.tiles)
+				bad += ft->heartbeat == fake.tiles[tile0 + r.tiles - 1].heartbeat;
+			bad += !dma_is(++n, MODE_STORE, POTNPU_SRAM_OUT,
+				       d->out_va + (uint64_t)oh0 * d->out_w * d->out_cstride + oc0,
+				       ocb, nr * d->out_w, ocb, d->out_cstride);
+			e.taps += ft->taps;
+			e.terms += ft->terms;
+			e.zero_skips += ft->zero;
+			e.dma_in += block + in_bytes;
+			e.dma_out += out_bytes;
+			dma = block + in_bytes + out_bytes;
+			e.cycles += (ft->cycles > (dma + 31) / 32 ? ft->cycles : (dma + 31) / 32) + 64;
+			block = 0;
+			r.tiles++;
+			if (bad) {
+				printf("# layer op %x: tile %u (oc0 %u, oh0 %u) wrong\n",
+				       d->op, r.tiles - 1, oc0, oh0);
+				CHECK_EQ(bad, 0);
+				return r;
+			}
+		}
+	}
+	CHECK_EQ(fake.sae_starts, tile0 + r.tiles);
+	if (d->counters_va)
+		bad += !dma_is(++n, POTNPU_DMA_MODE(POTNPU_DMA_OP_COPY,
+						    POTNPU_DMA_SPACE_DMEM,
+						    POTNPU_DMA_SPACE_VA),
+			       FAKE_DMEM_AREA + offsetof(struct fw_dmem, ctr),
+			       d->counters_va, 64, 1, 0, 0);
+	CHECK_EQ(bad, 0);
+	/* Then the completion record. */
+	CHECK_EQ(fake.dma_count, n + 1);
+	/* Every output byte the fake engine wrote is in place, no other. */
+	for (y = 0; y < d->out_h; y++)
+		for (x = 0; x < d->out_w; x++)
+			for (c = 0; c < d->out_cstride; c++) {
+				uint8_t v = fake.va[d->out_va + (y * d->out_w + x) * d->out_cstride + c];
+
+				bad += v != (c < d->out_c ? fake_out_byte(y, x, c) : L_OUT_FILL);
+			}
+	CHECK_EQ(bad, 0);
+	if (conv) {
+		e.macs = (uint64_t)d->out_h * d->out_w * d->out_c * p.taps;
+		e.bitserial = e.taps * d->wbits;
+	}
+	memcpy(&got, &fake.va[d->counters_va], sizeof(got));
+	if (d->counters_va) {
+		CHECK_EQ(got.macs, e.macs);
+		CHECK_EQ(got.taps, e.taps);
+		CHECK_EQ(got.terms, e.terms);
+		CHECK_EQ(got.zero_skips, e.zero_skips);
+		CHECK_EQ(got.bitserial, e.bitserial);
+		CHECK_EQ(got.dma_in, e.dma_in);
+		CHECK_EQ(got.dma_out, e.dma_out);
+		CHECK_EQ(got.cycles, e.cycles);
+	}
+	return r;
+}
+
+/* Run @d as the only command of a job; check everything; return the shape. */
+static struct layer_run run_layer(const struct potnpu_layer_desc *d)
+{
+	uint32_t dma0, tile0 = fake.sae_starts;
+
+	layer_memory();
+	sae_layer = d;
+	sae_bad = 0;
+	fake.on_sae = check_sram;
+	s_reset();
+	s_layer(d);
+	/* DMAs of the job: descriptor, stream, then the layer's. */
+	dma0 = fake.dma_count + 2;
+	run_one(POTNPU_JOB_OK, 0, 0, 0);
+	fake.on_sae = NULL;
+	CHECK_EQ(sae_bad, 0);
+	/* The 1D transfers of other commands must not inherit a 2D shape. */
+	CHECK_EQ(reg(POTNPU_IO_DMA_ROWS), 0);
+	return check_layer(d, dma0, tile0);
+}
+
+/* Several channel blocks, several bands, the last one short. */
+static void test_layer_conv_tiles(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_CONV2D, 18, 16, 256, 3, 1, 1, 64);
+	struct potnpu_layer_plan p;
+	struct layer_run r;
+
+	boot();
+	CHECK_EQ(potnpu_layer_plan(&d, &p), 0);
+	CHECK_EQ(p.ocb, 27);		/* 64 = 27 + 27 + 10 */
+	CHECK_EQ(p.rows, 4);		/* 18 = 4 * 4 + 2 */
+	d.in_zp = -3;
+	d.out_zp = 5;
+	d.lo = -100;
+	d.hi = 90;
+	r = run_layer(&d);
+	CHECK_EQ(r.blocks, 3);
+	CHECK_EQ(r.tiles, 15);
+	CHECK_EQ(r.short_bands, 3);
+	/* A channel slice of a wider output (concatenation), in another slot. */
+	d.out_va = L_OUT_VA + 8;
+	d.out_cstride = 80;
+	d.counters_va = 0;
+	r = run_layer(&d);
+	CHECK_EQ(r.tiles, 15);
+	CHECK_EQ(va_get64(L_CTR_VA), 0);
+}
+
+/* The 64 x 64 x 64 3 x 3 conv: the work bound makes bands of one row. */
+static void test_layer_conv_64(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_CONV2D, 64, 64, 64, 3, 1, 1, 64);
+	struct potnpu_layer_plan p;
+	struct layer_run r;
+	uint32_t i, hb_bad = 0;
+
+	boot();
+	CHECK_EQ(potnpu_layer_plan(&d, &p), 0);
+	CHECK_EQ(p.ocb, 64);
+	CHECK_EQ(p.rows, 1);
+	fake.sae_cycles = 100000;	/* compute-bound tiles */
+	r = run_layer(&d);
+	CHECK_EQ(r.tiles, 64);
+	/* The heartbeat moves with every tile. */
+	for (i = 1; i < 64; i++)
+		hb_bad += fake.tiles[i].heartbeat <= fake.tiles[i - 1].heartbeat;
+	CHECK_EQ(hb_bad, 0);
+	CHECK_EQ(va_get64(L_CTR_VA + 56), 64 * (100000 + 64));
+	/* 64 x 64 x 64 x 576 nominal MACs. */
+	CHECK_EQ(va_get64(L_CTR_VA), 64ull * 64 * 64 * 576);
+}
+
+static void test_layer_depthwise(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_CONV2D, 32, 32, 64, 3, 2, 1, 128);
+	struct potnpu_layer_plan p;
+
+	boot();
+	d.groups = 64;			/* a depthwise multiplier of 2 */
+	d.wbits = 4;
+	CHECK_EQ(potnpu_layer_plan(&d, &p), 0);
+	CHECK_EQ(p.taps, 9);
+	CHECK_EQ(p.row_bytes, 5);
+	run_layer(&d);
+	CHECK_EQ(va_get64(L_CTR_VA), 16ull * 16 * 128 * 9);
+}
+
+/* Padding wider than the kernel: bands wholly in padding load no rows. */
+static void test_layer_pad_beyond_kernel(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_CONV2D, 4, 4, 8, 2, 1, 6, 8);
+	struct potnpu_layer_plan p;
+	struct layer_run r;
+
+	boot();
+	d.in_cstride = 8192;		/* 32 KiB rows: 4 per band */
+	d.pad_l = d.pad_r = 3;
+	d.out_w = 9;
+	d.wbits = 2;
+	CHECK_EQ(d.out_h, 15);
+	CHECK_EQ(potnpu_layer_plan(&d, &p), 0);
+	CHECK_EQ(p.rows, 3);
+	r = run_layer(&d);
+	CHECK_EQ(r.tiles, 5);
+	CHECK_EQ(r.empty_bands, 2);	/* the first and the last */
+}
+
+/* Stride above the kernel (rows skipped), MAXPOOL and AVGPOOL. */
+static void test_layer_stride_beyond_kernel(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_MAXPOOL, 20, 20, 16, 2, 3, 0, 16);
+	struct potnpu_layer_plan p;
+	struct layer_run r;
+
+	boot();
+	d.in_cstride = 2048;		/* 40 KiB rows: one output row per band */
+	CHECK_EQ(d.out_h, 7);
+	CHECK_EQ(potnpu_layer_plan(&d, &p), 0);
+	CHECK_EQ(p.rows, 1);
+	r = run_layer(&d);
+	CHECK_EQ(r.tiles, 7);
+	d.op = POTNPU_OP_AVGPOOL;
+	d.chan_va = L_CHAN_VA;
+	d.flags = POTNPU_LAYER_F_COUNT_PAD;
+	d.pad_b = 1;
+	CHECK_EQ(potnpu_layer_dim_ok(d.in_h, d.out_h, d.kh, d.sh, d.dh, 1), 1);
+	r = run_layer(&d);
+	CHECK_EQ(r.tiles, 7);
+	CHECK_EQ(va_get64(L_CTR_VA), 0);	/* no MACs but for CONV2D */
+}
+
+static void test_layer_add(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_ADD, 64, 40, 16, 1, 1, 0, 16);
+	struct potnpu_layer_plan p;
+	struct layer_run r;
+
+	boot();
+	d.in_cstride = 24;
+	d.in2_cstride = 40;		/* b: a channel slice of a wider tensor */
+	d.out_cstride = 48;
+	d.in2_zp = 7;
+	d.in_zp = -9;
+	d.in_va = L_IN_VA + 3;
+	CHECK_EQ(potnpu_layer_plan(&d, &p), 0);
+	CHECK_EQ(p.in_row, 40 * 64);
+	CHECK_EQ(p.rows, 51);		/* 128 KiB of a and b rows */
+	r = run_layer(&d);
+	CHECK(r.tiles > 1);
+	CHECK_EQ(r.short_bands, 1);
+}
+
+static void test_layer_requant(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_REQUANT, 7, 9, 100, 1, 1, 0, 100);
+
+	boot();
+	d.out_cstride = 128;
+	run_layer(&d);
+}
+
+/* Layers, FENCEs and COPYs in one stream; the slot reaches every DMA. */
+static void test_layer_in_stream(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_REQUANT, 4, 4, 8, 1, 1, 0, 8);
+	struct potnpu_job_desc jd;
+	uint32_t i, dmas, bad = 0;
+
+	boot();
+	layer_memory();
+	s_reset();
+	s_fence(L_FENCE_VA, 1);
+	s_layer(&d);
+	s_fence(L_FENCE_VA + 4, 2);
+	d.out_va = L_OUT_VA + 0x1000;
+	s_layer(&d);
+	s_fence(L_FENCE_VA + 8, 3);
+	s_place(STREAM_VA);
+	jd = make_desc(3, STREAM_VA, s_off(), 11);
+	dmas = fake.dma_count;
+	submit_desc(&jd);
+	run();
+	check_done(0, 3, POTNPU_JOB_OK, 0, 0, 0);
+	CHECK_EQ(va_get32(L_FENCE_VA + 8), 3);
+	CHECK_EQ(fake.sae_starts, 2);
+	for (i = dmas + 2; i < fake.dma_count - 1; i++)
+		bad += fake.dmas[i].ctx != 11;
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(fake.va[L_OUT_VA + 0x1000], fake_out_byte(0, 0, 0));
+}
+
+/* ---- invalid layer commands ---------------------------------------------- */
+
+struct bad_layer {
+	const char *what;
+	enum fw_layer_error err;
+	struct potnpu_layer_desc d;
+};
+
+static uint32_t bad_layers(struct bad_layer *b)
+{
+	const struct potnpu_layer_desc conv = layer(POTNPU_OP_CONV2D, 8, 8, 16, 3, 1, 1, 32);
+	const struct potnpu_layer_desc pool = layer(POTNPU_OP_MAXPOOL, 8, 8, 16, 2, 2, 0, 16);
+	const struct potnpu_layer_desc add = layer(POTNPU_OP_ADD, 8, 8, 16, 1, 1, 0, 16);
+	const struct potnpu_layer_desc rq = layer(POTNPU_OP_REQUANT, 8, 8, 16, 1, 1, 0, 16);
+	uint32_t n = 0;
+
+#define BAD(base, err_, stmt) do { \
+		b[n].what = #stmt; b[n].err = err_; b[n].d = base; \
+		{ struct potnpu_layer_desc *d = &b[n].d; stmt; } n++; \
+	} while (0)
+	BAD(conv, FW_LAYER_FLAGS, d->flags = 2);
+	BAD(conv, FW_LAYER_FLAGS, d->flags = POTNPU_LAYER_F_COUNT_PAD);
+	BAD(conv, FW_LAYER_DIM, d->in_h = 0);
+	BAD(conv, FW_LAYER_DIM, d->in_w = POTNPU_LAYER_MAX_DIM + 1);
+	BAD(conv, FW_LAYER_DIM, d->out_h = 0);
+	BAD(conv, FW_LAYER_DIM, d->out_w = 0xffff);
+	BAD(conv, FW_LAYER_CHANNELS, d->in_c = 0);
+	BAD(conv, FW_LAYER_CHANNELS, d->out_c = 0);
+	BAD(conv, FW_LAYER_CHANNELS, d->in_c = POTNPU_LAYER_MAX_CHANNELS + 1;
+	    d->in_cstride = d->in_c);
+	BAD(conv, FW_LAYER_CHANNELS, d->in_cstride = 15);
+	BAD(conv, FW_LAYER_CHANNELS, d->out_cstride = 31);
+	BAD(conv, FW_LAYER_CHANNELS, d->out_cstride = POTNPU_LAYER_MAX_CHANNELS + 1);
+	BAD(conv, FW_LAYER_KERNEL, d->kh = 0);
+	BAD(conv, FW_LAYER_KERNEL, d->kw = POTNPU_LAYER_MAX_KERNEL + 1);
+	BAD(conv, FW_LAYER_KERNEL, d->sh = 0);
+	BAD(conv, FW_LAYER_KERNEL, d->sw = POTNPU_LAYER_MAX_STRIDE + 1);
+	BAD(conv, FW_LAYER_KERNEL, d->dh = 0);
+	BAD(conv, FW_LAYER_KERNEL, d->dw = POTNPU_LAYER_MAX_DILATION + 1);
+	BAD(conv, FW_LAYER_SHAPE, d->out_h = 9);
+	BAD(conv, FW_LAYER_SHAPE, d->out_w = 7);
+	BAD(conv, FW_LAYER_SHAPE, d->pad_b = 0);
+	BAD(conv, FW_LAYER_SHAPE, d->dw = 5);
+	BAD(conv, FW_LAYER_SHAPE, d->kh = 12; d->pad_t = d->pad_b = 0);
+	BAD(conv, FW_LAYER_FIELD, d->weights_va = 0);
+	BAD(conv, FW_LAYER_FIELD, d->table_va = 0);
+	BAD(conv, FW_LAYER_FIELD, d->chan_va = 0);
+	BAD(conv, FW_LAYER_FIELD, d->in2_va = L_IN2_VA);
+	BAD(conv, FW_LAYER_FIELD, d->in2_cstride = 16);
+	BAD(conv, FW_LAYER_FIELD, d->in2_zp = 1);
+	BAD(conv, FW_LAYER_FIELD, d->shift = 1);
+	BAD(conv, FW_LAYER_FIELD, d->m_a = 1);
+	BAD(conv, FW_LAYER_FIELD, d->m_b = 1);
+	BAD(conv, FW_LAYER_WBITS, d->wbits = 1);
+	BAD(conv, FW_LAYER_WBITS, d->wbits = 9);
+	BAD(conv, FW_LAYER_WBITS, d->wbits = 0);
+	BAD(conv, FW_LAYER_GROUPS, d->groups = 0);
+	BAD(conv, FW_LAYER_GROUPS, d->groups = 3);
+	BAD(conv, FW_LAYER_GROUPS, d->groups = 16; d->out_c = 24;
+	    d->out_cstride = 24);		/* divides in_c, not out_c */
+	BAD(conv, FW_LAYER_GROUPS, d->groups = 32);
+	BAD(conv, FW_LAYER_CLAMP, d->lo = 5; d->hi = 4);
+	BAD(conv, FW_LAYER_ALIGN, d->counters_va = L_CTR_VA + 4);
+	BAD(conv, FW_LAYER_ALIGN, d->counters_va = L_CTR_VA + 1);
+	BAD(conv, FW_LAYER_PLAN, d->in_h = 1; d->in_w = 4096; d->in_cstride = 8192;
+	    d->kh = d->kw = 1; d->pad_t = d->pad_b = d->pad_l = d->pad_r = 0;
+	    d->out_h = 1; d->out_w = 4096);	/* a 32 MiB input row */
+	BAD(conv, FW_LAYER_PLAN, d->in_c = 8192; d->in_cstride = 8192;
+	    d->kh = d->kw = 16; d->pad_t = d->pad_l = 8;
+	    d->pad_b = d->pad_r = 7);		/* 2 MiB weight rows */
+	BAD(pool, FW_LAYER_FIELD, d->chan_va = L_CHAN_VA);
+	BAD(pool, FW_LAYER_FIELD, d->table_va = L_TABLE_VA);
+	BAD(pool, FW_LAYER_FIELD, d->weights_va = L_W_VA);
+	BAD(pool, FW_LAYER_FIELD, d->wbits = 8);
+	BAD(pool, FW_LAYER_FIELD, d->groups = 2);
+	BAD(pool, FW_LAYER_FIELD, d->out_c = 8);
+	BAD(pool, FW_LAYER_FLAGS, d->flags = POTNPU_LAYER_F_COUNT_PAD);
+	BAD(add, FW_LAYER_FIELD, d->in2_va = 0);
+	BAD(add, FW_LAYER_FIELD, d->in2_cstride = 15);
+	BAD(add, FW_LAYER_FIELD, d->chan_va = L_CHAN_VA);
+	BAD(add, FW_LAYER_FIELD, d->kh = 3; d->pad_t = d->pad_b = 1);
+	BAD(add, FW_LAYER_FIELD, d->out_c = 8);
+	BAD(add, FW_LAYER_SHIFT, d->shift = POTNPU_MAX_SHIFT + 1);
+	BAD(rq, FW_LAYER_FIELD, d->chan_va = 0);
+	BAD(rq, FW_LAYER_FIELD, d->sh = 2; d->out_h = 4);
+	BAD(rq, FW_LAYER_FIELD, d->in2_va = L_IN2_VA);
+#undef BAD
+	return n;
+}
+
+/* Word-level breakage the encoder cannot express. */
+static void test_layer_check_reasons(void)
+{
+	static struct bad_layer b[96];
+	struct potnpu_layer_desc d, conv = layer(POTNPU_OP_CONV2D, 8, 8, 16, 3, 1, 1, 32);
+	struct potnpu_layer_plan p;
+	uint32_t w[POTNPU_LAYER_WORDS], i, n = bad_layers(b), bad = 0;
+
+	potnpu_layer_encode(&conv, w);
+	CHECK_EQ(fw_layer_check(w, &d, &p), FW_LAYER_OK);
+	for (i = 0; i < n; i++) {
+		enum fw_layer_error e;
+
+		potnpu_layer_encode(&b[i].d, w);
+		e = fw_layer_check(w, &d, &p);
+		if (e != b[i].err) {
+			printf("# %s: error %u, expected %u\n", b[i].what, e, b[i].err);
+			bad++;
+		}
+	}
+	CHECK_EQ(bad, 0);
+	for (i = POTNPU_LAYER_W_RESERVED; i < POTNPU_LAYER_WORDS; i++) {
+		potnpu_layer_encode(&conv, w);
+		w[i] = 1u << (i & 31);
+		CHECK_EQ(fw_layer_check(w, &d, &p), FW_LAYER_RESERVED);
+	}
+	potnpu_layer_encode(&conv, w);
+	w[24] |= 1u << 16;
+	CHECK_EQ(fw_layer_check(w, &d, &p), FW_LAYER_RESERVED);
+	potnpu_layer_encode(&conv, w);
+	w[0] = (w[0] & ~0xffu) | 0x15;
+	CHECK_EQ(fw_layer_check(w, &d, &p), FW_LAYER_OP);
+}
+
+/* Each bad command ends its job with EINVAL at its offset, nothing started. */
+static void test_layer_invalid_jobs(void)
+{
+	static struct bad_layer b[96];
+	uint32_t i, n, starts, sram_dmas = 0, bad = 0;
+
+	boot();
+	n = bad_layers(b);
+	starts = fake.sae_starts;
+	for (i = 0; i < n; i++) {
+		uint32_t dmas = fake.dma_count, k, seq = 0x5e00 + reg(POTNPU_IO_CQ_TAIL);
+		struct potnpu_job_done c;
+
+		s_reset();
+		s_nop();
+		s_fence(L_FENCE_VA, i + 1);
+		s_layer(&b[i].d);
+		s_fence(L_FENCE_VA + 4, i + 1);
+		submit(seq);
+		run();
+		c = cq(reg(POTNPU_IO_CQ_TAIL) - 1);
+		bad += c.seqno != seq || c.status != POTNPU_JOB_EINVAL ||
+		       c.err_offset != 20 || c.err_info || c.fault_addr_lo;
+		bad += va_get32(L_FENCE_VA) != i + 1 || va_get32(L_FENCE_VA + 4) != 0;
+		for (k = dmas; k < fake.dma_count; k++)
+			sram_dmas += (fake.dmas[k].mode >> 4 & 0xf) == POTNPU_DMA_SPACE_SRAM ||
+				     (fake.dmas[k].mode >> 8 & 0xf) == POTNPU_DMA_SPACE_SRAM;
+		memset(&fake.va[L_FENCE_VA], 0, 8);
+	}
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(sram_dmas, 0);
+	CHECK_EQ(fake.sae_starts, starts);
+	CHECK(strstr(log_text(), "invalid operand at offset 14") != NULL);
+
+	/* A bad header is EILLEGAL as for every command: flags, length, opcode. */
+	s_reset();
+	s_layer(&b[0].d);
+	S.w[0] = POTNPU_CMD_HDR(POTNPU_OP_CONV2D, POTNPU_LAYER_WORDS) | 1u << 8;
+	run_one(POTNPU_JOB_EILLEGAL, 0, POTNPU_OP_CONV2D, 0);
+	S.w[0] = POTNPU_CMD_HDR(POTNPU_OP_ADD, POTNPU_LAYER_WORDS - 1);
+	run_one(POTNPU_JOB_EILLEGAL, 0, POTNPU_OP_ADD, 0);
+	S.w[0] = POTNPU_CMD_HDR(POTNPU_OP_REQUANT + 1, POTNPU_LAYER_WORDS);
+	run_one(POTNPU_JOB_EILLEGAL, 0, POTNPU_OP_REQUANT + 1, 0);
+	/* Truncated: the stream ends inside the command. */
+	S.w[0] = POTNPU_CMD_HDR(POTNPU_OP_MAXPOOL, POTNPU_LAYER_WORDS);
+	S.n = POTNPU_LAYER_WORDS - 1;
+	run_one(POTNPU_JOB_EILLEGAL, 0, POTNPU_OP_MAXPOOL, 0);
+	CHECK_EQ(fake.sae_starts, starts);
+}
+
+/* ---- layer failures -------------------------------------------------------- */
+
+/* An engine error mid-layer ends the job: no later tile, no counters. */
+static void test_layer_sae_failure(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_CONV2D, 18, 16, 256, 3, 1, 1, 64);
+	const uint32_t status[] = { POTNPU_SAE_ETABLE, POTNPU_SAE_EINVAL,
+				    POTNPU_SAE_ERANGE, POTNPU_SAE_EWORK };
+	uint32_t i;
+
+	boot();
+	for (i = 0; i < 4; i++) {
+		uint32_t starts = fake.sae_starts, dmas;
+
+		layer_memory();
+		fake.sae_fail_n = starts + 3 + i;
+		fake.sae_fail_status = status[i];
+		s_reset();
+		s_nop();
+		s_layer(&d);
+		s_fence(L_FENCE_VA, 1);
+		run_one(POTNPU_JOB_EINVAL, 4, 0, 0);
+		CHECK_EQ(fake.sae_starts, starts + 3 + i);
+		/* Nothing after the failed start but the completion record. */
+		dmas = fake.tiles[starts + 2 + i].dma_count;
+		CHECK_EQ(fake.dma_count, dmas + 1);
+		CHECK_EQ(va_get64(L_CTR_VA + 8), 0);
+		CHECK_EQ(va_get32(L_FENCE_VA), 0);
+	}
+	fake.sae_fail_n = 0;
+	CHECK_EQ(count_substr(log_text(), "invalid operand at offset 4"), 4);
+	/* The log line names the engine's status. */
+	CHECK_EQ(count_substr(log_text(), ", dma 0, sae 3\n"), 1);
+	CHECK_EQ(count_substr(log_text(), ", dma 0, sae 4\n"), 1);
+}
+
+/* An abort is honoured between two tiles; one for another job is not. */
+static void test_layer_abort_between_tiles(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_CONV2D, 18, 16, 256, 3, 1, 1, 64);
+	uint32_t starts, seq;
+
+	boot();
+	layer_memory();
+	s_reset();
+	s_fence(L_FENCE_VA, 1);
+	s_layer(&d);
+	s_fence(L_FENCE_VA + 4, 2);
+	/* DMAs: descriptor, stream, FENCE, table, records, weights, band 0 in,
+	 * band 0 out (8): the abort arrives with tile 0's output. */
+	starts = fake.sae_starts;
+	fake.h2f_after_dma = fake.dma_count + 8;
+	fake.h2f_msg = POTNPU_H2F_ABORT_JOB;
+	seq = 0x5e00 + reg(POTNPU_IO_CQ_TAIL);
+	fake.h2f_arg = seq;
+	run_one(POTNPU_JOB_ABORTED, 16, 0, 0);
+	CHECK_EQ(fake.sae_starts, starts + 1);
+	CHECK_EQ(fake.dmas[fake.dma_count - 2].mode, MODE_STORE);
+	CHECK_EQ(va_get32(L_FENCE_VA + 4), 0);
+	CHECK_EQ(va_get64(L_CTR_VA + 8), 0);
+
+	/* An abort of the job before is dropped: the layer completes. */
+	starts = fake.sae_starts;
+	fake.h2f_after_dma = fake.dma_count + 8;
+	fake.h2f_arg = seq;
+	run_one(POTNPU_JOB_OK, 0, 0, 0);
+	CHECK_EQ(fake.sae_starts, starts + 15);
+	CHECK_EQ(va_get32(L_FENCE_VA + 4), 2);
+	fake.h2f_after_dma = 0;
+}
+
+static void test_layer_dma_faults(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_CONV2D, 18, 16, 256, 3, 1, 1, 64);
+	uint32_t page, starts;
+	uint64_t va;
+
+	boot();
+	layer_memory();
+	/* The output band of tile 1 (rows 4..7, channels 0..26) read-only. */
+	va = L_OUT_VA + (uint64_t)4 * 16 * 64;
+	page = (uint32_t)(va >> POTNPU_PAGE_SHIFT);
+	fake.page[page] = FAKE_PAGE_RO;
+	starts = fake.sae_starts;
+	s_reset();
+	s_nop();
+	s_layer(&d);
+	run_one(POTNPU_JOB_EMMU, 4, MMU_INFO(0, 1), va);
+	CHECK_EQ(fake.sae_starts, starts + 2);
+	fake.page[page] = 0;
+
+	/* A read fault in the second block's weight rows. */
+	va = L_W_VA + (uint64_t)27 * 2304;
+	fake.page[va >> POTNPU_PAGE_SHIFT] = FAKE_PAGE_ABSENT;
+	s_reset();
+	s_layer(&d);
+	run_one(POTNPU_JOB_EMMU, 0, MMU_INFO(0, 0), va & ~0xfffull);
+	fake.page[va >> POTNPU_PAGE_SHIFT] = 0;
+
+	/* A bus error on the input, the counters record read-only. */
+	fake.page[(L_IN_VA >> POTNPU_PAGE_SHIFT) + 5] = FAKE_PAGE_BUSERR;
+	s_reset();
+	s_layer(&d);
+	run_one(POTNPU_JOB_EBUS, 0, 0, L_IN_VA + 5 * POTNPU_PAGE_SIZE);
+	fake.page[(L_IN_VA >> POTNPU_PAGE_SHIFT) + 5] = 0;
+	fake.page[L_CTR_VA >> POTNPU_PAGE_SHIFT] = FAKE_PAGE_RO;
+	s_reset();
+	s_layer(&d);
+	run_one(POTNPU_JOB_EMMU, 0, MMU_INFO(0, 1), L_CTR_VA);
+	fake.page[L_CTR_VA >> POTNPU_PAGE_SHIFT] = 0;
+
+	/* The DMA engine refuses the first load. */
+	s_reset();
+	s_layer(&d);
+	fake.fail_dma_n = fake.dma_count + 3;
+	fake.fail_dma_status = POTNPU_DMA_ERANGE;
+	run_one(POTNPU_JOB_EINVAL, 0, 0, 0);
+	fake.fail_dma_n = 0;
+}
+
+/* Without the engine: FW_CAPS says so, layers are unknown commands. */
+static void test_layer_without_engine(void)
+{
+	struct potnpu_layer_desc d = layer(POTNPU_OP_REQUANT, 4, 4, 8, 1, 1, 0, 8);
+
+	reset_all();
+	fake.no_sae = 1;		/* SAE or 2D registers abort the test */
+	fake.regs[POTNPU_IO_HOST_ABI / 4] = POTNPU_FW_ABI_VERSION;
+	set_queue(8, JQ_BASE, CQ_BASE, 0);
+	CHECK_EQ(fw_boot(), POTNPU_FW_ERR_NONE);
+	CHECK_EQ(reg(POTNPU_IO_FW_CAPS), POTNPU_FW_CAP_DMA);
+	CHECK_EQ(fake.dmas[0].status, POTNPU_DMA_EINVAL);
+	s_reset();
+	s_fence(L_FENCE_VA, 1);
+	s_layer(&d);
+	run_one(POTNPU_JOB_EILLEGAL, 16, POTNPU_OP_REQUANT, 0);
+	CHECK_EQ(va_get32(L_FENCE_VA), 1);
+	CHECK_EQ(fake.sae_starts, 0);
+}
+
 /* ---- log ---------------------------------------------------------------- */
 
 static void test_log_format(void)
@@ -1451,14 +2253,56 @@ static uint32_t rnd(void)
 	return rng_state;
 }
 
+static uint64_t rnd_va(uint32_t align_mask)
+{
+	return DATA_VA + (rnd() & 0x3ffff & ~align_mask);
+}
+
+/* A small layer in the data pages, sometimes with one field broken. */
+static void s_random_layer(uint32_t r)
+{
+	static const uint32_t ops[] = {
+		POTNPU_OP_CONV2D, POTNPU_OP_MAXPOOL, POTNPU_OP_AVGPOOL,
+		POTNPU_OP_ADD, POTNPU_OP_REQUANT,
+	};
+	uint32_t op = ops[rnd() % 5], elem = op == POTNPU_OP_ADD ||
+					    op == POTNPU_OP_REQUANT;
+	uint32_t k = elem ? 1 : 1 + rnd() % 3, st = elem ? 1 : 1 + rnd() % 3;
+	uint32_t pad = elem ? 0 : rnd() % 2, c = 1 + rnd() % 16;
+	uint32_t h = k + rnd() % 12, w = k + rnd() % 12;
+	struct potnpu_layer_desc d = layer(op, h, w, c, k, st, pad,
+					   op == POTNPU_OP_CONV2D ? 1 + rnd() % 16 : c);
+
+	d.in_va = rnd_va(0);
+	d.out_va = rnd_va(0);
+	d.in2_va = d.in2_va ? rnd_va(0) : 0;
+	d.weights_va = d.weights_va ? rnd_va(0) : 0;
+	d.table_va = d.table_va ? rnd_va(0) : 0;
+	d.chan_va = d.chan_va ? rnd_va(0) : 0;
+	d.counters_va = rnd() % 2 ? rnd_va(7) : 0;
+	if (op == POTNPU_OP_CONV2D)
+		d.wbits = 2 + rnd() % 7;
+	switch (r) {
+	case 0: d.out_h++; break;
+	case 1: d.lo = 1; d.hi = 0; break;
+	case 2: d.counters_va |= 4; break;
+	case 3: d.kw = 0; break;
+	}
+	s_layer(&d);
+}
+
 /* A random command: mostly valid, sometimes broken in one way. */
 static void s_random_command(void)
 {
 	static const uint32_t words[] = { 1, 4, 3, 6, 5 };
-	uint32_t op = rnd() % 6, r = rnd() % 16, i, n;
+	uint32_t op = rnd() % 7, r = rnd() % 16, i, n;
 	uint64_t va = DATA_VA + (rnd() & 0x3ffff);
 	uint32_t size = 1 + (rnd() & 0x1fff);
 
+	if (op == 6) {
+		s_random_layer(r);
+		return;
+	}
 	if (op == 5)
 		op = rnd() & 0xff;			/* any opcode */
 	n = op < 5 ? words[op] : 1 + (rnd() & 7);
@@ -1490,6 +2334,7 @@ static void s_random_command(void)
 static void test_random_streams(void)
 {
 	uint32_t job, i, bad = 0, restarts = 0, seen[POTNPU_JOB_ABORTED + 1] = { 0 };
+	uint32_t starts = 0;
 
 	boot_at(16, 0xfffffff0u);
 	for (job = 0; job < 3000; job++) {
@@ -1520,10 +2365,14 @@ static void test_random_streams(void)
 		fake.fail_dma_n = rnd() % 32 == 0 ? fake.dma_count + 1 + rnd() % 6 : 0;
 		fake.fail_dma_status = 1 + rnd() % 4;
 		fake.fail_dma_addr = rnd();
+		fake.sae_fail_n = rnd() % 16 == 0 ? fake.sae_starts + 1 + rnd() % 3 : 0;
+		fake.sae_fail_status = 1 + rnd() % 4;
 		s_place(STREAM_VA);
 		d = make_desc(job, STREAM_VA, size, (uint16_t)(rnd() & 15));
 		submit_desc(&d);
+		i = fake.sae_starts;
 		fw_poll();
+		starts += fake.sae_starts - i;
 		if (fw.failed) {
 			/* Only an injected failure of the completion write does this. */
 			CHECK(fake.fail_dma_n != 0);
@@ -1557,6 +2406,8 @@ static void test_random_streams(void)
 	       job, restarts, seen[0], seen[1], seen[2], seen[3], seen[4], seen[5],
 	       seen[6]);
 	CHECK_EQ(job, 3000);
+	printf("# %u engine starts\n", starts);
+	CHECK(starts > 200);
 	/* Every outcome but EDESC (the descriptors are valid) shows up. */
 	for (i = 0; i <= POTNPU_JOB_ABORTED; i++)
 		CHECK(i == POTNPU_JOB_EDESC || seen[i] > 10);
@@ -1611,6 +2462,20 @@ int main(void)
 	RUN(test_counter_wrap);
 	RUN(test_ring_wrap_small);
 	RUN(test_overfull_queue_bounded);
+	RUN(test_layer_conv_tiles);
+	RUN(test_layer_conv_64);
+	RUN(test_layer_depthwise);
+	RUN(test_layer_pad_beyond_kernel);
+	RUN(test_layer_stride_beyond_kernel);
+	RUN(test_layer_add);
+	RUN(test_layer_requant);
+	RUN(test_layer_in_stream);
+	RUN(test_layer_check_reasons);
+	RUN(test_layer_invalid_jobs);
+	RUN(test_layer_sae_failure);
+	RUN(test_layer_abort_between_tiles);
+	RUN(test_layer_dma_faults);
+	RUN(test_layer_without_engine);
 	RUN(test_log_format);
 	RUN(test_log_long_line);
 	RUN(test_log_ring_wrap);
