@@ -324,14 +324,14 @@ static uint32_t exec(struct fw_job *j, uint32_t off, uint32_t op,
 
 /*
  * The length of a command, by opcode, or 0 for an opcode the firmware does
- * not run: potnpu_cmd_words(), plus the layer commands when the device has
- * the shift-add engine.
+ * not run: potnpu_cmd_words(), without the layer commands when the device
+ * has no shift-add engine.
  */
 uint32_t fw_cmd_words(uint32_t op)
 {
-	if (fw.sae && op >= POTNPU_OP_CONV2D &&
-	    op < POTNPU_OP_CONV2D + POTNPU_OP_LAYER_COUNT)
-		return POTNPU_LAYER_WORDS;
+	if (!fw.sae && op >= POTNPU_OP_LAYER_FIRST &&
+	    op <= POTNPU_OP_LAYER_LAST)
+		return 0;
 	return potnpu_cmd_words(op);
 }
 

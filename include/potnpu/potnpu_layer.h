@@ -353,6 +353,25 @@ struct potnpu_layer_plan {
 	__u32 in_row;
 };
 
+/*
+ * @n / @d for @d >= 1 without a divider: restoring shift-subtract
+ * division, 32 steps (the control core has no divide instruction).
+ */
+static inline __u32 potnpu_div_u32(__u32 n, __u32 d)
+{
+	__u32 q = 0, r = 0;
+	int i;
+
+	for (i = 31; i >= 0; i--) {
+		r = r << 1 | ((n >> i) & 1);
+		if (r >= d) {
+			r -= d;
+			q |= 1u << i;
+		}
+	}
+	return q;
+}
+
 /* Input rows a band of @rows output rows needs. */
 static inline __u32 potnpu_plan_in_rows(__u32 rows, __u32 sh, __u32 kh,
 					__u32 dh)
@@ -396,10 +415,7 @@ static inline int potnpu_layer_plan(const struct potnpu_layer_desc *c,
 	p->row_bytes = 0;
 	p->in_row = (__u32)c->in_w * c->in_cstride;
 	if (op == POTNPU_OP_CONV2D) {
-		/* in_c / groups without a divider: groups divides in_c. */
-		for (lo = 0, mid = 0; mid < c->in_c; mid += groups)
-			lo++;
-		p->taps = kh * kw * lo;
+		p->taps = kh * kw * potnpu_div_u32(c->in_c, groups);
 		p->row_bytes = POTNPU_LAYER_ROW_BYTES(p->taps, c->wbits);
 	} else if (op == POTNPU_OP_ADD || op == POTNPU_OP_REQUANT) {
 		p->taps = 1;
