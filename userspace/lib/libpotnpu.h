@@ -419,6 +419,318 @@ int potnpu_cmdbuf_raw(struct potnpu_cmdbuf *cb, const uint32_t *words,
 int potnpu_cmdbuf_copy_to_bo(const struct potnpu_cmdbuf *cb,
 			     struct potnpu_bo *bo, size_t offset);
 
+/* ---- weight schemes: decode tables ------------------------------------ */
+
+/*
+ * Every weight scheme is a decode table (docs/numerics.md, "Weights"):
+ * 1 << wbits 32-bit words, word c the terms of code c (byte i = term i,
+ * 0 for none, else 0x40 | e for +2^e, 0xC0 | e for -2^e, e 0..15, at most
+ * POTNPU_SCHEME_MAX_TERMS, terms from byte 0). A code's weight is the sum
+ * of its terms.
+ */
+#define POTNPU_SCHEME_MAX_TERMS	4
+#define POTNPU_SCHEME_MAX_CODES	256
+
+/** enum potnpu_scheme_kind - the weight schemes potnpu_scheme_build() knows */
+enum potnpu_scheme_kind {
+	POTNPU_SCHEME_UNIFORM8,	/* code = int8 value, terms = its NAF */
+	POTNPU_SCHEME_UNIFORM4,	/* code = int4 value, terms = its NAF */
+	POTNPU_SCHEME_POT,	/* @param = b, 2..5: sign bit, m: 0 or 2^(m-1) */
+	POTNPU_SCHEME_APOT,	/* @param = b, 3..6: sign bit, level set of b-1 */
+	POTNPU_SCHEME_NHOT,	/* @param = n, 1..3: code = index ascending */
+	POTNPU_SCHEME_FITTED,	/* caller's levels, code = index ascending */
+};
+
+/** struct potnpu_level - one representable weight and the code giving it */
+struct potnpu_level {
+	int32_t value;
+	uint32_t code;
+};
+
+/**
+ * struct potnpu_scheme - a scheme's decode table and its levels
+ * @kind: what it was built as
+ * @param: b (PoT, APoT) or n (n-hot), else 0
+ * @wbits: code width b, 2..8
+ * @table: 1 << @wbits words in CPU byte order (the rest 0)
+ * @nlevels: distinct weights the codes give
+ * @levels: those weights ascending, each with its smallest code
+ */
+struct potnpu_scheme {
+	enum potnpu_scheme_kind kind;
+	unsigned int param;
+	unsigned int wbits;
+	uint32_t table[POTNPU_SCHEME_MAX_CODES];
+	size_t nlevels;
+	struct potnpu_level levels[POTNPU_SCHEME_MAX_CODES];
+};
+
+/**
+ * potnpu_scheme_build() - the decode table and levels of a scheme
+ * @kind: the scheme
+ * @param: b for PoT (2..5: larger b needs exponents above 15) and APoT
+ *	(3..6), n for n-hot (1..3), ignored otherwise
+ * @fitted: POTNPU_SCHEME_FITTED: the integer levels (any order, distinct,
+ *	each a sum of at most 4 terms +-2^e, e 0..15; given a minimal-term
+ *	representation); else NULL
+ * @nfitted: their count, 1..256 (b is the smallest width >= 2 that holds
+ *	them; unused codes decode to 0)
+ * @s: filled in
+ * Return: 0, or -EINVAL (unknown scheme, @param out of range, a fitted
+ * level with no representation of 4 terms, duplicates, bad count).
+ */
+int potnpu_scheme_build(enum potnpu_scheme_kind kind, unsigned int param,
+			const int32_t *fitted, size_t nfitted,
+			struct potnpu_scheme *s);
+
+/**
+ * potnpu_scheme_name() - "uniform8", "uniform4", "pot5", "apot4", "nhot2",
+ * "fitted": @s's short name, written to @buf. Return: @buf.
+ */
+const char *potnpu_scheme_name(const struct potnpu_scheme *s, char *buf,
+			       size_t len);
+
+/**
+ * potnpu_term_word() - check and decode one table word
+ * @word: the word (CPU byte order)
+ * @value: receives the weight (sum of the terms); may be NULL
+ * @terms: receives the number of terms; may be NULL
+ * Return: 0 if the word obeys the rules (bits 5:4 of each term byte zero,
+ * no term after an empty byte), -EINVAL otherwise.
+ */
+int potnpu_term_word(uint32_t word, int32_t *value, unsigned int *terms);
+
+/**
+ * potnpu_naf_word() - the table word of @value's non-adjacent form
+ * Return: 0, or -EINVAL when the NAF needs more than 4 terms or an
+ * exponent above 15.
+ */
+int potnpu_naf_word(int32_t value, uint32_t *word);
+
+/**
+ * potnpu_scheme_quantize() - nearest level of @s to @x
+ * @x: a real weight already divided by its channel's scale
+ * @value: receives the level's weight; may be NULL
+ *
+ * Exhaustive: the level nearest to @x; of two equally near, the one of
+ * smaller magnitude (ties toward zero), which keeps +-x symmetric.
+ * Return: the level's code.
+ */
+uint32_t potnpu_scheme_quantize(const struct potnpu_scheme *s, double x,
+				int32_t *value);
+
+/**
+ * potnpu_nhot_greedy() - the greedy n-hot construction, for comparison
+ *
+ * n times: add the term +-2^e (e 0..7), or none, nearest to what is left
+ * of @x (ties toward zero at each step). Not what the compiler uses (see
+ * docs/numerics.md): on ties it can go away from zero.
+ * Return: the weight it builds.
+ */
+int32_t potnpu_nhot_greedy(double x, unsigned int n);
+
+/* ---- layers ------------------------------------------------------------ */
+
+/* Layer operations (the command opcodes of potnpu_layer.h). */
+#define POTNPU_LAYER_CONV2D	0x10
+#define POTNPU_LAYER_MAXPOOL	0x11
+#define POTNPU_LAYER_AVGPOOL	0x12
+#define POTNPU_LAYER_ADD	0x13
+#define POTNPU_LAYER_REQUANT	0x14
+/* &potnpu_layer.flags: AVGPOOL's divisor counts the padding. */
+#define POTNPU_LAYER_COUNT_PAD	1u
+
+/**
+ * struct potnpu_layer - what a layer computes (docs/numerics.md); the
+ *	fields of a layer command but its addresses
+ *
+ * Shapes: in_h x in_w x in_c at pixel stride in_cstride (bytes, >= in_c),
+ * the same for out. Kernel kh x kw, strides sh, sw, dilations dh, dw,
+ * padding pad_t, pad_l, pad_b, pad_r (ADD and REQUANT: all 1 and 0).
+ * CONV2D: groups (divides in_c and out_c) and wbits (2..8); other ops:
+ * groups 1 and wbits 0. The pools, ADD and REQUANT have out_c = in_c.
+ * Zero points and clamp bounds -128..127 (lo <= hi). ADD: b's pixel
+ * stride in2_cstride and zero point in2_zp, the mantissas m_a, m_b and
+ * the shift.
+ */
+struct potnpu_layer {
+	uint32_t op;
+	uint32_t in_h, in_w, in_c, in_cstride;
+	uint32_t out_h, out_w, out_c, out_cstride;
+	uint32_t kh, kw, sh, sw, dh, dw;
+	uint32_t pad_t, pad_l, pad_b, pad_r;
+	uint32_t groups, wbits, flags;
+	uint32_t in2_cstride;
+	int32_t in_zp, in2_zp, out_zp, lo, hi;
+	uint32_t shift, m_a, m_b;
+};
+
+/** struct potnpu_layer_addrs - device addresses of a layer's operands */
+struct potnpu_layer_addrs {
+	uint64_t in, in2, out, weights, table, chan, counters;
+};
+
+/**
+ * struct potnpu_chan - requantization record of one output channel
+ * @bias: added to the accumulator
+ * @m: mantissa M
+ * @shift: shift s, 0..62: y = round(acc * M / 2^s)
+ */
+struct potnpu_chan {
+	int32_t bias;
+	uint16_t m;
+	uint8_t shift;
+};
+
+/** Bytes of one packed &struct potnpu_chan (struct potnpu_chan_param). */
+#define POTNPU_CHAN_RECORD_SIZE	8u
+/** Bytes of a counters record (struct potnpu_layer_counters). */
+#define POTNPU_COUNTERS_SIZE	64u
+
+/** struct potnpu_layer_counts - a layer's counters (docs/numerics.md) */
+struct potnpu_layer_counts {
+	uint64_t macs, taps, terms, zero_skips, bitserial;
+	uint64_t dma_in, dma_out, cycles;
+};
+
+/**
+ * struct potnpu_layer_sizes - bytes each operand of a layer spans
+ * (0 for operands the op does not have)
+ */
+struct potnpu_layer_sizes {
+	size_t in, in2, out, weights, table, chan;
+};
+
+/**
+ * potnpu_layer_out_dim() - output size of one dimension
+ * Return: floor((in + pad - d * (k - 1) - 1) / s) + 1, or 0 when the
+ * window does not fit (or @s is 0).
+ */
+uint32_t potnpu_layer_out_dim(uint32_t in, uint32_t k, uint32_t s, uint32_t d,
+			      uint32_t pad);
+
+/**
+ * potnpu_layer_validate() - is @l a layer the device runs?
+ * Checks every field's range, the output shape rule, groups, the clamp,
+ * and that the SRAM tiling plan exists (one output channel and one row
+ * fit). Return: 0 or -EINVAL with a message naming the field.
+ */
+int potnpu_layer_validate(const struct potnpu_layer *l);
+
+/** potnpu_layer_taps() - taps per output (kh * kw * in_c / groups for
+ * CONV2D, kh * kw for the pools, 1 otherwise) */
+uint32_t potnpu_layer_taps(const struct potnpu_layer *l);
+
+/** potnpu_layer_row_bytes() - CONV2D: bytes of one packed weight row */
+size_t potnpu_layer_row_bytes(const struct potnpu_layer *l);
+
+/** potnpu_layer_sizes() - the spans of @l's operands, into @sz */
+void potnpu_layer_sizes(const struct potnpu_layer *l,
+			struct potnpu_layer_sizes *sz);
+
+/**
+ * potnpu_layer_pack_weights() - pack codes into OHWI rows
+ * @l: a CONV2D layer
+ * @codes: out_c * potnpu_layer_taps() codes, row o first (kh, kw, ci
+ *	with ci fastest), each < 1 << wbits
+ * @rows: receives out_c rows of potnpu_layer_row_bytes() bytes, code k of
+ *	a row at bit k * wbits, least significant bit first
+ * @size: bytes at @rows
+ * Return: 0 or -EINVAL (not CONV2D, @size too small, a code too wide).
+ */
+int potnpu_layer_pack_weights(const struct potnpu_layer *l,
+			      const uint8_t *codes, void *rows, size_t size);
+
+/** potnpu_layer_unpack_code() - code @k of a packed row */
+uint32_t potnpu_layer_unpack_code(const uint8_t *row, uint32_t k,
+				  unsigned int wbits);
+
+/** potnpu_layer_pack_table() - @n table words, little endian, to @buf */
+void potnpu_layer_pack_table(const uint32_t *table, size_t n, void *buf);
+
+/** potnpu_layer_pack_chan() - @n records, little endian, to @buf
+ * (POTNPU_CHAN_RECORD_SIZE bytes each) */
+void potnpu_layer_pack_chan(const struct potnpu_chan *c, size_t n, void *buf);
+
+/** potnpu_layer_read_counters() - a POTNPU_COUNTERS_SIZE-byte record
+ * (little endian) written by the device, into @c */
+void potnpu_layer_read_counters(const void *record,
+				struct potnpu_layer_counts *c);
+
+/**
+ * potnpu_layer_decode_cmd() - the layer and addresses of a command's words
+ * @words: 32 words in CPU byte order, header first
+ * Return: 0, or -EINVAL when the header is no layer command or reserved
+ * bits are set.
+ */
+int potnpu_layer_decode_cmd(const uint32_t *words, struct potnpu_layer *l,
+			    struct potnpu_layer_addrs *a);
+
+/**
+ * potnpu_requant_from_real() - mantissa and shift of a real rescale
+ * @rescale: the real factor, e.g. s_in * s_w[o] / s_out, > 0
+ * @m: receives M, 0..65535
+ * @shift: receives s, 0..62
+ *
+ * M / 2^s is @rescale rounded to 16 significant bits: M is normalised to
+ * [2^15, 2^16) whenever s stays within 0..62 (a tiny rescale keeps s = 62
+ * and a smaller M, possibly 0).
+ * Return: 0, or -EINVAL (@rescale not positive and finite) or -ERANGE
+ * (@rescale above 65535.5: s would be negative).
+ */
+int potnpu_requant_from_real(double rescale, uint16_t *m, uint8_t *shift);
+
+/**
+ * potnpu_cmdbuf_layer() - append a layer command
+ * @l: the layer (potnpu_layer_validate() must accept it)
+ * @a: its operands' device addresses: in, out always; in2 for ADD;
+ *	weights and table for CONV2D; chan for CONV2D, AVGPOOL and
+ *	REQUANT; counters (8-byte aligned) or 0; the others 0
+ * Encodes with potnpu_layer_encode() of potnpu_layer.h.
+ * Return: 0, -EINVAL (invalid layer, a missing or extra address, an
+ * operand outside the device address space), -ENOSPC.
+ */
+int potnpu_cmdbuf_layer(struct potnpu_cmdbuf *cb, const struct potnpu_layer *l,
+			const struct potnpu_layer_addrs *a);
+
+/* ---- the CPU reference executor ---------------------------------------- */
+
+/**
+ * struct potnpu_ref_buffers - a layer's operands in host memory
+ * @in: input (ADD: a), potnpu_layer_sizes().in bytes
+ * @in2: ADD's b
+ * @out: output, potnpu_layer_sizes().out bytes; only channel bytes are
+ *	written (a concatenation's other slices stay)
+ * @weights: CONV2D: packed rows (potnpu_layer_pack_weights())
+ * @table: CONV2D: 1 << wbits words, CPU byte order
+ * @chan: CONV2D, AVGPOOL, REQUANT: out_c records
+ */
+struct potnpu_ref_buffers {
+	const int8_t *in, *in2;
+	int8_t *out;
+	const uint8_t *weights;
+	const uint32_t *table;
+	const struct potnpu_chan *chan;
+};
+
+/**
+ * potnpu_reference_run() - execute a layer on the CPU
+ * @l: a layer potnpu_layer_validate() accepts
+ * @b: its buffers
+ * @c: receives the counters the device would report; may be NULL
+ *
+ * Plain loops after docs/numerics.md, independent of the device's
+ * engine: weights decoded to integers and multiplied, 32-bit wrapping
+ * accumulators, requantization by a 64-bit multiplication. macs, taps,
+ * terms, zero_skips and bitserial come from their definitions; dma_in,
+ * dma_out and cycles from potnpu_layer_plan() and the cost model.
+ * Return: 0, -EINVAL (invalid layer, a table word breaking the term
+ * rules, a NULL buffer the op needs), -ENOMEM.
+ */
+int potnpu_reference_run(const struct potnpu_layer *l,
+			 const struct potnpu_ref_buffers *b,
+			 struct potnpu_layer_counts *c);
+
 /* ---- jobs ------------------------------------------------------------- */
 
 /**
