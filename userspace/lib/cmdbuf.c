@@ -10,6 +10,7 @@
 
 #include "libpotnpu_priv.h"
 #include "potnpu_job.h"
+#include "potnpu_layer.h"
 #include "potnpu_regs.h"
 
 _Static_assert(POTNPU_CMDBUF_MAX_SIZE == POTNPU_CMD_MAX_SIZE,
@@ -265,6 +266,61 @@ EXPORT int potnpu_cmdbuf_raw(struct potnpu_cmdbuf *cb, const uint32_t *words,
 	if (!words && count)
 		return lib_set_error(-EINVAL, "potnpu_cmdbuf_raw: words is NULL");
 	return cmdbuf_put(cb, words, count, "the raw command");
+}
+
+/* Every operand @l needs has an address, in range; the others are 0. */
+static int layer_addrs_ok(const struct potnpu_layer *l,
+			  const struct potnpu_layer_addrs *a)
+{
+	struct potnpu_layer_sizes sz;
+	size_t i;
+
+	potnpu_layer_sizes(l, &sz);
+	{
+		const struct { const char *name; uint64_t va; size_t size; } op[] = {
+			{ "input", a->in, sz.in }, { "input b", a->in2, sz.in2 },
+			{ "output", a->out, sz.out },
+			{ "weights", a->weights, sz.weights },
+			{ "table", a->table, sz.table },
+			{ "channel records", a->chan, sz.chan },
+		};
+
+		for (i = 0; i < sizeof(op) / sizeof(op[0]); i++)
+			if (op[i].size ? !op[i].va || !va_range_ok(op[i].va, op[i].size) :
+			    op[i].va != 0)
+				return lib_set_error(-EINVAL,
+						     "layer command: the %s (%zu bytes) at device address 0x%llx: %s",
+						     op[i].name, op[i].size,
+						     (unsigned long long)op[i].va,
+						     op[i].size ? "needs an address whose range lies below the device address space's end" :
+						     "this op has no such operand, the address must be 0");
+	}
+	if (a->counters % 8 || !va_range_ok(a->counters, POTNPU_COUNTERS_SIZE))
+		return lib_set_error(-EINVAL,
+				     "layer command: the counters at 0x%llx need an 8-byte aligned address in the device address space",
+				     (unsigned long long)a->counters);
+	return 0;
+}
+
+EXPORT int potnpu_cmdbuf_layer(struct potnpu_cmdbuf *cb,
+			       const struct potnpu_layer *l,
+			       const struct potnpu_layer_addrs *a)
+{
+	uint32_t w[POTNPU_LAYER_WORDS];
+	struct potnpu_layer_desc d;
+	int err;
+
+	CMDBUF_NULL_CHECK(cb, "potnpu_cmdbuf_layer");
+	if (!a)
+		return lib_set_error(-EINVAL, "potnpu_cmdbuf_layer: a is NULL");
+	err = potnpu_layer_validate(l);
+	if (!err)
+		err = layer_addrs_ok(l, a);
+	if (err)
+		return err;
+	lib_layer_desc(l, a, &d);
+	potnpu_layer_encode(&d, w);
+	return cmdbuf_put(cb, w, POTNPU_LAYER_WORDS, "the layer command");
 }
 
 EXPORT int potnpu_cmdbuf_copy_to_bo(const struct potnpu_cmdbuf *cb,

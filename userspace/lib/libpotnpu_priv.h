@@ -90,4 +90,28 @@ int lib_node_open(const char *path, int *fdp, drmVersionPtr *verp,
 int lib_require_minor(const struct potnpu_device *dev, int minor,
 		      const char *what);
 
+/* layer.c */
+
+struct potnpu_layer_desc;
+struct potnpu_layer_plan;
+
+/* The command fields of @l with addresses @a (NULL: all 0). */
+void lib_layer_desc(const struct potnpu_layer *l,
+		    const struct potnpu_layer_addrs *a,
+		    struct potnpu_layer_desc *d);
+/* Does the op read channel records? */
+bool lib_layer_has_chan(uint32_t op);
+/* potnpu_layer_plan() of @l (as the device plans it): 0 or -1. */
+int lib_layer_plan(const struct potnpu_layer *l, struct potnpu_layer_plan *p);
+
+/* cost.c */
+
+/*
+ * dma_in, dma_out and cycles of @l into @c, from the plan and the cost
+ * model; @work[oy * out_c + o] is the engine work (terms for CONV2D, taps
+ * otherwise) of output row oy of channel o.
+ */
+void lib_layer_cost(const struct potnpu_layer *l, const uint64_t *work,
+		    struct potnpu_layer_counts *c);
+
 #endif /* LIBPOTNPU_PRIV_H */
