@@ -220,32 +220,53 @@ int tool_parse_uint(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
-int tool_parse_device_args(const char *prog, void (*usage)(FILE *f),
-			   int argc, char *argv[], unsigned long *device)
+/* Option @c among @opts: its index, or -1. */
+static int find_opt(const struct tool_uint_opt *opts, size_t n, int c)
 {
-	static const struct option longopts[] = {
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (opts[i].letter == c)
+			return (int)i;
+	return -1;
+}
+
+int tool_parse_args(const char *prog, void (*usage)(FILE *f), int argc,
+		    char *argv[], unsigned long *device,
+		    const struct tool_uint_opt *opts, size_t nopts)
+{
+	struct option longopts[3 + TOOL_MAX_OPTS] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	char optstring[8 + 2 * TOOL_MAX_OPTS] = ":d:h";
+	size_t i;
+	int c, k;
 
+	for (i = 0; i < nopts && i < TOOL_MAX_OPTS; i++) {
+		longopts[2 + i] = (struct option){ opts[i].name, required_argument,
+						   NULL, opts[i].letter };
+		optstring[4 + 2 * i] = (char)opts[i].letter;
+		optstring[5 + 2 * i] = ':';
+	}
 	*device = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			if (tool_parse_uint(optarg, 0, INT_MAX, device)) {
-				fprintf(stderr,
-					"%s: invalid --device '%s': expected a device index (0, 1, ...)\n",
-					prog, optarg);
-				return EX_USAGE;
-			}
-			break;
-		case 'h':
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		k = find_opt(opts, nopts, c);
+		if (c == 'd' && tool_parse_uint(optarg, 0, INT_MAX, device)) {
+			fprintf(stderr,
+				"%s: invalid --device '%s': expected a device index (0, 1, ...)\n",
+				prog, optarg);
+			return EX_USAGE;
+		} else if (k >= 0 && tool_parse_uint(optarg, opts[k].min, opts[k].max,
+						    opts[k].value)) {
+			fprintf(stderr, "%s: invalid --%s '%s': expected a number from %lu to %lu\n",
+				prog, opts[k].name, optarg, opts[k].min, opts[k].max);
+			return EX_USAGE;
+		} else if (c == 'h') {
 			usage(stdout);
 			return EX_OK;
-		default:
+		} else if (c != 'd' && k < 0) {
 			fprintf(stderr, "%s: bad option (see --help)\n", prog);
 			return EX_USAGE;
 		}
@@ -256,4 +277,10 @@ int tool_parse_device_args(const char *prog, void (*usage)(FILE *f),
 		return EX_USAGE;
 	}
 	return -1;
+}
+
+int tool_parse_device_args(const char *prog, void (*usage)(FILE *f),
+			   int argc, char *argv[], unsigned long *device)
+{
+	return tool_parse_args(prog, usage, argc, argv, device, NULL, 0);
 }

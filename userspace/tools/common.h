@@ -63,4 +63,21 @@ int tool_parse_uint(const char *s, unsigned long min, unsigned long max,
 int tool_parse_device_args(const char *prog, void (*usage)(FILE *f),
 			   int argc, char *argv[], unsigned long *device);
 
+/* A numeric option of tool_parse_args(): --NAME N or -LETTER N. */
+struct tool_uint_opt {
+	const char *name;
+	int letter;
+	unsigned long min, max;
+	unsigned long *value;	/* keeps its default unless the option is given */
+};
+#define TOOL_MAX_OPTS 4
+
+/*
+ * tool_parse_args() - tool_parse_device_args() with up to TOOL_MAX_OPTS
+ * more numeric options @opts.
+ */
+int tool_parse_args(const char *prog, void (*usage)(FILE *f), int argc,
+		    char *argv[], unsigned long *device,
+		    const struct tool_uint_opt *opts, size_t nopts);
+
 #endif /* POTNPU_TOOLS_COMMON_H */
