@@ -13,6 +13,7 @@
 #include "libpotnpu.h"
 #include "potnpu_fw_image.h"
 #include "potnpu_job.h"
+#include "potnpu_layer.h"
 #include "potnpu_regs.h"
 
 struct drm_potnpu_device_info fake_info;
@@ -599,6 +600,21 @@ static int xfer(struct exec *e, uint64_t va, void *buf, uint64_t len,
 	return 0;
 }
 
+static int xfer_cb(void *ctx, uint64_t va, void *buf, uint64_t len,
+		   bool write)
+{
+	return xfer(ctx, va, buf, len, write);
+}
+
+/* potnpu_cmd_words() and the layer commands, which it does not list yet. */
+static unsigned int cmd_words(unsigned int op)
+{
+	if (op >= POTNPU_OP_LAYER_FIRST &&
+	    op < POTNPU_OP_LAYER_FIRST + POTNPU_OP_LAYER_COUNT)
+		return POTNPU_LAYER_WORDS;
+	return potnpu_cmd_words(op);
+}
+
 static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 {
 	uint32_t i = 0, k, op, n;
@@ -611,8 +627,8 @@ static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 		e->res->err_offset = i * 4;
 		op = POTNPU_CMD_OP(c[0]);
 		n = POTNPU_CMD_WORDS(c[0]);
-		if (!potnpu_cmd_words(op) || POTNPU_CMD_FLAGS(c[0]) ||
-		    n != potnpu_cmd_words(op) || n > nwords - i) {
+		if (!cmd_words(op) || POTNPU_CMD_FLAGS(c[0]) ||
+		    n != cmd_words(op) || n > nwords - i) {
 			e->res->status = DRM_POTNPU_JOB_ILLEGAL;
 			e->res->err_info = op;
 			return;
@@ -659,8 +675,18 @@ static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 			}
 			free(tmp);
 			break;
+		case POTNPU_OP_NOP:
+			break;
+		default:
+			k = (uint32_t)fake_layer_exec(c, xfer_cb, e, e->dry);
+			if (k == 1)
+				e->res->status = DRM_POTNPU_JOB_INVALID;
+			else if (k && !e->res->status)
+				e->res->status = DRM_POTNPU_JOB_BUS_ERROR;
+			if (k)
+				return;
 		}
-		i += potnpu_cmd_words(op);
+		i += cmd_words(op);
 	}
 	e->res->err_offset = 0;
 }

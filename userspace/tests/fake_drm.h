@@ -138,6 +138,17 @@ extern uint32_t fake_last_bos[DRM_POTNPU_MAX_JOB_BOS];
 void fake_drm_run_jobs(void);
 size_t fake_drm_live_syncobjs(void);
 
+/*
+ * Layer commands (opcodes 0x10-0x14, fake_layer.c): executed by
+ * libpotnpu's CPU reference. @xfer moves bytes between host memory and
+ * the job's BOs (0, or -1 after recording an MMU fault); dry, it only
+ * checks the ranges. Return: 0, 1 for an invalid command, -1 for a fault.
+ */
+typedef int (*fake_xfer_fn)(void *ctx, uint64_t va, void *buf, uint64_t len,
+			    bool write);
+int fake_layer_exec(const uint32_t *cmd, fake_xfer_fn xfer, void *ctx,
+		    bool dry);
+
 drmVersionPtr __wrap_drmGetVersion(int fd);
 int __wrap_drmSyncobjCreate(int fd, uint32_t flags, uint32_t *handle);
 int __wrap_drmSyncobjDestroy(int fd, uint32_t handle);

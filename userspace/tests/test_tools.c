@@ -1128,6 +1128,67 @@ static void test_run_job_check_fake(void **state)
 	assert_contains(r.out, "usage: potnpu-job-check");
 }
 
+/*
+ * potnpu-layer-check against the fake driver, which executes layer
+ * commands with the CPU reference itself: this checks the tool's
+ * plumbing (buffers, packing, encoding, counters, comparison, messages),
+ * not the numerics, which need the device.
+ */
+static void test_run_layer_check_fake(void **state)
+{
+	struct run r;
+	char env[64], *last;
+
+	(void)state;
+	make_fake_dir();
+	/* JOBS but no MODEL_EXEC: said clearly, 69 */
+	snprintf(env, sizeof(env), "zero:potnpu:%d.%d:0x7",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	run_fake(&r, fake_dir, env, "potnpu-layer-check-fake", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "potnpu-layer-check: device 0 (");
+	assert_contains(r.err, "cannot run layer commands yet (capability MODEL_EXEC missing)");
+	assert_string_equal(r.out, "");
+
+	/* every op x scheme x shape family once: all bit-exact */
+	snprintf(env, sizeof(env), "zero:potnpu:%d.%d:0xf",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	run_fake(&r, fake_dir, env, "potnpu-layer-check-fake", "--seed", "7",
+		 "--cases", "170", NULL);
+	assert_exit(&r, 0);
+	assert_string_equal(r.out, "170 cases, 170 bit-exact\n");
+
+	/* a spoilt output byte of case 3, then a spoilt counter of case 2 */
+	setenv("POTNPU_FAKE_LAYER_CORRUPT", "out:3", 1);
+	run_fake(&r, fake_dir, env, "potnpu-layer-check-fake", "--cases", "5",
+		 NULL);
+	assert_exit(&r, 1);
+	assert_true(!strncmp(r.out, "case 3: ", 8));
+	assert_contains(r.out, ": output byte 0 (y 0, x 0, c 0): device ");
+	last = strchr(r.out, '\n');
+	assert_non_null(last);
+	assert_string_equal(last + 1, "5 cases, 4 bit-exact\n");
+	setenv("POTNPU_FAKE_LAYER_CORRUPT", "cycles:2", 1);
+	run_fake(&r, fake_dir, env, "potnpu-layer-check-fake", "-n", "3", "-s",
+		 "9", NULL);
+	unsetenv("POTNPU_FAKE_LAYER_CORRUPT");
+	assert_exit(&r, 1);
+	assert_true(!strncmp(r.out, "case 2: ", 8));
+	assert_contains(r.out, ": counter cycles: device ");
+	assert_contains(r.out, "\n3 cases, 2 bit-exact\n");
+
+	run_fake(&r, fake_dir, env, "potnpu-layer-check-fake", "--cases", "0", NULL);
+	assert_exit(&r, EX_USAGE);
+	assert_contains(r.err, "invalid --cases '0'");
+	run_fake(&r, fake_dir, env, "potnpu-layer-check-fake", "--seed", "x", NULL);
+	assert_exit(&r, EX_USAGE);
+	run_fake(&r, fake_dir, env, "potnpu-layer-check-fake", "extra", NULL);
+	assert_exit(&r, EX_USAGE);
+	run_fake(&r, fake_dir, env, "potnpu-layer-check-fake", "--help", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "usage: potnpu-layer-check");
+}
+
 #define R(fn) cmocka_unit_test_setup_teardown(fn, setup_run, teardown_run)
 
 int main(void)
@@ -1151,6 +1212,7 @@ int main(void)
 		R(test_run_bench_fake),
 		R(test_run_bo_check_fake),
 		R(test_run_job_check_fake),
+		R(test_run_layer_check_fake),
 	};
 
 	return cmocka_run_group_tests_name("tools", tests, NULL, NULL);
