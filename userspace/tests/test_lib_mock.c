@@ -1205,6 +1205,70 @@ static void test_job_cmdbuf_in_bo(void **state)
 	assert_no_job_leaks(fds);
 }
 
+/*
+ * A layer command through the library and the fake driver (which runs it
+ * with the CPU reference): numerics.md's CONV2D example lands in buffer
+ * memory with its counters record; a layer whose output lies outside the
+ * listed buffers, or with reserved bits set, is refused at submission.
+ */
+static void test_layer_job(void **state)
+{
+	struct potnpu_layer l = {
+		.op = POTNPU_LAYER_CONV2D, .in_h = 1, .in_w = 1, .in_c = 2,
+		.in_cstride = 2, .out_h = 1, .out_w = 1, .out_c = 1,
+		.out_cstride = 1, .kh = 1, .kw = 1, .sh = 1, .sw = 1, .dh = 1,
+		.dw = 1, .groups = 1, .wbits = 4, .in_zp = -2, .out_zp = 3,
+		.lo = -128, .hi = 127,
+	};
+	const struct potnpu_chan chan = { .bias = 100, .m = 32768, .shift = 15 };
+	uint32_t table[16] = { [1] = 0x40, [5] = 0xc442 }, words[32];
+	const uint8_t codes[2] = { 5, 1 };
+	struct potnpu_layer_addrs a;
+	struct potnpu_layer_counts c;
+	struct potnpu_job_status st;
+	struct potnpu_cmdbuf *cb;
+	struct jobenv e;
+	uint64_t va;
+
+	(void)state;
+	jobenv_init(&e);
+	va = potnpu_bo_va(e.data);
+	a = (struct potnpu_layer_addrs){ .in = va, .out = va + 64,
+		.weights = va + 128, .table = va + 256, .chan = va + 512,
+		.counters = va + 1024 };
+	e.p[0] = 10;
+	e.p[1] = (uint8_t)-3;
+	assert_int_equal(potnpu_layer_pack_weights(&l, codes, e.p + 128, 1), 0);
+	assert_int_equal(e.p[128], 0x15);
+	potnpu_layer_pack_table(table, 16, e.p + 256);
+	potnpu_layer_pack_chan(&chan, 1, e.p + 512);
+	assert_int_equal(potnpu_cmdbuf_create(256, &cb), 0);
+	assert_int_equal(potnpu_cmdbuf_layer(cb, &l, &a), 0);
+	assert_int_equal(run(&e, cb, &st), 0);
+	assert_int_equal(st.code, DRM_POTNPU_JOB_OK);
+	assert_int_equal((int8_t)e.p[64], -42);
+	potnpu_layer_read_counters(e.p + 1024, &c);
+	assert_int_equal(c.terms, 3);
+	assert_int_equal(c.taps, 2);
+	assert_int_equal(c.bitserial, 8);
+	assert_int_equal(c.cycles, 85);
+
+	potnpu_cmdbuf_reset(cb);
+	a.out = va + 3 * page;
+	assert_int_equal(potnpu_cmdbuf_layer(cb, &l, &a), 0);
+	assert_int_equal(run(&e, cb, &st), -EINVAL);
+	a.out = va + 64;
+	potnpu_cmdbuf_reset(cb);
+	assert_int_equal(potnpu_cmdbuf_layer(cb, &l, &a), 0);
+	memcpy(words, potnpu_cmdbuf_data(cb), sizeof(words));
+	words[24] |= 1u << 16;		/* reserved */
+	potnpu_cmdbuf_reset(cb);
+	assert_int_equal(potnpu_cmdbuf_raw(cb, words, 32), 0);
+	assert_int_equal(run(&e, cb, &st), -EINVAL);
+	potnpu_cmdbuf_free(cb);
+	jobenv_fini(&e);
+}
+
 static void test_job_chain(void **state)
 {
 	struct potnpu_submit_desc d = { 0 };
@@ -1656,6 +1720,7 @@ int main(void)
 		T(test_cmdbuf_encoding),
 		T(test_cmdbuf_limits),
 		T(test_job_executes),
+		T(test_layer_job),
 		T(test_job_cmdbuf_in_bo),
 		T(test_job_chain),
 		T(test_job_timeline),
