@@ -37,19 +37,36 @@ void lib_layer_desc(const struct potnpu_layer *l,
 	d->table_va = a->table;
 	d->chan_va = a->chan;
 	d->counters_va = a->counters;
-	d->in_h = l->in_h, d->in_w = l->in_w, d->in_c = l->in_c;
+	d->in_h = l->in_h;
+	d->in_w = l->in_w;
+	d->in_c = l->in_c;
 	d->in_cstride = l->in_cstride;
-	d->out_h = l->out_h, d->out_w = l->out_w, d->out_c = l->out_c;
+	d->out_h = l->out_h;
+	d->out_w = l->out_w;
+	d->out_c = l->out_c;
 	d->out_cstride = l->out_cstride;
-	d->kh = l->kh, d->kw = l->kw, d->sh = l->sh, d->sw = l->sw;
-	d->dh = l->dh, d->dw = l->dw;
-	d->wbits = l->wbits, d->flags = l->flags;
-	d->pad_t = l->pad_t, d->pad_l = l->pad_l;
-	d->pad_b = l->pad_b, d->pad_r = l->pad_r;
-	d->groups = l->groups, d->in2_cstride = l->in2_cstride;
-	d->in_zp = l->in_zp, d->in2_zp = l->in2_zp, d->out_zp = l->out_zp;
-	d->lo = l->lo, d->hi = l->hi;
-	d->shift = l->shift, d->m_a = l->m_a, d->m_b = l->m_b;
+	d->kh = l->kh;
+	d->kw = l->kw;
+	d->sh = l->sh;
+	d->sw = l->sw;
+	d->dh = l->dh;
+	d->dw = l->dw;
+	d->wbits = l->wbits;
+	d->flags = l->flags;
+	d->pad_t = l->pad_t;
+	d->pad_l = l->pad_l;
+	d->pad_b = l->pad_b;
+	d->pad_r = l->pad_r;
+	d->groups = l->groups;
+	d->in2_cstride = l->in2_cstride;
+	d->in_zp = l->in_zp;
+	d->in2_zp = l->in2_zp;
+	d->out_zp = l->out_zp;
+	d->lo = l->lo;
+	d->hi = l->hi;
+	d->shift = l->shift;
+	d->m_a = l->m_a;
+	d->m_b = l->m_b;
 }
 
 bool lib_layer_has_chan(uint32_t op)

@@ -65,32 +65,43 @@ static int64_t in_pos(uint32_t o, uint32_t k, uint32_t s, uint32_t d,
 	return p >= 0 && p < size ? p : -1;
 }
 
+/* One tap of output channel @o: the weight of code @k times x - in_zp. */
+static uint32_t conv_tap(struct ref *r, const uint8_t *row, uint32_t k,
+			 int8_t x, uint32_t oy, uint32_t o)
+{
+	uint32_t code = potnpu_layer_unpack_code(row, k, r->l->wbits);
+
+	r->c->taps++;
+	r->c->terms += r->nterms[code];
+	r->c->zero_skips += !r->b->table[code];
+	r->work[(size_t)oy * r->l->out_c + o] += r->nterms[code];
+	return (uint32_t)((int64_t)r->value[code] * (x - r->l->in_zp));
+}
+
+/* acc = bias + sum of w * (x - in_zp) over the taps inside the input. */
 static int32_t conv_output(struct ref *r, uint32_t oy, uint32_t ox, uint32_t o)
 {
 	const struct potnpu_layer *l = r->l;
 	uint32_t cin = l->in_c / l->groups, g = o / (l->out_c / l->groups);
 	const uint8_t *row = r->b->weights + potnpu_layer_row_bytes(l) * o;
-	uint32_t acc = (uint32_t)r->b->chan[o].bias, ky, kx, ci;
+	uint32_t acc = (uint32_t)r->b->chan[o].bias;	/* wraps mod 2^32 */
+	uint32_t ky, kx, ci;
 
 	for (ky = 0; ky < l->kh; ky++) {
 		int64_t iy = in_pos(oy, ky, l->sh, l->dh, l->pad_t, l->in_h);
 
-		for (kx = 0; iy >= 0 && kx < l->kw; kx++) {
+		if (iy < 0)
+			continue;
+		for (kx = 0; kx < l->kw; kx++) {
 			int64_t ix = in_pos(ox, kx, l->sw, l->dw, l->pad_l, l->in_w);
 
-			for (ci = 0; ix >= 0 && ci < cin; ci++) {
-				uint32_t code = potnpu_layer_unpack_code(row,
-					(ky * l->kw + kx) * cin + ci, l->wbits);
-				int32_t x = in_at(r, r->b->in, l->in_cstride,
-						  (uint32_t)iy, (uint32_t)ix,
-						  g * cin + ci) - l->in_zp;
-
-				acc += (uint32_t)((int64_t)r->value[code] * x);
-				r->c->taps++;
-				r->c->terms += r->nterms[code];
-				r->c->zero_skips += !r->b->table[code];
-				r->work[(size_t)oy * l->out_c + o] += r->nterms[code];
-			}
+			if (ix < 0)
+				continue;
+			for (ci = 0; ci < cin; ci++)
+				acc += conv_tap(r, row, (ky * l->kw + kx) * cin + ci,
+						in_at(r, r->b->in, l->in_cstride,
+						      (uint32_t)iy, (uint32_t)ix,
+						      g * cin + ci), oy, o);
 		}
 	}
 	return (int32_t)acc;
@@ -111,7 +122,9 @@ static int32_t pool_window(struct ref *r, uint32_t oy, uint32_t ox,
 	for (ky = 0; ky < l->kh; ky++) {
 		int64_t iy = in_pos(oy, ky, l->sh, l->dh, l->pad_t, l->in_h);
 
-		for (kx = 0; iy >= 0 && kx < l->kw; kx++) {
+		if (iy < 0)
+			continue;
+		for (kx = 0; kx < l->kw; kx++) {
 			int64_t ix = in_pos(ox, kx, l->sw, l->dw, l->pad_l, l->in_w);
 			int32_t x;
 

@@ -92,13 +92,16 @@ static void window(struct rng *r, unsigned int edge, uint32_t in, uint32_t *k,
 	*d = 1;
 	*pb = uni(r, 0, *k - 1);
 	*pa = uni(r, 0, *k - 1);
-	if (edge == 1 || edge == 9)
-		*k = 1, *pb = *pa = 0, *st = 1;
-	else if (edge == 3)
-		*pb = *k + uni(r, 0, 2), *pa = *k + uni(r, 0, 1);
-	else if (edge == 4)
+	if (edge == 1 || edge == 9) {
+		*k = 1;
+		*st = 1;
+		*pb = *pa = 0;
+	} else if (edge == 3) {
+		*pb = *k + uni(r, 0, 2);
+		*pa = *k + uni(r, 0, 1);
+	} else if (edge == 4) {
 		*st = *k + uni(r, 1, 3);
-	else if (edge == 5 && in >= 5) {	/* the span d * (k - 1) + 1 fits */
+	} else if (edge == 5 && in >= 5) {	/* the span d * (k - 1) + 1 fits */
 		*k = uni(r, 2, 3);
 		*d = uni(r, 2, (in - 1) / (*k - 1) < 4 ? (in - 1) / (*k - 1) : 4);
 		*pb = uni(r, 0, 1);
@@ -111,6 +114,10 @@ static void sizes(struct rng *r, unsigned int edge, unsigned int big,
 		  struct potnpu_layer *l)
 {
 	static const uint32_t odd_c[] = { 17, 31, 33, 47 };
+	static const uint32_t tiled[2][4] = {
+		{ 64, 64, 36, 5 },	/* 144 KiB of input: bands */
+		{ 4, 4, 512, 24 },	/* rows of 4608 codes: channel blocks */
+	};
 
 	l->in_h = uni(r, 1, 9);
 	l->in_w = uni(r, 1, 9);
@@ -118,16 +125,24 @@ static void sizes(struct rng *r, unsigned int edge, unsigned int big,
 	l->out_c = uni(r, 1, 20);
 	if (edge == 1 || edge == 9)
 		l->in_h = l->in_w = edge == 1 ? 1 : 2;
-	if (edge == 2)
-		l->in_h = 2 * uni(r, 1, 6) + 1, l->in_w = 2 * uni(r, 1, 6) + 1;
-	if (edge == 5)
-		l->in_h = uni(r, 5, 11), l->in_w = uni(r, 5, 11);
-	if (edge == 7 || edge == 2)
-		l->in_c = odd_c[uni(r, 0, 3)], l->out_c = odd_c[uni(r, 0, 3)];
-	if (edge == 8 && !big)		/* 144 KiB of input: bands */
-		l->in_h = 64, l->in_w = 64, l->in_c = 36, l->out_c = 5;
-	if (edge == 8 && big)		/* rows of 4608 codes: blocks */
-		l->in_h = 4, l->in_w = 4, l->in_c = 512, l->out_c = 24;
+	if (edge == 2) {
+		l->in_h = 2 * uni(r, 1, 6) + 1;
+		l->in_w = 2 * uni(r, 1, 6) + 1;
+	}
+	if (edge == 5) {
+		l->in_h = uni(r, 5, 11);
+		l->in_w = uni(r, 5, 11);
+	}
+	if (edge == 7 || edge == 2) {
+		l->in_c = odd_c[uni(r, 0, 3)];
+		l->out_c = odd_c[uni(r, 0, 3)];
+	}
+	if (edge == 8) {
+		l->in_h = tiled[big][0];
+		l->in_w = tiled[big][1];
+		l->in_c = tiled[big][2];
+		l->out_c = tiled[big][3];
+	}
 }
 
 static void shape(struct rng *r, unsigned int edge, struct potnpu_layer *l)
@@ -139,9 +154,11 @@ static void shape(struct rng *r, unsigned int edge, struct potnpu_layer *l)
 		window(r, edge, l->in_h, &l->kh, &l->sh, &l->dh, &l->pad_t, &l->pad_b);
 		window(r, edge, l->in_w, &l->kw, &l->sw, &l->dw, &l->pad_l, &l->pad_r);
 	}
-	if (edge == 8 && !elem)
-		l->kh = l->kw = 3, l->pad_t = l->pad_b = l->pad_l = l->pad_r = 1,
+	if (edge == 8 && !elem) {	/* 3 x 3, same size */
+		l->kh = l->kw = 3;
 		l->sh = l->sw = l->dh = l->dw = 1;
+		l->pad_t = l->pad_b = l->pad_l = l->pad_r = 1;
+	}
 	if (l->op != POTNPU_LAYER_CONV2D)
 		l->out_c = l->in_c;
 	l->out_h = potnpu_layer_out_dim(l->in_h, l->kh, l->sh, l->dh, l->pad_t + l->pad_b);
