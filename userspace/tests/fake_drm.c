@@ -606,15 +606,6 @@ static int xfer_cb(void *ctx, uint64_t va, void *buf, uint64_t len,
 	return xfer(ctx, va, buf, len, write);
 }
 
-/* potnpu_cmd_words() and the layer commands, which it does not list yet. */
-static unsigned int cmd_words(unsigned int op)
-{
-	if (op >= POTNPU_OP_LAYER_FIRST &&
-	    op < POTNPU_OP_LAYER_FIRST + POTNPU_OP_LAYER_COUNT)
-		return POTNPU_LAYER_WORDS;
-	return potnpu_cmd_words(op);
-}
-
 static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 {
 	uint32_t i = 0, k, op, n;
@@ -627,8 +618,8 @@ static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 		e->res->err_offset = i * 4;
 		op = POTNPU_CMD_OP(c[0]);
 		n = POTNPU_CMD_WORDS(c[0]);
-		if (!cmd_words(op) || POTNPU_CMD_FLAGS(c[0]) ||
-		    n != cmd_words(op) || n > nwords - i) {
+		if (!potnpu_cmd_words(op) || POTNPU_CMD_FLAGS(c[0]) ||
+		    n != potnpu_cmd_words(op) || n > nwords - i) {
 			e->res->status = DRM_POTNPU_JOB_ILLEGAL;
 			e->res->err_info = op;
 			return;
@@ -686,7 +677,7 @@ static void execute(struct exec *e, const uint32_t *w, uint32_t nwords)
 			if (k)
 				return;
 		}
-		i += cmd_words(op);
+		i += potnpu_cmd_words(op);
 	}
 	e->res->err_offset = 0;
 }
