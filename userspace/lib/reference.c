@@ -14,6 +14,8 @@
 #include "libpotnpu_priv.h"
 #include "potnpu_layer.h"
 
+struct tap;
+
 /* One layer's run: its description, buffers and what is counted. */
 struct ref {
 	const struct potnpu_layer *l;
@@ -22,6 +24,7 @@ struct ref {
 	uint64_t *work;			/* [oy * out_c + o]: terms or taps */
 	int32_t value[POTNPU_SCHEME_MAX_CODES];	/* CONV2D: code -> weight */
 	unsigned int nterms[POTNPU_SCHEME_MAX_CODES];
+	struct tap *taps;		/* one window's taps inside the input */
 };
 
 static int8_t in_at(const struct ref *r, const int8_t *t, uint32_t cs,
@@ -65,6 +68,32 @@ static int64_t in_pos(uint32_t o, uint32_t k, uint32_t s, uint32_t d,
 	return p >= 0 && p < size ? p : -1;
 }
 
+/* A kernel position whose input pixel lies inside the input. */
+struct tap {
+	uint32_t k;		/* ky * kw + kx */
+	uint32_t y, x;		/* the input pixel */
+};
+
+/* The taps of the window of output (@oy, @ox) inside the input. */
+static uint32_t window(const struct potnpu_layer *l, uint32_t oy, uint32_t ox,
+		       struct tap *t)
+{
+	uint32_t ky, kx, n = 0;
+
+	for (ky = 0; ky < l->kh; ky++) {
+		int64_t iy = in_pos(oy, ky, l->sh, l->dh, l->pad_t, l->in_h);
+
+		for (kx = 0; iy >= 0 && kx < l->kw; kx++) {
+			int64_t ix = in_pos(ox, kx, l->sw, l->dw, l->pad_l, l->in_w);
+
+			if (ix >= 0)
+				t[n++] = (struct tap){ ky * l->kw + kx,
+						       (uint32_t)iy, (uint32_t)ix };
+		}
+	}
+	return n;
+}
+
 /* One tap of output channel @o: the weight of code @k times x - in_zp. */
 static uint32_t conv_tap(struct ref *r, const uint8_t *row, uint32_t k,
 			 int8_t x, uint32_t oy, uint32_t o)
@@ -85,25 +114,14 @@ static int32_t conv_output(struct ref *r, uint32_t oy, uint32_t ox, uint32_t o)
 	uint32_t cin = l->in_c / l->groups, g = o / (l->out_c / l->groups);
 	const uint8_t *row = r->b->weights + potnpu_layer_row_bytes(l) * o;
 	uint32_t acc = (uint32_t)r->b->chan[o].bias;	/* wraps mod 2^32 */
-	uint32_t ky, kx, ci;
+	uint32_t i, n = window(l, oy, ox, r->taps), ci;
 
-	for (ky = 0; ky < l->kh; ky++) {
-		int64_t iy = in_pos(oy, ky, l->sh, l->dh, l->pad_t, l->in_h);
-
-		if (iy < 0)
-			continue;
-		for (kx = 0; kx < l->kw; kx++) {
-			int64_t ix = in_pos(ox, kx, l->sw, l->dw, l->pad_l, l->in_w);
-
-			if (ix < 0)
-				continue;
-			for (ci = 0; ci < cin; ci++)
-				acc += conv_tap(r, row, (ky * l->kw + kx) * cin + ci,
-						in_at(r, r->b->in, l->in_cstride,
-						      (uint32_t)iy, (uint32_t)ix,
-						      g * cin + ci), oy, o);
-		}
-	}
+	for (i = 0; i < n; i++)
+		for (ci = 0; ci < cin; ci++)
+			acc += conv_tap(r, row, r->taps[i].k * cin + ci,
+					in_at(r, r->b->in, l->in_cstride,
+					      r->taps[i].y, r->taps[i].x,
+					      g * cin + ci), oy, o);
 	return (int32_t)acc;
 }
 
@@ -115,26 +133,14 @@ static int32_t pool_window(struct ref *r, uint32_t oy, uint32_t ox,
 			   uint32_t ch, bool max, uint32_t *n)
 {
 	const struct potnpu_layer *l = r->l;
-	int32_t acc = max ? -128 : 0;
-	uint32_t ky, kx;
+	int32_t acc = max ? -128 : 0, x;
+	uint32_t i;
 
-	*n = 0;
-	for (ky = 0; ky < l->kh; ky++) {
-		int64_t iy = in_pos(oy, ky, l->sh, l->dh, l->pad_t, l->in_h);
-
-		if (iy < 0)
-			continue;
-		for (kx = 0; kx < l->kw; kx++) {
-			int64_t ix = in_pos(ox, kx, l->sw, l->dw, l->pad_l, l->in_w);
-			int32_t x;
-
-			if (ix < 0)
-				continue;
-			x = in_at(r, r->b->in, l->in_cstride, (uint32_t)iy,
-				  (uint32_t)ix, ch);
-			acc = max ? (x > acc ? x : acc) : acc + x - l->in_zp;
-			++*n;
-		}
+	*n = window(l, oy, ox, r->taps);
+	for (i = 0; i < *n; i++) {
+		x = in_at(r, r->b->in, l->in_cstride, r->taps[i].y,
+			  r->taps[i].x, ch);
+		acc = max ? (x > acc ? x : acc) : acc + x - l->in_zp;
 	}
 	r->c->taps += *n;
 	r->work[(size_t)oy * l->out_c + ch] += *n;
@@ -233,8 +239,12 @@ EXPORT int potnpu_reference_run(const struct potnpu_layer *l,
 	if (err)
 		return err;
 	r.work = calloc((size_t)l->out_h * l->out_c, sizeof(*r.work));
-	if (!r.work)
+	r.taps = calloc((size_t)l->kh * l->kw, sizeof(*r.taps));
+	if (!r.work || !r.taps) {
+		free(r.work);
+		free(r.taps);
 		return lib_set_error(-ENOMEM, "potnpu_reference_run: out of memory");
+	}
 	memset(r.c, 0, sizeof(*r.c));
 	for (y = 0; y < l->out_h; y++)
 		for (x = 0; x < l->out_w; x++)
@@ -247,5 +257,6 @@ EXPORT int potnpu_reference_run(const struct potnpu_layer *l,
 	}
 	lib_layer_cost(l, r.work, r.c);
 	free(r.work);
+	free(r.taps);
 	return 0;
 }
