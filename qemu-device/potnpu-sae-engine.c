@@ -432,33 +432,56 @@ static uint32_t code_at(const uint8_t *row, uint32_t bit, uint32_t b)
     return v & ((1u << b) - 1);
 }
 
+/* Add the terms of code @c for input @x: +-((x - zp) << e) each. */
+static inline uint32_t add_terms(const SaeCode *c, uint32_t v, uint32_t acc)
+{
+    uint32_t i;
+
+    for (i = 0; i < c->n; i++) {
+        uint32_t term = v << c->e[i];
+
+        acc += (term ^ c->neg[i]) - c->neg[i];
+    }
+    return acc;
+}
+
 /*
  * The taps of one input pixel: @n channels at @x, codes from bit @bit of
- * @row. Adds +-((x - zp) << e) per term; wraps modulo 2^32.
+ * @row (@b bits each; a constant where inlined). Wraps modulo 2^32.
  */
-static uint32_t conv_pixel(SaeTile *st, const uint8_t *x, const uint8_t *row,
-                           uint32_t bit, uint32_t n, uint32_t acc)
+static inline uint32_t conv_taps(SaeTile *st, const uint8_t *x,
+                                 const uint8_t *row, uint32_t bit,
+                                 uint32_t n, uint32_t acc, const uint32_t b)
 {
-    const uint32_t b = st->t->wbits;
     const int32_t zp = st->t->in_zp;
     uint64_t terms = 0, zeros = 0;
-    uint32_t ci, i;
+    uint32_t ci;
 
     for (ci = 0; ci < n; ci++, bit += b) {
-        const SaeCode *c = &st->dec[code_at(row, bit, b)];
-        uint32_t v = (uint32_t)((int8_t)x[ci] - zp);
+        const SaeCode *c = &st->dec[b == 8 ? row[bit >> 3] :
+                                    code_at(row, bit, b)];
 
-        for (i = 0; i < c->n; i++) {
-            uint32_t term = v << c->e[i];
-
-            acc += (term ^ c->neg[i]) - c->neg[i];
-        }
+        acc = add_terms(c, (uint32_t)((int8_t)x[ci] - zp), acc);
         terms += c->n;
         zeros += !c->n;
     }
     st->terms += terms;
     st->zeros += zeros;
     return acc;
+}
+
+/* conv_taps() with the code width a constant for the common widths. */
+static uint32_t conv_pixel(SaeTile *st, const uint8_t *x, const uint8_t *row,
+                           uint32_t bit, uint32_t n, uint32_t acc)
+{
+    switch (st->t->wbits) {
+    case 8:
+        return conv_taps(st, x, row, bit, n, acc, 8);
+    case 4:
+        return conv_taps(st, x, row, bit, n, acc, 4);
+    default:
+        return conv_taps(st, x, row, bit, n, acc, st->t->wbits);
+    }
 }
 
 static const uint8_t *in_row_ptr(const SaeTile *st, uint32_t iy)

@@ -506,6 +506,35 @@ static void test_zero_skips(void)
           "conv: zero weights are skipped and counted");
 }
 
+/* Code widths 8 and 3 (a 3-bit code across a byte boundary). */
+static void test_code_widths(void)
+{
+    struct potnpu_sae_tile t = base_tile(POTNPU_OP_CONV2D);
+    struct potnpu_sae_result r;
+    static const uint8_t x[3] = { 3, 5, 7 };
+
+    memset(sram, 0, sizeof(sram));
+    memcpy(sram + IN, x, 3);
+    st32(TABLE + 4 * 1, POTNPU_TERM(0, 0));                       /* 1 */
+    st32(TABLE + 4 * 2, POTNPU_TERM(1, 1));                       /* -2 */
+    st32(TABLE + 4 * 3, POTNPU_TERM(0, 2) | POTNPU_TERM(0, 0) << 8); /* 5 */
+    set_chan(0, 0, 1, 0);
+    t.in_c = t.in_cstride = 3;
+    t.wbits = 8;
+    sram[WEIGHTS] = 3;
+    sram[WEIGHTS + 1] = 1;
+    sram[WEIGHTS + 2] = 2;
+    r = run(&t);
+    CHECK(r.status == POTNPU_SAE_OK && out_at(0) == 15 + 5 - 14 &&
+          r.terms == 4, "conv 8-bit codes: one byte each");
+    t.wbits = 3;
+    sram[WEIGHTS] = 1 | 2 << 3 | 3 << 6;
+    sram[WEIGHTS + 1] = 3 >> 2;
+    r = run(&t);
+    CHECK(r.status == POTNPU_SAE_OK && out_at(0) == 3 - 10 + 35 &&
+          r.terms == 4, "conv 3-bit codes: the third spans two bytes");
+}
+
 static void test_add(void)
 {
     struct potnpu_sae_tile t = base_tile(POTNPU_OP_ADD);
@@ -714,6 +743,7 @@ int main(int argc, char **argv)
     test_dilation();
     test_asym_pad();
     test_zero_skips();
+    test_code_widths();
     test_add();
     test_errors();
     printf("1..%u\n", n_test);
