@@ -4268,6 +4268,97 @@ static void test_firmware_jobs(void)
     stop_vm(&t);
 }
 
+/*
+ * A layer job end to end, when the firmware has layer commands: the
+ * firmware tiles numerics.md's worked CONV2D example through SRAM and the
+ * engine, and writes the output byte and the layer's counters.
+ */
+static void test_firmware_layer(void)
+{
+    struct potnpu_layer_desc d = { 0 };
+    uint32_t entry, w[POTNPU_LAYER_WORDS], i;
+    uint64_t jq, cq, data;
+    PotnpuTest t;
+    Tables tb;
+
+    start_vm(&t, NULL);
+    if (!load_fw_image(&t, &entry)) {
+        g_test_skip("no firmware image (POTNPU_QTEST_FW_IMAGE)");
+        stop_vm(&t);
+        return;
+    }
+    build_tables(&t, &tb);
+    set_pte(&t, tb.l2, 0, tb.page[0] | POTNPU_PTE_VALID);
+    set_pte(&t, tb.l2, 1, tb.page[1] | POTNPU_PTE_VALID | POTNPU_PTE_WRITE);
+    set_root(&t, FW_SLOT, tb.l1);
+    data = tb.page[1];
+    jq = guest_alloc(&t.qs->alloc, FW_JQ_SIZE * 64);
+    cq = guest_alloc(&t.qs->alloc, FW_JQ_SIZE * 32);
+    wr(&t, POTNPU_REG_JQ_BASE_LO, jq);
+    wr(&t, POTNPU_REG_JQ_BASE_HI, jq >> 32);
+    wr(&t, POTNPU_REG_JQ_SIZE, FW_JQ_SIZE);
+    wr(&t, POTNPU_REG_CQ_BASE_LO, cq);
+    wr(&t, POTNPU_REG_CQ_BASE_HI, cq >> 32);
+    wr(&t, POTNPU_REG_HOST_ABI, POTNPU_FW_ABI_VERSION);
+    core_start(&t, entry);
+    wait_reg(&t, POTNPU_REG_FW_STATUS, POTNPU_FW_STATUS_READY, 100);
+    if (!(rd(&t, POTNPU_REG_FW_CAPS) & POTNPU_FW_CAP_LAYERS)) {
+        g_test_skip("the firmware image has no layer commands");
+        stop_vm(&t);
+        return;
+    }
+
+    /* x, weight codes, table, channel record, then out and counters. */
+    qtest_writeb(t.qts, data + 0x800, 10);
+    qtest_writeb(t.qts, data + 0x801, (uint8_t)-3);
+    qtest_writeb(t.qts, data + 0x810, 5 | 1 << 4);
+    for (i = 0; i < 16; i++) {
+        qtest_writel(t.qts, data + 0x820 + 4 * i,
+                     i == 5 ? 0x0000c442 : i == 1 ? 0x00000040 : 0);
+    }
+    qtest_writel(t.qts, data + 0x880, 100);
+    qtest_writel(t.qts, data + 0x884, 32768 | 15 << 16);
+    qtest_memset(t.qts, data + 0x900, 0x77, 16);
+    d.op = POTNPU_OP_CONV2D;
+    d.in_va = FW_DATA_VA + 0x800;
+    d.weights_va = FW_DATA_VA + 0x810;
+    d.table_va = FW_DATA_VA + 0x820;
+    d.chan_va = FW_DATA_VA + 0x880;
+    d.out_va = FW_DATA_VA + 0x900;
+    d.counters_va = FW_DATA_VA + 0x940;
+    d.in_h = d.in_w = 1;
+    d.in_c = d.in_cstride = 2;
+    d.out_h = d.out_w = d.out_c = d.out_cstride = 1;
+    d.kh = d.kw = d.sh = d.sw = d.dh = d.dw = 1;
+    d.wbits = 4;
+    d.groups = 1;
+    d.in_zp = -2;
+    d.out_zp = 3;
+    d.lo = -128;
+    d.hi = 127;
+    potnpu_layer_encode(&d, w);
+    for (i = 0; i < POTNPU_LAYER_WORDS; i++) {
+        qtest_writel(t.qts, tb.page[0] + 4 * i, w[i]);
+    }
+    put_job(&t, jq, 0, 77, FW_CMD_VA, sizeof(w));
+    wr(&t, POTNPU_REG_JQ_TAIL, 1);
+    wait_reg(&t, POTNPU_REG_CQ_TAIL, 1, 100);
+    assert_eq(qtest_readl(t.qts, cq), 77);
+    assert_eq(qtest_readl(t.qts, cq + 4), POTNPU_JOB_OK);
+    assert_eq(qtest_readb(t.qts, data + 0x900), (uint8_t)-42);
+    assert_eq(qtest_readb(t.qts, data + 0x901), 0x77);
+    /* macs, taps, terms, zero skips, bit-serial, DMA in and out, cycles */
+    assert_eq(qtest_readq(t.qts, data + 0x940), 2);
+    assert_eq(qtest_readq(t.qts, data + 0x948), 2);
+    assert_eq(qtest_readq(t.qts, data + 0x950), 3);
+    assert_eq(qtest_readq(t.qts, data + 0x958), 0);
+    assert_eq(qtest_readq(t.qts, data + 0x960), 8);
+    assert_eq(qtest_readq(t.qts, data + 0x968), 64 + 8 + 1 + 2);
+    assert_eq(qtest_readq(t.qts, data + 0x970), 1);
+    assert_eq(qtest_readq(t.qts, data + 0x978), 21 + 64);
+    stop_vm(&t);
+}
+
 static void test_core_reset_running(void)
 {
     PotnpuTest t;
@@ -4517,6 +4608,7 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/mmu/faults", test_mmu_faults);
     qtest_add_func("/potnpu/mmu/tlb", test_mmu_tlb);
     qtest_add_func("/potnpu/firmware/jobs", test_firmware_jobs);
+    qtest_add_func("/potnpu/firmware/layer", test_firmware_layer);
 
     return g_test_run();
 }
