@@ -80,6 +80,11 @@ static uint32_t ld32(const uint8_t *p)
            (uint32_t)p[3] << 24;
 }
 
+static int64_t min_i64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
 static bool is_s8(int32_t v)
 {
     return v >= -128 && v <= 127;
@@ -305,24 +310,27 @@ static SaeRange ranges(const SaeTile *st, SaeRange *rd, uint32_t *nrd)
 
 /*
  * Every input row inside the input that a tap reads must be loaded:
- * otherwise the firmware's plan was wrong (POTNPU_SAE_EINVAL). Bounded:
- * out_rows <= POTNPU_LAYER_MAX_DIM, kh <= POTNPU_LAYER_MAX_KERNEL.
+ * otherwise the firmware's plan was wrong (POTNPU_SAE_EINVAL). For each
+ * kernel row ky the band reads rows a + r * sh, r = 0..out_rows-1, which
+ * grow with r: the first and the last of them inside the input decide.
  */
 static bool rows_loaded(const struct potnpu_sae_tile *t)
 {
-    uint32_t r, ky, kh = is_window_op(t->op) ? t->kh : 1;
-    uint32_t sh = is_window_op(t->op) ? t->sh : 1;
-    int64_t pad = is_window_op(t->op) ? t->pad_t : 0;
-    uint32_t dh = is_window_op(t->op) ? t->dh : 1;
+    bool win = is_window_op(t->op);
+    uint32_t ky, kh = win ? t->kh : 1, sh = win ? t->sh : 1;
+    int64_t a = (int64_t)t->out_row0 * sh - (win ? t->pad_t : 0);
+    int64_t last = t->out_rows - 1, first, top;
 
-    for (r = 0; r < t->out_rows; r++) {
-        int64_t iy = ((int64_t)t->out_row0 + r) * sh - pad;
-
-        for (ky = 0; ky < kh; ky++, iy += dh) {
-            if (iy >= 0 && iy < t->in_h &&
-                (iy < t->row_lo || iy >= (int64_t)t->row_lo + t->rows_in)) {
-                return false;
-            }
+    for (ky = 0; ky < kh; ky++, a += win ? t->dh : 1) {
+        first = a >= 0 ? 0 : (-a + sh - 1) / sh;
+        top = (int64_t)t->in_h - 1 - a;
+        if (top < 0 || first > last || first > top / sh) {
+            continue;           /* this kernel row reads only padding */
+        }
+        if (a + first * sh < t->row_lo ||
+            a + min_i64(last, top / sh) * sh >=
+            (int64_t)t->row_lo + t->rows_in) {
+            return false;
         }
     }
     return true;

@@ -482,6 +482,46 @@ static void test_asym_pad(void)
           "conv pad_t 1, pad_b 0: row -1 is padding");
 }
 
+/*
+ * Loaded rows: 8 x 1 input, kernel 2 with dilation 2, stride 2, pad_t 1.
+ * Output rows 1, 2 read input rows 1, 3 and 3, 5; output row 0 reads
+ * row -1 (padding) and 1.
+ */
+static void test_loaded_rows(void)
+{
+    struct potnpu_sae_tile t = base_tile(POTNPU_OP_MAXPOOL);
+    struct potnpu_sae_result r;
+    uint32_t i;
+
+    memset(sram, 0, sizeof(sram));
+    for (i = 0; i < 5; i++) {
+        sram[IN + i] = 10 * (i + 1);        /* rows 1..5 */
+    }
+    t.in_h = 8;
+    t.kh = 2;
+    t.dh = 2;
+    t.sh = 2;
+    t.pad_t = 1;
+    t.out_row0 = 1;
+    t.out_rows = 2;
+    t.row_lo = 1;
+    t.rows_in = 5;
+    r = run(&t);
+    CHECK(r.status == POTNPU_SAE_OK && out_at(0) == 30 && out_at(1) == 50 &&
+          r.taps == 4, "rows 1..5 loaded: rows 1, 3, 5 read");
+    t.rows_in = 4;
+    CHECK(run(&t).status == POTNPU_SAE_EINVAL, "row 5 not loaded: EINVAL");
+    t.row_lo = 2;
+    CHECK(run(&t).status == POTNPU_SAE_EINVAL, "row 1 not loaded: EINVAL");
+    t.row_lo = 1;
+    t.rows_in = 1;
+    t.out_row0 = 0;
+    t.out_rows = 1;
+    r = run(&t);
+    CHECK(r.status == POTNPU_SAE_OK && out_at(0) == 10 && r.taps == 1,
+          "row -1 is padding: only row 1 loaded");
+}
+
 static void test_zero_skips(void)
 {
     struct potnpu_sae_tile t = base_tile(POTNPU_OP_CONV2D);
@@ -742,6 +782,7 @@ int main(int argc, char **argv)
     test_groups();
     test_dilation();
     test_asym_pad();
+    test_loaded_rows();
     test_zero_skips();
     test_code_widths();
     test_add();
