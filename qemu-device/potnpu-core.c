@@ -9,7 +9,8 @@
  * lines (TIMECMP, EVENTS), and runs it: never in an MMIO handler, but from
  * a QEMUTimer on the virtual clock that fires every slice-us microseconds
  * and executes at most slice-insns instruction slots, with the watchdog,
- * the DMA engine's slot debt and WFI idle time accounted here. Time, for
+ * the slot debt of the DMA engine and the shift-add engine and WFI idle
+ * time accounted here. Time, for
  * the firmware, is the retired-instruction count.
  */
 
@@ -65,6 +66,45 @@ static void core_fatal(PotnpuState *s, bool watchdog, uint32_t cause,
 
 /* CORE_IO registers, the core's side. 32-bit aligned accesses only. */
 
+static bool core_io_read_sae(PotnpuState *s, uint32_t off, uint32_t *val)
+{
+    switch (off) {
+    case POTNPU_IO_SAE_DESC:
+        *val = s->sae_desc;
+        break;
+    case POTNPU_IO_SAE_STATUS:
+        *val = s->sae_status;
+        break;
+    case POTNPU_IO_SAE_ERROR_INFO:
+        *val = s->sae_error_info;
+        break;
+    case POTNPU_IO_SAE_TAPS_LO:
+        *val = s->sae_taps;
+        break;
+    case POTNPU_IO_SAE_TAPS_HI:
+        *val = s->sae_taps >> 32;
+        break;
+    case POTNPU_IO_SAE_TERMS_LO:
+        *val = s->sae_terms;
+        break;
+    case POTNPU_IO_SAE_TERMS_HI:
+        *val = s->sae_terms >> 32;
+        break;
+    case POTNPU_IO_SAE_ZERO_LO:
+        *val = s->sae_zero;
+        break;
+    case POTNPU_IO_SAE_ZERO_HI:
+        *val = s->sae_zero >> 32;
+        break;
+    case POTNPU_IO_SAE_CYCLES:
+        *val = s->sae_cycles;
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
+
 static bool core_io_read(PotnpuState *s, uint32_t off, uint32_t *val)
 {
     switch (off) {
@@ -119,6 +159,7 @@ static bool core_io_read(PotnpuState *s, uint32_t off, uint32_t *val)
     case POTNPU_IO_WDOG_KICK:
     case POTNPU_IO_HOST_IRQ:
     case POTNPU_IO_DMA_START:
+    case POTNPU_IO_SAE_START:
         *val = 0;
         break;
     case POTNPU_IO_EVENTS:
@@ -184,8 +225,17 @@ static bool core_io_read(PotnpuState *s, uint32_t off, uint32_t *val)
     case POTNPU_IO_DMA_FAULT_ADDR_HI:
         *val = s->dma_fault_addr_hi;
         break;
+    case POTNPU_IO_DMA_ROWS:
+        *val = s->dma_rows;
+        break;
+    case POTNPU_IO_DMA_SRC_STRIDE:
+        *val = s->dma_src_stride;
+        break;
+    case POTNPU_IO_DMA_DST_STRIDE:
+        *val = s->dma_dst_stride;
+        break;
     default:
-        return false;
+        return core_io_read_sae(s, off, val);
     }
     return true;
 }
@@ -282,6 +332,21 @@ static bool core_io_write(PotnpuState *s, uint32_t off, uint32_t val)
         break;
     case POTNPU_IO_DMA_START:
         potnpu_dma_start(s);
+        break;
+    case POTNPU_IO_DMA_ROWS:
+        s->dma_rows = val;
+        break;
+    case POTNPU_IO_DMA_SRC_STRIDE:
+        s->dma_src_stride = val;
+        break;
+    case POTNPU_IO_DMA_DST_STRIDE:
+        s->dma_dst_stride = val;
+        break;
+    case POTNPU_IO_SAE_DESC:
+        s->sae_desc = val;
+        break;
+    case POTNPU_IO_SAE_START:
+        potnpu_sae_start(s);
         break;
     default:
         /* Read-only or undefined: a store access fault. */

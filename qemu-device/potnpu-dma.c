@@ -4,14 +4,15 @@
  *
  * Copyright (c) 2026 The potnpu authors
  *
- * COPY and FILL between three address spaces: the core's DMEM, host bus
- * addresses and device virtual addresses of an MMU context. A transfer is
- * synchronous: it runs to its end or its first error inside the core's
- * store to DMA_START. It moves at most POTNPU_DMA_MAX_LEN bytes, in chunks
- * of at most one page through a bounce buffer, so the loop is bounded by
- * the length. Host memory is accessed with pci_dma_read()/pci_dma_write()
- * (memory attributes unspecified, like any bus master) and every
- * MemTxResult is checked.
+ * COPY and FILL between four address spaces: the core's DMEM, host bus
+ * addresses, device virtual addresses of an MMU context and the shift-add
+ * engine's SRAM. A transfer is synchronous: it runs to its end or its
+ * first error inside the core's store to DMA_START. It moves DMA_ROWS
+ * rows (2D; 0 and 1 are one row) of LEN bytes, at most POTNPU_DMA_MAX_LEN
+ * bytes in all, in chunks of at most one page through a bounce buffer, so
+ * the loops are bounded by the length. Host memory is accessed with
+ * pci_dma_read()/pci_dma_write() (memory attributes unspecified, like any
+ * bus master) and every MemTxResult is checked.
  */
 
 #include "qemu/osdep.h"
@@ -33,6 +34,9 @@ void potnpu_dma_reset(PotnpuState *s)
     s->dma_status = POTNPU_DMA_OK;
     s->dma_fault_addr = 0;
     s->dma_fault_addr_hi = 0;
+    s->dma_rows = 0;
+    s->dma_src_stride = 0;
+    s->dma_dst_stride = 0;
 }
 
 /* DMA_FAULT_ADDR and DMA_FAULT_ADDR_HI: the address that failed. */
@@ -55,6 +59,8 @@ static bool range_ok(unsigned space, uint64_t addr, uint64_t len)
     case POTNPU_DMA_SPACE_DMEM:
         return addr < POTNPU_CORE_DMEM_SIZE &&
                len <= POTNPU_CORE_DMEM_SIZE - addr;
+    case POTNPU_DMA_SPACE_SRAM:
+        return addr < POTNPU_SRAM_SIZE && len <= POTNPU_SRAM_SIZE - addr;
     case POTNPU_DMA_SPACE_BUS:
         return len - 1 <= UINT64_MAX - addr;
     default:
@@ -116,6 +122,13 @@ static uint32_t dma_access(PotnpuState *s, unsigned space, uint64_t addr,
             memcpy(buf, s->dmem + addr, len);
         }
         return POTNPU_DMA_OK;
+    case POTNPU_DMA_SPACE_SRAM:
+        if (is_write) {
+            memcpy(s->sram + addr, buf, len);
+        } else {
+            memcpy(buf, s->sram + addr, len);
+        }
+        return POTNPU_DMA_OK;
     case POTNPU_DMA_SPACE_VA:
         if (!potnpu_mmu_translate(s, s->dma_ctx, addr, is_write, &bus)) {
             return POTNPU_DMA_EMMU;
@@ -141,28 +154,77 @@ static uint32_t dma_access(PotnpuState *s, unsigned space, uint64_t addr,
     return POTNPU_DMA_OK;
 }
 
-static uint32_t dma_run(PotnpuState *s, unsigned op, unsigned src_space,
-                        unsigned dst_space)
+/* Rows of the transfer: DMA_ROWS, where 0 means 1. */
+static uint32_t dma_rows(PotnpuState *s)
+{
+    return MAX(s->dma_rows, 1);
+}
+
+/*
+ * The address of row @r of a range at @base with @stride, false if it
+ * would pass 2^64.
+ */
+static bool row_addr(uint64_t base, uint32_t r, uint32_t stride,
+                     uint64_t *addr)
+{
+    uint64_t off = (uint64_t)r * stride;
+
+    *addr = base + off;
+    return off <= UINT64_MAX - base;
+}
+
+/*
+ * Rows that follow each other on both sides are one row: same bytes,
+ * same checks, one access per chunk instead of one per row. FILL rows
+ * restart the pattern, so only COPY is joined.
+ */
+static bool dma_rows_contiguous(PotnpuState *s, unsigned op)
+{
+    return op == POTNPU_DMA_OP_COPY && dma_rows(s) > 1 &&
+           s->dma_src_stride == s->dma_len &&
+           s->dma_dst_stride == s->dma_len;
+}
+
+/* Every row of @rows of @len bytes inside its space, before anything moves. */
+static uint32_t dma_check_rows(PotnpuState *s, unsigned op,
+                               unsigned src_space, unsigned dst_space,
+                               uint32_t rows, uint32_t len)
+{
+    uint32_t r;
+    uint64_t src, dst;
+
+    /* At most POTNPU_DMA_MAX_LEN rows: len >= 1 here. */
+    for (r = 0; r < rows; r++) {
+        bool src_ok = row_addr(s->dma_src, r, s->dma_src_stride, &src);
+        bool dst_ok = row_addr(s->dma_dst, r, s->dma_dst_stride, &dst);
+
+        if (op == POTNPU_DMA_OP_COPY &&
+            (!src_ok || !range_ok(src_space, src, len))) {
+            set_fault(s, src);
+            return POTNPU_DMA_ERANGE;
+        }
+        if (!dst_ok || !range_ok(dst_space, dst, len)) {
+            set_fault(s, dst);
+            return POTNPU_DMA_ERANGE;
+        }
+    }
+    return POTNPU_DMA_OK;
+}
+
+/* One row of @len bytes from @src0 to @dst0. */
+static uint32_t dma_row(PotnpuState *s, unsigned op, unsigned src_space,
+                        unsigned dst_space, uint64_t src0, uint64_t dst0,
+                        uint32_t len)
 {
     uint8_t buf[DMA_CHUNK];
     uint32_t done = 0, chunk, st, i;
     uint64_t src, dst;
 
-    if (op == POTNPU_DMA_OP_COPY &&
-        !range_ok(src_space, s->dma_src, s->dma_len)) {
-        set_fault(s, s->dma_src);
-        return POTNPU_DMA_ERANGE;
-    }
-    if (!range_ok(dst_space, s->dma_dst, s->dma_len)) {
-        set_fault(s, s->dma_dst);
-        return POTNPU_DMA_ERANGE;
-    }
-
-    /* At most 2 * MAX_LEN / PAGE_SIZE + 1 iterations. */
-    while (done < s->dma_len) {
-        src = s->dma_src + done;
-        dst = s->dma_dst + done;
-        chunk = MIN(s->dma_len - done, DMA_CHUNK);
+    /* At most 2 * len / PAGE_SIZE + 1 iterations. */
+    while (done < len) {
+        src = src0 + done;
+        dst = dst0 + done;
+        chunk = MIN(len - done, DMA_CHUNK);
         if (dst_space == POTNPU_DMA_SPACE_VA) {
             chunk = MIN(chunk,
                         POTNPU_PAGE_SIZE - (dst & (POTNPU_PAGE_SIZE - 1)));
@@ -192,17 +254,45 @@ static uint32_t dma_run(PotnpuState *s, unsigned op, unsigned src_space,
     return POTNPU_DMA_OK;
 }
 
+static uint32_t dma_run(PotnpuState *s, unsigned op, unsigned src_space,
+                        unsigned dst_space)
+{
+    uint32_t r, st, rows = dma_rows(s), len = s->dma_len;
+    uint64_t src, dst;
+
+    if (!len) {
+        return POTNPU_DMA_OK;
+    }
+    if (dma_rows_contiguous(s, op)) {
+        len *= rows;
+        rows = 1;
+    }
+    st = dma_check_rows(s, op, src_space, dst_space, rows, len);
+    /* At most POTNPU_DMA_MAX_LEN rows, each bounded by len. */
+    for (r = 0; r < rows && st == POTNPU_DMA_OK; r++) {
+        row_addr(s->dma_src, r, s->dma_src_stride, &src);
+        row_addr(s->dma_dst, r, s->dma_dst_stride, &dst);
+        st = dma_row(s, op, src_space, dst_space, src, dst, len);
+    }
+    return st;
+}
+
 /*
  * The slots a transfer costs: one per POTNPU_DMA_BYTES_PER_SLOT bytes of
- * LEN, and never less than POTNPU_DMA_MIN_SLOTS, also when it is empty,
- * fails or is refused.
+ * all its rows, at least POTNPU_DMA_ROW_SLOTS per separate row, and never
+ * less than POTNPU_DMA_MIN_SLOTS, also when it is empty, fails or is
+ * refused.
  */
-static uint32_t dma_cost(PotnpuState *s)
+static uint32_t dma_cost(PotnpuState *s, unsigned op, bool refused)
 {
-    uint32_t len = MIN(s->dma_len, POTNPU_DMA_MAX_LEN);
+    uint64_t rows = refused || !s->dma_len ? 1 : dma_rows(s);
+    uint64_t bytes = MIN(rows * s->dma_len, POTNPU_DMA_MAX_LEN);
+    uint64_t slots = DIV_ROUND_UP(bytes, POTNPU_DMA_BYTES_PER_SLOT);
 
-    return MAX(DIV_ROUND_UP(len, POTNPU_DMA_BYTES_PER_SLOT),
-               POTNPU_DMA_MIN_SLOTS);
+    if (!refused && !dma_rows_contiguous(s, op)) {
+        slots = MAX(slots, rows * POTNPU_DMA_ROW_SLOTS);
+    }
+    return MAX(slots, POTNPU_DMA_MIN_SLOTS);
 }
 
 /* A store to DMA_START: validate, then run the whole transfer. */
@@ -211,23 +301,24 @@ void potnpu_dma_start(PotnpuState *s)
     unsigned op = s->dma_mode & 0xf;
     unsigned src_space = (s->dma_mode >> 4) & 0xf;
     unsigned dst_space = (s->dma_mode >> 8) & 0xf;
-    bool uses_va;
+    bool uses_va, refused;
 
     set_fault(s, 0);
     uses_va = dst_space == POTNPU_DMA_SPACE_VA ||
               (op == POTNPU_DMA_OP_COPY && src_space == POTNPU_DMA_SPACE_VA);
-    if ((s->dma_mode & ~0xfffu) || op > POTNPU_DMA_OP_FILL ||
-        dst_space > POTNPU_DMA_SPACE_VA ||
-        (op == POTNPU_DMA_OP_COPY && src_space > POTNPU_DMA_SPACE_VA) ||
-        s->dma_len > POTNPU_DMA_MAX_LEN ||
-        (uses_va && s->dma_ctx >= POTNPU_MMU_SLOTS)) {
+    refused = (s->dma_mode & ~0xfffu) || op > POTNPU_DMA_OP_FILL ||
+              dst_space > POTNPU_DMA_SPACE_SRAM ||
+              (op == POTNPU_DMA_OP_COPY && src_space > POTNPU_DMA_SPACE_SRAM) ||
+              (uint64_t)dma_rows(s) * s->dma_len > POTNPU_DMA_MAX_LEN ||
+              (uses_va && s->dma_ctx >= POTNPU_MMU_SLOTS);
+    if (refused) {
         s->dma_status = POTNPU_DMA_EINVAL;
     } else {
         s->dma_status = dma_run(s, op, src_space, dst_space);
     }
-    /* Charged whole, bounded: at most MAX_LEN / BYTES_PER_SLOT. */
-    s->slot_debt += dma_cost(s);
+    /* Charged whole, bounded: at most POTNPU_DMA_MAX_SLOTS. */
+    s->slot_debt += dma_cost(s, op, refused);
     trace_potnpu_dma(s->dma_mode, s->dma_src, s->dma_dst, s->dma_len,
-                     s->dma_ctx, s->dma_status,
+                     dma_rows(s), s->dma_ctx, s->dma_status,
                      (uint64_t)s->dma_fault_addr_hi << 32 | s->dma_fault_addr);
 }

@@ -5,12 +5,13 @@
  *
  * Copyright (c) 2026 The potnpu authors
  *
- * Host interface 1.2: identity, a scratch register, software reset, an
+ * Host interface 1.3: identity, a scratch register, software reset, an
  * interrupt status/mask pair with one MSI-X vector per source, the PING
  * doorbell, and the execution path: the control core (potnpu-core.c, its
  * RV32I hart potnpu-rv32.c) with its memories behind BAR4, the firmware
- * mailbox, the device MMU (potnpu-mmu.c), the DMA engine (potnpu-dma.c)
- * and the job queue registers. The register map comes from the shared headers
+ * mailbox, the device MMU (potnpu-mmu.c), the DMA engine (potnpu-dma.c),
+ * the shift-add engine and its SRAM (potnpu-sae.c) and the job queue
+ * registers. The register map comes from the shared headers
  * potnpu/potnpu_regs.h and potnpu/potnpu_core.h and is specified in
  * docs/device-spec.md of the potnpu repository.
  *
@@ -34,9 +35,10 @@
 #include "potnpu.h"
 #include "trace.h"
 
-/* What version 1.2 of the device implements. */
+/* What version 1.3 of the device implements. */
 #define POTNPU_CAPS             (POTNPU_CAP_PING | POTNPU_CAP_CORE | \
-                                 POTNPU_CAP_MMU | POTNPU_CAP_JOBQ)
+                                 POTNPU_CAP_MMU | POTNPU_CAP_JOBQ | \
+                                 POTNPU_CAP_SAE)
 
 /* Which MSI-X vector each IRQ_STATUS bit raises. */
 static const struct {
@@ -129,6 +131,7 @@ static void potnpu_reset_regs(PotnpuState *s, const char *cause)
     potnpu_core_reset(s);
     potnpu_mmu_reset(s);
     potnpu_dma_reset(s);
+    potnpu_sae_reset(s);
 
     if (msix_present(pdev)) {
         for (vector = 0; vector < POTNPU_MSIX_NUM_VECTORS; vector++) {
@@ -685,7 +688,8 @@ static int potnpu_post_load(void *opaque, int version_id)
         (s->core_running && !(s->core_ctrl & POTNPU_CORE_CTRL_RUN)) ||
         (s->core_entry & 3) || s->core_entry >= POTNPU_CORE_IMEM_SIZE ||
         s->mmu_ctx_sel >= POTNPU_MMU_SLOTS ||
-        s->slot_debt > POTNPU_DMA_MAX_LEN / POTNPU_DMA_BYTES_PER_SLOT ||
+        s->slot_debt > MAX(POTNPU_DMA_MAX_SLOTS, POTNPU_SAE_MAX_SLOTS) ||
+        s->sae_status > POTNPU_SAE_EWORK ||
         !potnpu_core_state_valid(s) ||
         (s->events & ~(POTNPU_EVENT_JQ_DOORBELL | POTNPU_EVENT_H2F |
                        POTNPU_EVENT_CQ_HEAD))) {
@@ -699,7 +703,7 @@ static int potnpu_post_load(void *opaque, int version_id)
 
 static const VMStateDescription vmstate_potnpu = {
     .name = TYPE_POTNPU,
-    .version_id = 3,
+    .version_id = 4,
     .minimum_version_id = 1,
     .post_load = potnpu_post_load,
     .fields = (const VMStateField[]) {
@@ -776,6 +780,18 @@ static const VMStateDescription vmstate_potnpu = {
         VMSTATE_UINT32_V(mmu_fault_addr_hi, PotnpuState, 3),
         VMSTATE_UINT32_V(cq_head, PotnpuState, 3),
         VMSTATE_UINT32_V(dma_fault_addr_hi, PotnpuState, 3),
+        /* Version 4: host interface 1.3. */
+        VMSTATE_UINT32_V(dma_rows, PotnpuState, 4),
+        VMSTATE_UINT32_V(dma_src_stride, PotnpuState, 4),
+        VMSTATE_UINT32_V(dma_dst_stride, PotnpuState, 4),
+        VMSTATE_UINT32_V(sae_desc, PotnpuState, 4),
+        VMSTATE_UINT32_V(sae_status, PotnpuState, 4),
+        VMSTATE_UINT32_V(sae_error_info, PotnpuState, 4),
+        VMSTATE_UINT64_V(sae_taps, PotnpuState, 4),
+        VMSTATE_UINT64_V(sae_terms, PotnpuState, 4),
+        VMSTATE_UINT64_V(sae_zero, PotnpuState, 4),
+        VMSTATE_UINT32_V(sae_cycles, PotnpuState, 4),
+        VMSTATE_UINT8_ARRAY_V(sram, PotnpuState, POTNPU_SRAM_SIZE, 4),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -14,6 +14,8 @@
  *   potnpu-rv32.c  the RV32I hart it runs (potnpu-rv32.h)
  *   potnpu-mmu.c   device MMU: page walk, TLB, fault reporting
  *   potnpu-dma.c   the control core's DMA engine
+ *   potnpu-sae.c   the shift-add engine's registers and SRAM
+ *   potnpu-sae-engine.c  its arithmetic, pure C (potnpu-sae-engine.h)
  */
 
 #ifndef HW_POTNPU_H
@@ -24,6 +26,7 @@
 #include "qom/object.h"
 #include "potnpu/potnpu_regs.h"
 #include "potnpu/potnpu_core.h"
+#include "potnpu/potnpu_layer.h"
 #include "potnpu-rv32.h"
 
 #define TYPE_POTNPU "potnpu"
@@ -49,6 +52,28 @@ OBJECT_DECLARE_SIMPLE_TYPE(PotnpuState, POTNPU)
  */
 #define POTNPU_DMA_BYTES_PER_SLOT       64
 #define POTNPU_DMA_MIN_SLOTS            64
+/*
+ * Each row of a 2D transfer is a separate access (a memory map lookup for
+ * host memory), so a transfer also costs at least this many slots per row.
+ */
+#define POTNPU_DMA_ROW_SLOTS            4
+#define POTNPU_DMA_MAX_SLOTS            (POTNPU_DMA_MAX_LEN * \
+                                         POTNPU_DMA_ROW_SLOTS)
+
+/*
+ * An engine start costs the core slots too: POTNPU_SAE_MIN_SLOTS (reading
+ * and checking the tile, also when it is refused) plus one per this many
+ * modeled cycles (16 terms each; at least one cycle per 16 taps visited,
+ * zero weights included). That keeps the host's time per slot near an
+ * instruction's. The largest start models 2^20 + 2^16 + 16 cycles (4
+ * terms for each of 2^22 taps, 2^18 outputs).
+ */
+#define POTNPU_SAE_CYCLES_PER_SLOT      4
+#define POTNPU_SAE_MIN_SLOTS            64
+#define POTNPU_SAE_MAX_CYCLES           ((1u << 20) + (1u << 16) + 16)
+#define POTNPU_SAE_MAX_SLOTS            (POTNPU_SAE_MIN_SLOTS + \
+                                         POTNPU_SAE_MAX_CYCLES / \
+                                         POTNPU_SAE_CYCLES_PER_SLOT)
 
 typedef struct PotnpuTlbEntry {
     bool valid;
@@ -147,6 +172,19 @@ struct PotnpuState {
     uint32_t dma_status;
     uint32_t dma_fault_addr;
     uint32_t dma_fault_addr_hi;
+    uint32_t dma_rows;
+    uint32_t dma_src_stride;
+    uint32_t dma_dst_stride;
+
+    /* Shift-add engine (CORE_IO 0x180) and its SRAM. */
+    uint32_t sae_desc;
+    uint32_t sae_status;
+    uint32_t sae_error_info;
+    uint64_t sae_taps;
+    uint64_t sae_terms;
+    uint64_t sae_zero;
+    uint32_t sae_cycles;
+    uint8_t sram[POTNPU_SRAM_SIZE];
 };
 
 /* potnpu.c */
@@ -173,5 +211,9 @@ void potnpu_mmu_fault(PotnpuState *s, uint32_t slot, uint64_t va,
 /* potnpu-dma.c */
 void potnpu_dma_reset(PotnpuState *s);
 void potnpu_dma_start(PotnpuState *s);
+
+/* potnpu-sae.c */
+void potnpu_sae_reset(PotnpuState *s);
+void potnpu_sae_start(PotnpuState *s);
 
 #endif /* HW_POTNPU_H */

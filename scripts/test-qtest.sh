@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 #
 # Build QEMU with the potnpu device (scripts/build-qemu.sh) and run the
-# potnpu qtest, printing flat TAP on stdout.
+# potnpu qtest, printing flat TAP on stdout. First, the shift-add engine's
+# host unit test (qemu-device/tests/sae-engine-test.c), built optimised and
+# with ASan/UBSan, runs and its TAP lines are counted here too (not when
+# PATTERNs select cases).
 #
 #   scripts/test-qtest.sh [PATTERN...]
 #
@@ -30,6 +33,30 @@ load_versions
 TIMEOUT=${POTNPU_QTEST_TIMEOUT:-300}
 
 start=$(date +%s)
+
+# The engine's host test, both builds: each TAP line renumbered later.
+engine_tap=$(mktemp)
+trap 'rm -f "$engine_tap"' EXIT
+if [ $# -eq 0 ]; then
+	SAE_OUT=$POTNPU_BUILD/sae-engine
+	if make -s -C "$POTNPU_ROOT/qemu-device/tests" O="$SAE_OUT" all >&2; then
+		for bin in sae-engine-test sae-engine-test-san; do
+			"$SAE_OUT/$bin" >"$engine_tap.run" 2>&1
+			rc=$?
+			grep -E '^(not )?ok [0-9]+ ' "$engine_tap.run" |
+				sed -E "s/^(not )?ok [0-9]+ - /\1ok $bin: /" >>"$engine_tap"
+			if [ $rc -ne 0 ] && ! grep -q '^not ok' "$engine_tap.run"; then
+				echo "not ok $bin: exit status $rc" >>"$engine_tap"
+				sed 's/^/# /' "$engine_tap.run" >>"$engine_tap"
+			fi
+			rm -f "$engine_tap.run"
+		done
+	else
+		echo "not ok sae-engine-test: build failed" >>"$engine_tap"
+	fi
+fi
+n_engine=$(grep -cE '^(not )?ok ' "$engine_tap")
+
 if ! bash "$POTNPU_ROOT/scripts/build-qemu.sh" >&2; then
 	printf '1..1\nnot ok 1 build-qemu\n'
 	die "build failed"
@@ -62,13 +89,29 @@ for path in "${all[@]}"; do
 done
 [ "${#cases[@]}" -gt 0 ] || die "no test matches: $*"
 
-log "stage qtest: start (${#cases[@]} cases)"
-printf '1..%d\n' "${#cases[@]}"
+log "stage qtest: start (${#cases[@]} cases, $n_engine engine checks)"
+printf '1..%d\n' $(( ${#cases[@]} + n_engine ))
 
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$engine_tap"' EXIT
 n=0
 failed=0
+while IFS= read -r line; do
+	case $line in
+	"ok "*)
+		n=$((n + 1))
+		printf 'ok %d %s\n' "$n" "${line#ok }"
+		;;
+	"not ok "*)
+		n=$((n + 1))
+		failed=$((failed + 1))
+		printf 'not ok %d %s\n' "$n" "${line#not ok }"
+		;;
+	*)
+		printf '%s\n' "$line"
+		;;
+	esac
+done <"$engine_tap"
 for path in "${cases[@]}"; do
 	n=$((n + 1))
 	case_start=$(date +%s%N)

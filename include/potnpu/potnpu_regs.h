@@ -59,7 +59,7 @@
 #define POTNPU_VERSION_MAJOR(v)		(((v) >> 16) & 0xffff)
 #define POTNPU_VERSION_MINOR(v)		((v) & 0xffff)
 #define POTNPU_VERSION_MAKE(maj, min)	(((maj) << 16) | (min))
-#define POTNPU_HW_VERSION		POTNPU_VERSION_MAKE(1, 2)
+#define POTNPU_HW_VERSION		POTNPU_VERSION_MAKE(1, 3)
 
 /* CAPS: what this device implements. Unknown bits read as 0. */
 #define POTNPU_CAP_PING			(1u << 0)

@@ -9,7 +9,9 @@
  * the PING doorbell and its MSI-X interrupt, the guest-error policy for
  * bad sizes, alignments and offsets, system reset, migration, and a
  * seeded random storm of accesses checked against a reference model of
- * the register file.
+ * the register file; then the control core, its DMA engine (1D and 2D,
+ * DMEM, BUS, VA and SRAM), the MMU, and the shift-add engine's tiles,
+ * statuses, reset and time budget.
  */
 
 #include "qemu/osdep.h"
@@ -22,6 +24,7 @@
 #include "potnpu/potnpu_core.h"
 #include "potnpu/potnpu_job.h"
 #include "potnpu/potnpu_fw_image.h"
+#include "potnpu/potnpu_layer.h"
 
 #define POTNPU_SLOT             4
 #define POTNPU_SLOT2            5
@@ -35,7 +38,8 @@
 #define STORM_OPS               20000
 
 #define EXPECT_CAPS             (POTNPU_CAP_PING | POTNPU_CAP_CORE | \
-                                 POTNPU_CAP_MMU | POTNPU_CAP_JOBQ)
+                                 POTNPU_CAP_MMU | POTNPU_CAP_JOBQ | \
+                                 POTNPU_CAP_SAE)
 #define CORE_MEM_WORDS          (POTNPU_BAR_CORE_MEM_SIZE / 4)
 
 typedef struct PotnpuTest {
@@ -2974,9 +2978,9 @@ static void test_dma_dmem_bus(void)
 
     /* EINVAL: bad op, bad spaces, reserved mode bits, length, slot. */
     assert_eq(dma_copy(&t, 2, 0, D_DATA, 4, 0), POTNPU_DMA_EINVAL);
-    assert_eq(dma_copy(&t, POTNPU_DMA_MODE(0, 3, 0), 0, D_DATA, 4, 0),
+    assert_eq(dma_copy(&t, POTNPU_DMA_MODE(0, 4, 0), 0, D_DATA, 4, 0),
               POTNPU_DMA_EINVAL);
-    assert_eq(dma_copy(&t, POTNPU_DMA_MODE(0, 0, 3), 0, D_DATA, 4, 0),
+    assert_eq(dma_copy(&t, POTNPU_DMA_MODE(0, 0, 4), 0, D_DATA, 4, 0),
               POTNPU_DMA_EINVAL);
     assert_eq(dma_copy(&t, MODE(COPY, DMEM, DMEM) | 0x1000, 0, D_DATA, 4, 0),
               POTNPU_DMA_EINVAL);
@@ -3076,7 +3080,7 @@ static void test_dma_edges(void)
                        0), POTNPU_DMA_OK);
     assert_eq(dma_copy(&t, MODE(COPY, BUS, DMEM), ~0ull, 0x10001, 0, 0),
               POTNPU_DMA_OK);
-    assert_eq(dma_copy(&t, POTNPU_DMA_MODE(0, 0, 3), 0x20000, 0, 0, 0),
+    assert_eq(dma_copy(&t, POTNPU_DMA_MODE(0, 0, 4), 0x20000, 0, 0, 0),
               POTNPU_DMA_EINVAL);
     assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
     stop_vm(&t);
@@ -3136,6 +3140,590 @@ static void test_dma_tiny_budget(void)
         g_assert(n <= slices * (2000 / min_slots + 1));
         g_assert(n >= slices * 2000 / (min_slots + loop_insns) - 2);
     }
+    stop_vm(&t);
+}
+
+/*
+ * The shift-add engine and its SRAM (host interface 1.3). SRAM is only
+ * reachable by DMA: data moves DMEM <-> SRAM (or BUS <-> SRAM) through
+ * the script runner, results come back through BAR4 or guest memory.
+ */
+#define D_TILE              0x800           /* a struct potnpu_sae_tile */
+#define D_STAGE             0x2000          /* bytes on their way to SRAM */
+#define S_IN                POTNPU_SRAM_IN
+#define S_OUT               POTNPU_SRAM_OUT
+#define S_TABLE             POTNPU_SRAM_W
+#define S_CHAN              (POTNPU_SRAM_W + POTNPU_SRAM_TABLE_SIZE)
+#define S_WEIGHTS           (S_CHAN + 0x1000)
+
+/* Write @len bytes at DMEM @off (4-aligned) through BAR4; core halted. */
+static void dmem_write(PotnpuTest *t, uint32_t off, const void *buf,
+                       uint32_t len)
+{
+    const uint8_t *b = buf;
+    uint32_t i, j, w;
+
+    wr(t, POTNPU_REG_CORE_CTRL, 0);
+    for (i = 0; i < len; i += 4) {
+        for (w = 0, j = 0; j < 4 && i + j < len; j++) {
+            w |= (uint32_t)b[i + j] << (8 * j);
+        }
+        dmem_wr(t, off + i, w);
+    }
+}
+
+static void dmem_read(PotnpuTest *t, uint32_t off, uint8_t *buf,
+                      uint32_t len)
+{
+    uint32_t i;
+
+    for (i = 0; i < len; i++) {
+        buf[i] = dmem_byte(t, off + i);
+    }
+}
+
+/* Copy @len bytes into SRAM at @off, through DMEM. */
+static void sram_put(PotnpuTest *t, uint32_t off, const void *buf,
+                     uint32_t len)
+{
+    dmem_write(t, D_STAGE, buf, len);
+    assert_eq(dma_copy(t, MODE(COPY, DMEM, SRAM), D_STAGE, off, len, 0),
+              POTNPU_DMA_OK);
+}
+
+static void sram_put32(PotnpuTest *t, uint32_t off, uint32_t val)
+{
+    uint8_t b[4] = { val, val >> 8, val >> 16, val >> 24 };
+
+    sram_put(t, off, b, 4);
+}
+
+static void sram_get(PotnpuTest *t, uint32_t off, uint8_t *buf, uint32_t len)
+{
+    assert_eq(dma_copy(t, MODE(COPY, SRAM, DMEM), off, D_STAGE, len, 0),
+              POTNPU_DMA_OK);
+    dmem_read(t, D_STAGE, buf, len);
+}
+
+static void sram_fill(PotnpuTest *t, uint32_t off, uint32_t len,
+                      uint32_t pattern)
+{
+    assert_eq(dma_mode(t, MODE(FILL, DMEM, SRAM), 0, off, len, 0, pattern,
+                       NULL), POTNPU_DMA_OK);
+}
+
+static void set_chan_rec(PotnpuTest *t, uint32_t j, int32_t bias, uint32_t m,
+                         uint32_t shift)
+{
+    uint8_t b[8] = { bias, bias >> 8, bias >> 16, bias >> 24, m, m >> 8,
+                     shift, 0 };
+
+    sram_put(t, S_CHAN + 8 * j, b, 8);
+}
+
+/* A 2D transfer; DMA_ROWS is set back to 0 by the same script. */
+static uint32_t dma_2d_ctx(PotnpuTest *t, uint32_t mode, uint64_t src,
+                           uint64_t dst, uint32_t len, uint32_t rows,
+                           uint32_t sstride, uint32_t dstride,
+                           uint32_t pattern, uint32_t ctx, uint32_t *fault)
+{
+    Script sc = { .n = 0 };
+    uint32_t st, fa, rr, rs, rd;
+
+    script_store(&sc, IO(POTNPU_IO_DMA_SRC_LO), src);
+    script_store(&sc, IO(POTNPU_IO_DMA_SRC_HI), src >> 32);
+    script_store(&sc, IO(POTNPU_IO_DMA_DST_LO), dst);
+    script_store(&sc, IO(POTNPU_IO_DMA_DST_HI), dst >> 32);
+    script_store(&sc, IO(POTNPU_IO_DMA_LEN), len);
+    script_store(&sc, IO(POTNPU_IO_DMA_CTX), ctx);
+    script_store(&sc, IO(POTNPU_IO_DMA_MODE), mode);
+    script_store(&sc, IO(POTNPU_IO_DMA_PATTERN), pattern);
+    script_store(&sc, IO(POTNPU_IO_DMA_ROWS), rows);
+    script_store(&sc, IO(POTNPU_IO_DMA_SRC_STRIDE), sstride);
+    script_store(&sc, IO(POTNPU_IO_DMA_DST_STRIDE), dstride);
+    script_store(&sc, IO(POTNPU_IO_DMA_START), 1);
+    st = script_load(&sc, IO(POTNPU_IO_DMA_STATUS));
+    fa = script_load(&sc, IO(POTNPU_IO_DMA_FAULT_ADDR));
+    rr = script_load(&sc, IO(POTNPU_IO_DMA_ROWS));
+    rs = script_load(&sc, IO(POTNPU_IO_DMA_SRC_STRIDE));
+    rd = script_load(&sc, IO(POTNPU_IO_DMA_DST_STRIDE));
+    script_store(&sc, IO(POTNPU_IO_DMA_ROWS), 0);
+    script_run(t, &sc);
+    assert_eq(dmem(t, rr), rows);
+    assert_eq(dmem(t, rs), sstride);
+    assert_eq(dmem(t, rd), dstride);
+    if (fault) {
+        *fault = dmem(t, fa);
+    }
+    return dmem(t, st);
+}
+
+static uint32_t dma_2d(PotnpuTest *t, uint32_t mode, uint64_t src,
+                       uint64_t dst, uint32_t len, uint32_t rows,
+                       uint32_t sstride, uint32_t dstride, uint32_t pattern,
+                       uint32_t *fault)
+{
+    return dma_2d_ctx(t, mode, src, dst, len, rows, sstride, dstride,
+                      pattern, 0, fault);
+}
+
+static void test_sae_dma_sram(void)
+{
+    PotnpuTest t;
+    uint64_t buf, buf2;
+    uint8_t got[0x40], before[0x40], bytes[0x400];
+    uint32_t fault, i, r;
+
+    start_vm(&t, NULL);
+    buf = guest_alloc(&t.qs->alloc, 0x4000);
+    buf2 = guest_alloc(&t.qs->alloc, 0x4000);
+
+    /* DMEM -> SRAM -> BUS, across chunks, at odd offsets. */
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    dmem_fill(&t, D_DATA, 0x2000, 5);
+    assert_eq(dma_copy(&t, MODE(COPY, DMEM, SRAM), D_DATA + 1, 0x12345,
+                       0x1803, 0), POTNPU_DMA_OK);
+    assert_eq(dma_copy(&t, MODE(COPY, SRAM, BUS), 0x12345, buf + 3, 0x1803,
+                       0), POTNPU_DMA_OK);
+    wr(&t, POTNPU_REG_CORE_CTRL, 0);
+    check_dmem_vs_guest(&t, D_DATA + 1, buf + 3, 0x1803);
+    /* BUS -> SRAM up to its very end, SRAM -> DMEM. */
+    for (i = 0; i < sizeof(bytes); i++) {
+        bytes[i] = i * 7 + 1;
+    }
+    qtest_memwrite(t.qts, buf2, bytes, sizeof(bytes));
+    assert_eq(dma_copy(&t, MODE(COPY, BUS, SRAM), buf2,
+                       POTNPU_SRAM_SIZE - 0x400, 0x400, 0), POTNPU_DMA_OK);
+    assert_eq(dma_copy(&t, MODE(COPY, SRAM, DMEM), POTNPU_SRAM_SIZE - 0x400,
+                       D_DATA + 0x4000, 0x400, 0), POTNPU_DMA_OK);
+    check_dmem_vs_guest(&t, D_DATA + 0x4000, buf2, 0x400);
+    /* FILL SRAM, SRAM -> SRAM. */
+    sram_fill(&t, 0x100, 6, 0xa1b2c3d4);
+    assert_eq(dma_copy(&t, MODE(COPY, SRAM, SRAM), 0x100, 0x201, 6, 0),
+              POTNPU_DMA_OK);
+    sram_get(&t, 0x200, got, 8);
+    assert_eq(got[1], 0xd4);
+    assert_eq(got[4], 0xa1);
+    assert_eq(got[5], 0xd4);
+    assert_eq(got[6], 0xc3);
+
+    /* ERANGE: nothing moves, the fault address is the range's start. */
+    sram_get(&t, POTNPU_SRAM_SIZE - 0x10, before, 0x10);
+    assert_eq(dma_mode(&t, MODE(COPY, DMEM, SRAM), D_DATA,
+                       POTNPU_SRAM_SIZE - 0x10, 0x11, 0, 0, &fault),
+              POTNPU_DMA_ERANGE);
+    assert_eq(fault, POTNPU_SRAM_SIZE - 0x10);
+    sram_get(&t, POTNPU_SRAM_SIZE - 0x10, got, 0x10);
+    g_assert(!memcmp(got, before, 0x10));
+    assert_eq(dma_mode(&t, MODE(COPY, SRAM, DMEM), POTNPU_SRAM_SIZE, D_DATA,
+                       1, 0, 0, &fault), POTNPU_DMA_ERANGE);
+    assert_eq(fault, POTNPU_SRAM_SIZE);
+    assert_eq(dma_mode(&t, MODE(FILL, DMEM, SRAM), 0, 0x100000000ull, 1, 0,
+                       0, &fault), POTNPU_DMA_ERANGE);
+    assert_eq(dma_copy(&t, MODE(COPY, SRAM, BUS), 0, buf, 0, 0),
+              POTNPU_DMA_OK);
+
+    /* 2D DMEM -> SRAM: 3 rows of 5 bytes, strides 7 and 16. */
+    sram_fill(&t, 0x1000, 0x40, 0);
+    assert_eq(dma_2d(&t, MODE(COPY, DMEM, SRAM), D_DATA, 0x1000, 5, 3, 7, 16,
+                     0, NULL), POTNPU_DMA_OK);
+    sram_get(&t, 0x1000, got, 0x30);
+    for (r = 0; r < 3; r++) {
+        for (i = 0; i < 16; i++) {
+            assert_eq(got[16 * r + i],
+                      i < 5 ? dmem_byte(&t, D_DATA + 7 * r + i) : 0);
+        }
+    }
+    /* 2D FILL: every row gets the pattern from its first byte. */
+    assert_eq(dma_2d(&t, MODE(FILL, DMEM, SRAM), 0, 0x1100, 6, 2, 0, 8,
+                     0x44332211, NULL), POTNPU_DMA_OK);
+    sram_get(&t, 0x1100, got, 16);
+    for (r = 0; r < 2; r++) {
+        for (i = 0; i < 6; i++) {
+            assert_eq(got[8 * r + i], 0x11 * (1 + i % 4));
+        }
+    }
+    /* 2D BUS -> SRAM, 4 rows 0x100 apart in guest memory. */
+    assert_eq(dma_2d(&t, MODE(COPY, BUS, SRAM), buf2, 0x1200, 8, 4, 0x100, 8,
+                     0, NULL), POTNPU_DMA_OK);
+    sram_get(&t, 0x1200, got, 32);
+    for (i = 0; i < 32; i++) {
+        assert_eq(got[i], bytes[0x100 * (i / 8) + i % 8]);
+    }
+    /* 2D SRAM -> BUS, the output band's write-back with a pixel stride. */
+    qtest_memset(t.qts, buf, 0xee, 0x40);
+    assert_eq(dma_2d(&t, MODE(COPY, SRAM, BUS), 0x1200, buf, 3, 4, 8, 5, 0,
+                     NULL), POTNPU_DMA_OK);
+    qtest_memread(t.qts, buf, got, 0x20);
+    for (i = 0; i < 0x20; i++) {
+        assert_eq(got[i], i % 5 < 3 && i < 20 ? bytes[0x100 * (i / 5) + i % 5]
+                                               : 0xee);
+    }
+
+    /* The last row out of SRAM: ERANGE before the first row moves. */
+    sram_get(&t, 0x10000, before, 16);
+    assert_eq(dma_2d(&t, MODE(COPY, DMEM, SRAM), D_DATA, 0x10000, 16, 4, 16,
+                     0x10000, 0, &fault), POTNPU_DMA_ERANGE);
+    assert_eq(fault, POTNPU_SRAM_SIZE);
+    sram_get(&t, 0x10000, got, 16);
+    g_assert(!memcmp(got, before, 16));
+    /* A source row leaving DMEM: its start is the fault address. */
+    assert_eq(dma_2d(&t, MODE(COPY, DMEM, SRAM), 0xf000, 0, 0x100, 17,
+                     0x100, 0x200, 0, &fault), POTNPU_DMA_ERANGE);
+    assert_eq(fault, 0x10000);
+    /* Rows that follow each other on both sides are one range. */
+    assert_eq(dma_2d(&t, MODE(COPY, DMEM, SRAM), 0xf000, 0, 0x100, 17,
+                     0x100, 0x100, 0, &fault), POTNPU_DMA_ERANGE);
+    assert_eq(fault, 0xf000);
+    assert_eq(dma_2d(&t, MODE(COPY, DMEM, SRAM), D_DATA, 0x3000, 0x10, 0x20,
+                     0x10, 0x10, 0, NULL), POTNPU_DMA_OK);
+    sram_get(&t, 0x3000, bytes, 0x200);
+    for (i = 0; i < 0x200; i++) {
+        assert_eq(bytes[i], dmem_byte(&t, D_DATA + i));
+    }
+    /* A BUS row address passing 2^64. */
+    assert_eq(dma_2d(&t, MODE(COPY, BUS, SRAM), 0xfffffffffffff000ull, 0, 16,
+                     2, 0x1000, 16, 0, &fault), POTNPU_DMA_ERANGE);
+    /* rows * LEN beyond 1 MiB: EINVAL; exactly 1 MiB is fine. */
+    assert_eq(dma_2d(&t, MODE(COPY, SRAM, SRAM), 0, 0x10000, 0x10000, 17, 0,
+                     0, 0, NULL), POTNPU_DMA_EINVAL);
+    assert_eq(dma_2d(&t, MODE(COPY, SRAM, SRAM), 0, 0x10000, 0x10000, 16, 0,
+                     0, 0, NULL), POTNPU_DMA_OK);
+    assert_eq(dma_2d(&t, MODE(COPY, SRAM, SRAM), 0, 0x10000, 0x100001,
+                     0xffffffff, 0, 0, 0, NULL), POTNPU_DMA_EINVAL);
+    /* LEN 0 moves nothing, whatever the rows. */
+    assert_eq(dma_2d(&t, MODE(COPY, SRAM, SRAM), 0, 0x10000, 0, 0xffffffff,
+                     0, 0, 0, NULL), POTNPU_DMA_OK);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    stop_vm(&t);
+}
+
+typedef struct SaeRes {
+    uint32_t status, info, cycles, desc;
+    uint64_t taps, terms, zero;
+} SaeRes;
+
+/* Start the engine on the tile at DMEM @desc. */
+static SaeRes sae_start(PotnpuTest *t, uint32_t desc)
+{
+    Script sc = { .n = 0 };
+    uint32_t at[10], i;
+    SaeRes r;
+
+    script_store(&sc, IO(POTNPU_IO_SAE_DESC), desc);
+    script_store(&sc, IO(POTNPU_IO_SAE_START), 1);
+    for (i = 0; i < 10; i++) {
+        at[i] = script_load(&sc, IO(POTNPU_IO_SAE_DESC + 4 * i +
+                                    (i ? 4 : 0)));
+    }
+    script_run(t, &sc);
+    r.desc = dmem(t, at[0]);
+    r.status = dmem(t, at[1]);
+    r.info = dmem(t, at[2]);
+    r.taps = dmem(t, at[3]) | (uint64_t)dmem(t, at[4]) << 32;
+    r.terms = dmem(t, at[5]) | (uint64_t)dmem(t, at[6]) << 32;
+    r.zero = dmem(t, at[7]) | (uint64_t)dmem(t, at[8]) << 32;
+    r.cycles = dmem(t, at[9]);
+    assert_eq(r.desc, desc);
+    return r;
+}
+
+static SaeRes sae_run_tile(PotnpuTest *t, const struct potnpu_sae_tile *tile)
+{
+    dmem_write(t, D_TILE, tile, sizeof(*tile));
+    return sae_start(t, D_TILE);
+}
+
+static struct potnpu_sae_tile sae_tile(uint32_t op)
+{
+    struct potnpu_sae_tile tile = {
+        .op = op, .in = S_IN, .out = S_OUT, .weights = S_WEIGHTS,
+        .table = S_TABLE, .chan = S_CHAN, .in_h = 1, .in_w = 1, .in_c = 1,
+        .in_cstride = 1, .rows_in = 1, .out_rows = 1, .out_w = 1,
+        .out_c = 1, .ocb = 1, .kh = 1, .kw = 1, .sh = 1, .sw = 1, .dh = 1,
+        .dw = 1, .groups = 1, .wbits = op == POTNPU_OP_CONV2D ? 4 : 0,
+        .lo = -128, .hi = 127,
+    };
+
+    return tile;
+}
+
+/* docs/numerics.md's worked CONV2D example, set up in SRAM. */
+static struct potnpu_sae_tile conv_example(PotnpuTest *t)
+{
+    struct potnpu_sae_tile tile = sae_tile(POTNPU_OP_CONV2D);
+    const uint8_t x[2] = { 10, (uint8_t)-3 }, w = 5 | 1 << 4;
+
+    tile.in_c = tile.in_cstride = 2;
+    tile.in_zp = -2;
+    tile.out_zp = 3;
+    sram_put(t, S_IN, x, 2);
+    sram_put(t, S_WEIGHTS, &w, 1);
+    sram_fill(t, S_TABLE, 64, 0);
+    sram_put32(t, S_TABLE + 4 * 5, 0x0000c442);
+    sram_put32(t, S_TABLE + 4 * 1, 0x00000040);
+    set_chan_rec(t, 0, 100, 32768, 15);
+    return tile;
+}
+
+static void test_sae_tiles(void)
+{
+    static const int8_t pool_in[6] = { 3, -7, 5, 9, 1, -2 };
+    struct potnpu_sae_tile tile;
+    PotnpuTest t;
+    uint8_t got[4];
+    SaeRes r;
+
+    start_vm(&t, NULL);
+
+    /* CONV2D: y = -42, 3 terms, 2 taps, 21 cycles. */
+    tile = conv_example(&t);
+    r = sae_run_tile(&t, &tile);
+    assert_eq(r.status, POTNPU_SAE_OK);
+    sram_get(&t, S_OUT, got, 1);
+    assert_eq((int8_t)got[0], -42);
+    assert_eq(r.terms, 3);
+    assert_eq(r.taps, 2);
+    assert_eq(r.zero, 0);
+    assert_eq(r.info, 0);
+    assert_eq(r.cycles, 1 + 4 + 16);
+
+    /* MAXPOOL 2 x 3, 2 x 2 window: max 9 (clamped to 8), 5. */
+    tile = sae_tile(POTNPU_OP_MAXPOOL);
+    tile.in_h = tile.rows_in = 2;
+    tile.in_w = 3;
+    tile.out_w = 2;
+    tile.kh = tile.kw = 2;
+    tile.hi = 8;
+    sram_put(&t, S_IN, pool_in, sizeof(pool_in));
+    r = sae_run_tile(&t, &tile);
+    assert_eq(r.status, POTNPU_SAE_OK);
+    sram_get(&t, S_OUT, got, 2);
+    assert_eq((int8_t)got[0], 8);
+    assert_eq((int8_t)got[1], 5);
+    assert_eq(r.taps, 8);
+    assert_eq(r.terms, 0);
+    assert_eq(r.cycles, 1 + 16);
+
+    /*
+     * REQUANT, numerics.md's example: acc -1234 and 1234 (the bias, on a
+     * zero input), M 23170, s 16, out_zp -5: -128 and 127.
+     */
+    tile = sae_tile(POTNPU_OP_REQUANT);
+    tile.in_c = tile.in_cstride = tile.out_c = tile.ocb = 3;
+    tile.out_zp = -5;
+    sram_fill(&t, S_IN, 4, 0);
+    set_chan_rec(&t, 0, -1234, 23170, 16);
+    set_chan_rec(&t, 1, 1234, 23170, 16);
+    set_chan_rec(&t, 2, -1234, 23170, 19);
+    r = sae_run_tile(&t, &tile);
+    assert_eq(r.status, POTNPU_SAE_OK);
+    sram_get(&t, S_OUT, got, 3);
+    assert_eq((int8_t)got[0], -128);
+    assert_eq((int8_t)got[1], 127);
+    assert_eq((int8_t)got[2], -55 - 5);
+    assert_eq(r.taps, 3);
+    /* Ties: acc 3 -> 2, acc -3 -> -1 (M 1, s 1). */
+    tile.out_zp = 0;
+    tile.in_c = tile.in_cstride = tile.out_c = tile.ocb = 2;
+    set_chan_rec(&t, 0, 3, 1, 1);
+    set_chan_rec(&t, 1, -3, 1, 1);
+    r = sae_run_tile(&t, &tile);
+    assert_eq(r.status, POTNPU_SAE_OK);
+    sram_get(&t, S_OUT, got, 2);
+    assert_eq((int8_t)got[0], 2);
+    assert_eq((int8_t)got[1], -1);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    stop_vm(&t);
+}
+
+/* A refused start: the status, no counters, the output band as it was. */
+static void check_refused(PotnpuTest *t, SaeRes r, uint32_t status,
+                          uint32_t info)
+{
+    uint8_t got[16];
+    unsigned i;
+
+    assert_eq(r.status, status);
+    assert_eq(r.info, info);
+    assert_eq(r.taps, 0);
+    assert_eq(r.terms, 0);
+    assert_eq(r.zero, 0);
+    assert_eq(r.cycles, 0);
+    sram_get(t, S_OUT, got, sizeof(got));
+    for (i = 0; i < sizeof(got); i++) {
+        assert_eq(got[i], 0x5a);
+    }
+}
+
+static void test_sae_errors(void)
+{
+    struct potnpu_sae_tile good, tile;
+    PotnpuTest t;
+
+    start_vm(&t, NULL);
+    good = conv_example(&t);
+    sram_fill(&t, S_OUT, 16, 0x5a5a5a5a);
+
+    /* Each after a good start, whose counters the failure clears. */
+    tile = good;
+    tile.out = S_OUT + 0x100;
+    assert_eq(sae_run_tile(&t, &tile).status, POTNPU_SAE_OK);
+    tile.out = S_OUT;
+    tile.op = 0x15;
+    check_refused(&t, sae_run_tile(&t, &tile), POTNPU_SAE_EINVAL, 0);
+
+    /* SRAM out of range: the output band runs past the end. */
+    tile = good;
+    tile.out = POTNPU_SRAM_SIZE - 1;
+    tile.in_w = tile.out_w = 2;
+    check_refused(&t, sae_run_tile(&t, &tile), POTNPU_SAE_ERANGE, 0);
+    tile = good;
+    tile.weights = 0xffffffff;
+    check_refused(&t, sae_run_tile(&t, &tile), POTNPU_SAE_ERANGE, 0);
+
+    /* A bad table word: ETABLE, the code in SAE_ERROR_INFO. */
+    sram_put32(&t, S_TABLE + 4 * 7, 0x00400040);
+    check_refused(&t, sae_run_tile(&t, &good), POTNPU_SAE_ETABLE, 7);
+    sram_put32(&t, S_TABLE + 4 * 7, 0x000000b0);
+    check_refused(&t, sae_run_tile(&t, &good), POTNPU_SAE_ETABLE, 7);
+    sram_put32(&t, S_TABLE + 4 * 7, 0);
+
+    /* Too much work: 1024 outputs of 4097 taps > 2^22. */
+    tile = good;
+    tile.in_w = tile.out_w = 1024;
+    tile.in_c = tile.in_cstride = 4097;
+    check_refused(&t, sae_run_tile(&t, &tile), POTNPU_SAE_EWORK, 0);
+
+    /* The descriptor: misaligned, or not all inside DMEM. */
+    dmem_write(&t, D_TILE, &good, sizeof(good));
+    check_refused(&t, sae_start(&t, D_TILE + 2), POTNPU_SAE_EINVAL, 0);
+    check_refused(&t, sae_start(&t, POTNPU_CORE_DMEM_SIZE - 0x40),
+                  POTNPU_SAE_ERANGE, 0);
+    check_refused(&t, sae_start(&t, 0xfffffffc), POTNPU_SAE_ERANGE, 0);
+
+    /* And the good tile still runs. */
+    assert_eq(sae_run_tile(&t, &good).status, POTNPU_SAE_OK);
+    assert_eq(rd(&t, POTNPU_REG_GUEST_ERRORS), 0);
+    assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), 0);
+    stop_vm(&t);
+}
+
+/* RESET clears SRAM, the SAE registers and the 2D DMA registers. */
+static void test_sae_reset(void)
+{
+    g_autofree uint8_t *img = g_malloc(POTNPU_SRAM_SIZE);
+    struct potnpu_sae_tile tile;
+    PotnpuTest t;
+    uint64_t buf;
+    Script sc = { .n = 0 };
+    uint32_t at[8], i;
+    SaeRes r;
+
+    start_vm(&t, NULL);
+    buf = guest_alloc(&t.qs->alloc, POTNPU_SRAM_SIZE);
+    sram_fill(&t, S_OUT + 0x10, POTNPU_SRAM_SIZE - S_OUT - 0x10, 0xa5a5a5a5);
+    sram_fill(&t, 0x10, S_OUT - 0x10, 0xa5a5a5a5);
+    tile = conv_example(&t);
+    r = sae_run_tile(&t, &tile);
+    assert_eq(r.status, POTNPU_SAE_OK);
+    script_store(&sc, IO(POTNPU_IO_DMA_ROWS), 3);
+    script_store(&sc, IO(POTNPU_IO_DMA_SRC_STRIDE), 5);
+    script_store(&sc, IO(POTNPU_IO_DMA_DST_STRIDE), 7);
+    script_run(&t, &sc);
+
+    wr(&t, POTNPU_REG_RESET, POTNPU_RESET_MAGIC);
+    check_reset_values(&t);
+
+    sc.n = 0;
+    at[0] = script_load(&sc, IO(POTNPU_IO_DMA_ROWS));
+    at[1] = script_load(&sc, IO(POTNPU_IO_DMA_SRC_STRIDE));
+    at[2] = script_load(&sc, IO(POTNPU_IO_DMA_DST_STRIDE));
+    at[3] = script_load(&sc, IO(POTNPU_IO_SAE_DESC));
+    at[4] = script_load(&sc, IO(POTNPU_IO_SAE_TAPS_LO));
+    at[5] = script_load(&sc, IO(POTNPU_IO_SAE_TERMS_LO));
+    at[6] = script_load(&sc, IO(POTNPU_IO_SAE_CYCLES));
+    at[7] = script_load(&sc, IO(POTNPU_IO_SAE_STATUS));
+    script_run(&t, &sc);
+    for (i = 0; i < 8; i++) {
+        assert_eq(dmem(&t, at[i]), 0);
+    }
+    /* The whole SRAM reads back as zero (through guest memory). */
+    qtest_memset(t.qts, buf, 0xff, POTNPU_SRAM_SIZE);
+    assert_eq(dma_copy(&t, MODE(COPY, SRAM, BUS), 0, buf, POTNPU_SRAM_SIZE,
+                       0), POTNPU_DMA_OK);
+    qtest_memread(t.qts, buf, img, POTNPU_SRAM_SIZE);
+    for (i = 0; i < POTNPU_SRAM_SIZE; i++) {
+        assert_eq(img[i], 0);
+    }
+    stop_vm(&t);
+}
+
+/* Count SAE starts of the tile at @desc in a loop for @slices slices. */
+static uint32_t sae_loop(PotnpuTest *t, uint32_t desc, uint32_t slices)
+{
+    Prog p;
+    uint32_t loop;
+
+    prologue(&p, false);
+    li(&p, RA, desc);
+    emit(&p, SW(RA, X25, POTNPU_IO_SAE_DESC));
+    loop = emit(&p, SW(X0, X25, POTNPU_IO_SAE_START));
+    emit(&p, ADDI(X5, X5, 1));
+    emit(&p, SW(X5, S0, 0));
+    emit(&p, JAL(X0, loop - here(&p)));
+    core_load(t, &p);
+    dmem_wr(t, 0, 0);
+    core_start(t, 0);
+    step(t, slices * SLICE_NS);
+    wr(t, POTNPU_REG_CORE_CTRL, 0);
+    return dmem(t, 0);
+}
+
+/*
+ * A firmware starting the engine in a loop cannot starve the host: a
+ * refused start costs POTNPU_SAE_MIN_SLOTS (64), and a big tile one slot
+ * per 4 modeled cycles (or 16 taps) more. Counted in starts per slice.
+ */
+static void test_sae_budget(void)
+{
+    const uint32_t slices = 40, big_slices = 200, loop_insns = 4;
+    struct potnpu_sae_tile tile = sae_tile(POTNPU_OP_CONV2D);
+    Script sc = { .n = 0 };
+    PotnpuTest t;
+    uint32_t n, slots, at[4];
+
+    start_vm(&t, NULL);
+    n = sae_loop(&t, D_TILE + 1, slices);
+    g_test_message("%u refused starts in %u slices", n, slices);
+    g_assert(n <= slices * (SLICE_INSNS / 64 + 1));
+    g_assert(n >= slices * SLICE_INSNS / (64 + loop_insns) - 2);
+
+    /*
+     * 64 x 2048 input, 32 channels of zero weights: 2^22 taps, no terms,
+     * so the cost is the taps': 64 + 2^18 / 4 slots.
+     */
+    tile.in_w = tile.out_w = 64;
+    tile.in_c = tile.in_cstride = 2048;
+    tile.out_c = tile.ocb = 32;
+    tile.wbits = 2;
+    dmem_write(&t, D_TILE, &tile, sizeof(tile));
+    slots = 64 + (1u << 18) / 4;
+    n = sae_loop(&t, D_TILE, big_slices);
+    g_test_message("%u starts of 2^22 taps in %u slices (%u slots each)", n,
+                   big_slices, slots);
+    sc.n = 0;
+    at[0] = script_load(&sc, IO(POTNPU_IO_SAE_STATUS));
+    at[1] = script_load(&sc, IO(POTNPU_IO_SAE_TAPS_LO));
+    at[2] = script_load(&sc, IO(POTNPU_IO_SAE_ZERO_LO));
+    at[3] = script_load(&sc, IO(POTNPU_IO_SAE_CYCLES));
+    script_run(&t, &sc);
+    assert_eq(dmem(&t, at[0]), POTNPU_SAE_OK);
+    assert_eq(dmem(&t, at[1]), 1u << 22);
+    assert_eq(dmem(&t, at[2]), 1u << 22);
+    assert_eq(dmem(&t, at[3]), 4 * 2048 / 16 + 16);
+    g_assert(n <= big_slices * SLICE_INSNS / slots + 1);
+    g_assert(n >= big_slices * SLICE_INSNS / (slots + loop_insns) - 1);
     stop_vm(&t);
 }
 
@@ -3242,6 +3830,59 @@ static void test_dma_va(void)
     assert_eq(bytes[15], 0x3d);
     assert_eq(rd(&t, POTNPU_REG_MMU_FAULT_COUNT), 0);
     assert_eq(rd(&t, POTNPU_REG_IRQ_STATUS), 0);
+    stop_vm(&t);
+}
+
+/*
+ * 2D DMA between SRAM and VA: each row is chunked per page like a 1D
+ * transfer, and a row that faults stops the transfer there, the rows
+ * before it written.
+ */
+static void test_dma_va_2d(void)
+{
+    PotnpuTest t;
+    Tables tb;
+    uint8_t src[0x40], got[0x20];
+    uint32_t fault, i;
+
+    start_vm(&t, NULL);
+    build_tables(&t, &tb);
+    for (i = 0; i < sizeof(src); i++) {
+        src[i] = 0x80 + i;
+    }
+    sram_put(&t, 0x500, src, sizeof(src));
+    for (i = 0; i < 4; i++) {
+        qtest_memset(t.qts, tb.page[i], 0xee, POTNPU_PAGE_SIZE);
+    }
+
+    /* Two rows of 16, the first across the VA0 + 0x1000 page boundary. */
+    assert_eq(dma_2d_ctx(&t, MODE(COPY, SRAM, VA), 0x500, VA0 + 0xff8, 16, 2,
+                         16, 0x800, 0, SLOT, NULL), POTNPU_DMA_OK);
+    qtest_memread(t.qts, tb.page[1] + 0xff8, got, 8);
+    qtest_memread(t.qts, tb.page[0], got + 8, 8);
+    qtest_memread(t.qts, tb.page[0] + 0x7f8, got + 16, 16);
+    for (i = 0; i < 32; i++) {
+        assert_eq(got[i], 0x80 + i);
+    }
+    /* VA -> SRAM: the same rows back, packed. */
+    assert_eq(dma_2d_ctx(&t, MODE(COPY, VA, SRAM), VA0 + 0xff8, 0x600, 16, 2,
+                         0x800, 16, 0, SLOT, NULL), POTNPU_DMA_OK);
+    sram_get(&t, 0x600, got, 32);
+    for (i = 0; i < 32; i++) {
+        assert_eq(got[i], 0x80 + i);
+    }
+    /* The third row lands on the read-only page: EMMU, rows 0, 1 done. */
+    assert_eq(dma_2d_ctx(&t, MODE(COPY, SRAM, VA), 0x520, VA0 + 0x100, 8, 3,
+                         8, 0x1000, 0, SLOT, &fault), POTNPU_DMA_EMMU);
+    assert_eq(fault, (uint32_t)(VA0 + 0x2100));
+    qtest_memread(t.qts, tb.page[1] + 0x100, got, 8);
+    qtest_memread(t.qts, tb.page[0] + 0x100, got + 8, 8);
+    for (i = 0; i < 16; i++) {
+        assert_eq(got[i], 0xa0 + i);
+    }
+    assert_eq(POTNPU_MMU_FAULT_REASON(rd(&t, POTNPU_REG_MMU_FAULT_STATUS)),
+              POTNPU_MMU_REASON_READ_ONLY);
+    assert_eq(qtest_readb(t.qts, tb.page[2] + 0x100), 0xee);
     stop_vm(&t);
 }
 
@@ -3627,6 +4268,97 @@ static void test_firmware_jobs(void)
     stop_vm(&t);
 }
 
+/*
+ * A layer job end to end, when the firmware has layer commands: the
+ * firmware tiles numerics.md's worked CONV2D example through SRAM and the
+ * engine, and writes the output byte and the layer's counters.
+ */
+static void test_firmware_layer(void)
+{
+    struct potnpu_layer_desc d = { 0 };
+    uint32_t entry, w[POTNPU_LAYER_WORDS], i;
+    uint64_t jq, cq, data;
+    PotnpuTest t;
+    Tables tb;
+
+    start_vm(&t, NULL);
+    if (!load_fw_image(&t, &entry)) {
+        g_test_skip("no firmware image (POTNPU_QTEST_FW_IMAGE)");
+        stop_vm(&t);
+        return;
+    }
+    build_tables(&t, &tb);
+    set_pte(&t, tb.l2, 0, tb.page[0] | POTNPU_PTE_VALID);
+    set_pte(&t, tb.l2, 1, tb.page[1] | POTNPU_PTE_VALID | POTNPU_PTE_WRITE);
+    set_root(&t, FW_SLOT, tb.l1);
+    data = tb.page[1];
+    jq = guest_alloc(&t.qs->alloc, FW_JQ_SIZE * 64);
+    cq = guest_alloc(&t.qs->alloc, FW_JQ_SIZE * 32);
+    wr(&t, POTNPU_REG_JQ_BASE_LO, jq);
+    wr(&t, POTNPU_REG_JQ_BASE_HI, jq >> 32);
+    wr(&t, POTNPU_REG_JQ_SIZE, FW_JQ_SIZE);
+    wr(&t, POTNPU_REG_CQ_BASE_LO, cq);
+    wr(&t, POTNPU_REG_CQ_BASE_HI, cq >> 32);
+    wr(&t, POTNPU_REG_HOST_ABI, POTNPU_FW_ABI_VERSION);
+    core_start(&t, entry);
+    wait_reg(&t, POTNPU_REG_FW_STATUS, POTNPU_FW_STATUS_READY, 100);
+    if (!(rd(&t, POTNPU_REG_FW_CAPS) & POTNPU_FW_CAP_LAYERS)) {
+        g_test_skip("the firmware image has no layer commands");
+        stop_vm(&t);
+        return;
+    }
+
+    /* x, weight codes, table, channel record, then out and counters. */
+    qtest_writeb(t.qts, data + 0x800, 10);
+    qtest_writeb(t.qts, data + 0x801, (uint8_t)-3);
+    qtest_writeb(t.qts, data + 0x810, 5 | 1 << 4);
+    for (i = 0; i < 16; i++) {
+        qtest_writel(t.qts, data + 0x820 + 4 * i,
+                     i == 5 ? 0x0000c442 : i == 1 ? 0x00000040 : 0);
+    }
+    qtest_writel(t.qts, data + 0x880, 100);
+    qtest_writel(t.qts, data + 0x884, 32768 | 15 << 16);
+    qtest_memset(t.qts, data + 0x900, 0x77, 16);
+    d.op = POTNPU_OP_CONV2D;
+    d.in_va = FW_DATA_VA + 0x800;
+    d.weights_va = FW_DATA_VA + 0x810;
+    d.table_va = FW_DATA_VA + 0x820;
+    d.chan_va = FW_DATA_VA + 0x880;
+    d.out_va = FW_DATA_VA + 0x900;
+    d.counters_va = FW_DATA_VA + 0x940;
+    d.in_h = d.in_w = 1;
+    d.in_c = d.in_cstride = 2;
+    d.out_h = d.out_w = d.out_c = d.out_cstride = 1;
+    d.kh = d.kw = d.sh = d.sw = d.dh = d.dw = 1;
+    d.wbits = 4;
+    d.groups = 1;
+    d.in_zp = -2;
+    d.out_zp = 3;
+    d.lo = -128;
+    d.hi = 127;
+    potnpu_layer_encode(&d, w);
+    for (i = 0; i < POTNPU_LAYER_WORDS; i++) {
+        qtest_writel(t.qts, tb.page[0] + 4 * i, w[i]);
+    }
+    put_job(&t, jq, 0, 77, FW_CMD_VA, sizeof(w));
+    wr(&t, POTNPU_REG_JQ_TAIL, 1);
+    wait_reg(&t, POTNPU_REG_CQ_TAIL, 1, 100);
+    assert_eq(qtest_readl(t.qts, cq), 77);
+    assert_eq(qtest_readl(t.qts, cq + 4), POTNPU_JOB_OK);
+    assert_eq(qtest_readb(t.qts, data + 0x900), (uint8_t)-42);
+    assert_eq(qtest_readb(t.qts, data + 0x901), 0x77);
+    /* macs, taps, terms, zero skips, bit-serial, DMA in and out, cycles */
+    assert_eq(qtest_readq(t.qts, data + 0x940), 2);
+    assert_eq(qtest_readq(t.qts, data + 0x948), 2);
+    assert_eq(qtest_readq(t.qts, data + 0x950), 3);
+    assert_eq(qtest_readq(t.qts, data + 0x958), 0);
+    assert_eq(qtest_readq(t.qts, data + 0x960), 8);
+    assert_eq(qtest_readq(t.qts, data + 0x968), 64 + 8 + 1 + 2);
+    assert_eq(qtest_readq(t.qts, data + 0x970), 1);
+    assert_eq(qtest_readq(t.qts, data + 0x978), 21 + 64);
+    stop_vm(&t);
+}
+
 static void test_core_reset_running(void)
 {
     PotnpuTest t;
@@ -3867,9 +4599,16 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/dma/edges", test_dma_edges);
     qtest_add_func("/potnpu/dma/tiny-budget", test_dma_tiny_budget);
     qtest_add_func("/potnpu/dma/va", test_dma_va);
+    qtest_add_func("/potnpu/sae/dma-sram", test_sae_dma_sram);
+    qtest_add_func("/potnpu/sae/dma-va-2d", test_dma_va_2d);
+    qtest_add_func("/potnpu/sae/tiles", test_sae_tiles);
+    qtest_add_func("/potnpu/sae/errors", test_sae_errors);
+    qtest_add_func("/potnpu/sae/reset", test_sae_reset);
+    qtest_add_func("/potnpu/sae/budget", test_sae_budget);
     qtest_add_func("/potnpu/mmu/faults", test_mmu_faults);
     qtest_add_func("/potnpu/mmu/tlb", test_mmu_tlb);
     qtest_add_func("/potnpu/firmware/jobs", test_firmware_jobs);
+    qtest_add_func("/potnpu/firmware/layer", test_firmware_layer);
 
     return g_test_run();
 }
