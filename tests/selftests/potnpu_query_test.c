@@ -65,8 +65,9 @@ TEST_F(query, capabilities_reflect_probe)
 	/* Jobs run exactly when the device has a control core. */
 	EXPECT_EQ(!!(info.hw_caps & POTNPU_CAP_CORE),
 		  !!(info.capabilities & DRM_POTNPU_CAP_JOBS));
-	/* Not implemented yet: the driver must not claim it. */
-	EXPECT_FALSE(info.capabilities & DRM_POTNPU_CAP_MODEL_EXEC);
+	/* Layers run exactly when the device has the shift-add engine. */
+	EXPECT_EQ(!!(info.hw_caps & POTNPU_CAP_SAE),
+		  !!(info.capabilities & DRM_POTNPU_CAP_MODEL_EXEC));
 	EXPECT_EQ(0, info.capabilities & ~KNOWN_CAPS);
 }
 
