@@ -4268,6 +4268,68 @@ static void test_firmware_jobs(void)
     stop_vm(&t);
 }
 
+/* Put layer @d at command offset @off, queue it as job @seqno, wait. */
+static uint32_t run_layer_job(PotnpuTest *t, Tables *tb, uint64_t jq,
+                              uint64_t cq, const struct potnpu_layer_desc *d,
+                              uint32_t off, uint32_t seqno)
+{
+    uint32_t w[POTNPU_LAYER_WORDS], i;
+
+    potnpu_layer_encode(d, w);
+    for (i = 0; i < POTNPU_LAYER_WORDS; i++) {
+        qtest_writel(t->qts, tb->page[0] + off + 4 * i, w[i]);
+    }
+    put_job(t, jq, seqno, 100 + seqno, FW_CMD_VA + off, sizeof(w));
+    wr(t, POTNPU_REG_JQ_TAIL, seqno + 1);
+    wait_reg(t, POTNPU_REG_CQ_TAIL, seqno + 1, 100);
+    wr(t, POTNPU_REG_CQ_HEAD, seqno + 1);
+    cq += 32 * (seqno % FW_JQ_SIZE);
+    assert_eq(qtest_readl(t->qts, cq), 100 + seqno);
+    return qtest_readl(t->qts, cq + 4);
+}
+
+/*
+ * Layer commands the kernel would refuse, forced past it: each ends its
+ * job with a clear status, the device and firmware go on, and the next
+ * good layer is exact again.
+ */
+static void firmware_layer_hostile(PotnpuTest *t, Tables *tb, uint64_t jq,
+                                   uint64_t cq,
+                                   const struct potnpu_layer_desc *good)
+{
+    uint64_t data = tb->page[1];
+    struct potnpu_layer_desc d;
+
+    wr(t, POTNPU_REG_CQ_HEAD, 1);
+    /* Shapes no SRAM plan can hold, however large the numbers. */
+    d = *good;
+    d.in_h = d.in_w = d.out_h = d.out_w = POTNPU_LAYER_MAX_DIM;
+    d.in_c = d.in_cstride = d.out_c = d.out_cstride = 8192;
+    d.kh = d.kw = 3;
+    d.pad_t = d.pad_l = d.pad_b = d.pad_r = 1;
+    assert_eq(run_layer_job(t, tb, jq, cq, &d, 0x100, 1), POTNPU_JOB_EINVAL);
+    /* An output outside the job's address space: an MMU fault. */
+    d = *good;
+    d.out_va = FW_DATA_VA + 0x10000;
+    assert_eq(run_layer_job(t, tb, jq, cq, &d, 0x200, 2), POTNPU_JOB_EMMU);
+    wr(t, POTNPU_REG_MMU_FAULT_STATUS, rd(t, POTNPU_REG_MMU_FAULT_STATUS));
+    /* A decode table word with a gap: only the engine sees it. */
+    qtest_writel(t->qts, data + 0x820 + 4 * 5, 0x00004400);
+    qtest_memset(t->qts, data + 0x900, 0x77, 1);
+    assert_eq(run_layer_job(t, tb, jq, cq, good, 0x300, 3),
+              POTNPU_JOB_EINVAL);
+    assert_eq(qtest_readb(t->qts, data + 0x900), 0x77);
+    /* Reserved bits set: refused before any transfer. */
+    qtest_writel(t->qts, data + 0x820 + 4 * 5, 0x0000c442);
+    d = *good;
+    d.groups = 3;
+    assert_eq(run_layer_job(t, tb, jq, cq, &d, 0x380, 4), POTNPU_JOB_EINVAL);
+    /* The firmware still serves jobs, exactly. */
+    assert_eq(rd(t, POTNPU_REG_FW_STATUS), POTNPU_FW_STATUS_READY);
+    assert_eq(run_layer_job(t, tb, jq, cq, good, 0x400, 5), POTNPU_JOB_OK);
+    assert_eq(qtest_readb(t->qts, data + 0x900), (uint8_t)-42);
+}
+
 /*
  * A layer job end to end, when the firmware has layer commands: the
  * firmware tiles numerics.md's worked CONV2D example through SRAM and the
@@ -4356,6 +4418,7 @@ static void test_firmware_layer(void)
     assert_eq(qtest_readq(t.qts, data + 0x968), 64 + 8 + 1 + 2);
     assert_eq(qtest_readq(t.qts, data + 0x970), 1);
     assert_eq(qtest_readq(t.qts, data + 0x978), 21 + 64);
+    firmware_layer_hostile(&t, &tb, jq, cq, &d);
     stop_vm(&t);
 }
 
