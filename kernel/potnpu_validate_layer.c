@@ -217,7 +217,7 @@ enum potnpu_cmd_error potnpu_check_layer(const __le32 *w,
 	if (!potnpu_layer_decode(words, &d))
 		return POTNPU_CMD_ERESERVED;
 	needs = potnpu_layer_needs(d.op);
-	if (!needs && d.op != POTNPU_OP_MAXPOOL)
+	if (!needs)
 		return POTNPU_CMD_EOPCODE;
 	err = potnpu_layer_check_dims(&d, needs);
 	if (!err)
