@@ -1088,7 +1088,7 @@ static void test_run_bench_layers_fake(void **state)
 		 "--json", NULL);
 	unsetenv("POTNPU_FAKE_LAYER_CORRUPT");
 	assert_exit(&r, 1);
-	assert_contains(r.err, "potnpu-bench: layer conv3x3 (conv2d pot5 28x28x32->28x28x32 ");
+	assert_contains(r.err, "potnpu-bench: layer conv3x3 (conv2d pot5 28x28x64->28x28x64 ");
 	assert_contains(r.err, "differs from the CPU reference: output byte 0 (y 0, x 0, c 0): device ");
 	assert_contains(r.out, "\"mode\": \"layers\"");
 	assert_contains(r.out, "\"layers\": null");

@@ -17,7 +17,7 @@ struct suite_dims {
 	uint32_t hw, c, fc_in, fc_out;
 };
 
-static const struct suite_dims big_dims = { 28, 32, 1024, 256 };
+static const struct suite_dims big_dims = { 28, 64, 1024, 256 };
 static const struct suite_dims tiny_dims = { 6, 8, 64, 16 };
 
 static const struct {

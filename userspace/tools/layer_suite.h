@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The layer benchmark's fixed, seeded suite: one large 3 x 3 convolution
- * with Gaussian weights quantized per output channel in every weight
- * scheme, then a depthwise convolution, a fully connected layer, the
- * pools, ADD and REQUANT. Shared by potnpu-bench --layers (on a device)
+ * (28 x 28 x 64 -> 28 x 28 x 64, 29 M MACs) with Gaussian weights
+ * quantized per output channel in every weight scheme, then a depthwise
+ * convolution, a fully connected layer, the pools, ADD and REQUANT. Shared by potnpu-bench --layers (on a device)
  * and the host's native engine benchmark (qemu-device/tests).
  */
 #ifndef POTNPU_TOOLS_LAYER_SUITE_H
