@@ -43,8 +43,8 @@ mkdir -p "$out"
 
 SAE_OUT=$POTNPU_BUILD/sae-engine
 NATIVE=$SAE_OUT/potnpu-layer-bench-native
-stage build-native make -s -C "$POTNPU_ROOT/qemu-device/tests" O="$SAE_OUT" "$NATIVE"
-stage guest-image make -s -C "$POTNPU_ROOT" guest-image
+stage build-native make -s -C "$POTNPU_ROOT/qemu-device/tests" O="$SAE_OUT" "$NATIVE" >&2
+stage guest-image make -s -C "$POTNPU_ROOT" guest-image >&2
 
 log "native: $NATIVE --iterations $iterations --json"
 stage native "$NATIVE" --iterations "$iterations" --json >"$out/native.json"
