@@ -150,9 +150,10 @@ static uint32_t load_band(struct replay *r, uint32_t oh0, uint32_t nr)
     r->t.rows_in = n;
     r->t.in2 = add ? POTNPU_SRAM_IN + alen : 0;
     memcpy(r->sram + POTNPU_SRAM_IN, r->c->in + (size_t)lo * a_row, alen);
-    if (add)
+    if (add) {
         memcpy(r->sram + POTNPU_SRAM_IN + alen,
                r->c->in2 + (size_t)lo * b_row, n * b_row);
+    }
     return alen + (add ? n * b_row : 0);
 }
 
@@ -163,9 +164,10 @@ static void store_band(struct replay *r, uint32_t oh0, uint32_t nr)
     uint32_t px, ocb = r->t.ocb;
     int8_t *dst = r->out + (size_t)oh0 * d->out_w * d->out_cstride + r->t.oc0;
 
-    for (px = 0; px < nr * d->out_w; px++)
+    for (px = 0; px < nr * d->out_w; px++) {
         memcpy(dst + (size_t)px * d->out_cstride,
                r->sram + POTNPU_SRAM_OUT + px * ocb, ocb);
+    }
 }
 
 /* The tile's counters and cycles (account()). */
@@ -225,9 +227,11 @@ static int replay_layer(struct replay *r, int8_t *out)
     for (oc0 = 0; oc0 < d->out_c; oc0 += r->p.ocb) {
         ocb = min32(r->p.ocb, d->out_c - oc0);
         load_block(r, oc0, ocb);
-        for (oh0 = 0; oh0 < d->out_h; oh0 += rows)
-            if (run_tile(r, oh0, min32(rows, d->out_h - oh0)))
+        for (oh0 = 0; oh0 < d->out_h; oh0 += rows) {
+            if (run_tile(r, oh0, min32(rows, d->out_h - oh0))) {
                 return -1;
+            }
+        }
     }
     if (d->op == POTNPU_OP_CONV2D) {
         r->ctr.macs = (uint64_t)d->out_h * d->out_w * d->out_c * r->p.taps;
@@ -243,13 +247,16 @@ static int replay_init(struct replay *r, const struct layer_case *c,
     r->c = c;
     r->sram = sram;
     desc_of(&c->l, &r->d);
-    if (potnpu_layer_plan(&r->d, &r->p))
+    if (potnpu_layer_plan(&r->d, &r->p)) {
         return -1;
-    if (c->sz.table)
+    }
+    if (c->sz.table) {
         potnpu_layer_pack_table(c->s.table, c->sz.table / 4, r->table);
+    }
     r->chan = calloc(c->l.out_c, POTNPU_CHAN_RECORD_SIZE);
-    if (!r->chan)
+    if (!r->chan) {
         return -1;
+    }
     potnpu_layer_pack_chan(c->chan, c->l.out_c, r->chan);
     return 0;
 }
@@ -287,8 +294,9 @@ static int bench_layer(const struct layer_case *c, uint8_t *sram,
         bench_latency_of(rt, n, &tm->ref);
         tm->tiles = r.tiles;
     }
-    if (eng && ref && rep && sae && rt)
+    if (eng && ref && rep && sae && rt) {
         free(r.chan);
+    }
     free(eng), free(ref), free(rep), free(sae), free(rt);
     return err;
 }
@@ -299,8 +307,9 @@ static void print_row(const struct options *o, unsigned int i,
 {
     char scheme[16] = "-";
 
-    if (c->l.op == POTNPU_LAYER_CONV2D)
+    if (c->l.op == POTNPU_LAYER_CONV2D) {
         potnpu_scheme_name(&c->s, scheme, sizeof(scheme));
+    }
     if (o->json) {
         printf("%s{\"name\": \"%s\", \"scheme\": \"%s\", \"what\": \"%s\", "
                "\"tiles\": %u, \"engine_ns\": {\"min\": %llu, \"p50\": %llu}, "
@@ -335,23 +344,25 @@ static int parse(int argc, char **argv, struct options *o)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    char *end;
+    char end;
     int ch;
 
     *o = (struct options){ .iterations = 10 };
     while ((ch = getopt_long(argc, argv, "n:jh", longopts, NULL)) != -1) {
         if (ch == 'n') {
-            o->iterations = (unsigned int)strtoul(optarg, &end, 10);
-            if (*end || !o->iterations || o->iterations > 100000)
+            if (sscanf(optarg, "%u%c", &o->iterations, &end) != 1 ||
+                !o->iterations || o->iterations > 100000) {
                 return usage(stderr, 64);
+            }
         } else if (ch == 'j' || ch == 't' || ch == 's') {
             *(ch == 'j' ? &o->json : ch == 't' ? &o->tiny : &o->smoke) = true;
         } else {
             return usage(ch == 'h' ? stdout : stderr, ch == 'h' ? 0 : 64);
         }
     }
-    if (optind < argc)
+    if (optind < argc) {
         return usage(stderr, 64);
+    }
     if (o->smoke) {
         *o = (struct options){ .iterations = 1, .tiny = true, .smoke = true };
     }
@@ -360,14 +371,15 @@ static int parse(int argc, char **argv, struct options *o)
 
 static void header(const struct options *o)
 {
-    if (o->smoke)
+    if (o->smoke) {
         printf("1..1\n");
-    else if (o->json)
+    } else if (o->json) {
         printf("{\n  \"tool\": \"potnpu-layer-bench-native\",\n"
                "  \"iterations\": %u,\n  \"layers\": [\n", o->iterations);
-    else
+    } else {
         printf("%-15s %-9s %5s %12s %12s %12s\n", "layer", "scheme", "tiles",
                "engine ms", "sae_run ms", "reference ms");
+    }
 }
 
 int main(int argc, char **argv)
@@ -381,29 +393,34 @@ int main(int argc, char **argv)
     char why[512];
     int rc = parse(argc, argv, &o);
 
-    if (rc >= 0)
+    if (rc >= 0) {
         return rc;
+    }
     header(&o);
     for (i = 0; i < LAYER_SUITE_COUNT; i++) {
         int err = layer_suite_make(&c, i, o.tiny, &name);
 
-        if (err)
+        if (err) {
             snprintf(why, sizeof(why), "cannot make the layer: %d", err);
-        else
+        } else {
             err = bench_layer(&c, sram, o.iterations, &tm, why, sizeof(why));
+        }
         bad += !!err;
-        if (err)
+        if (err) {
             fprintf(o.smoke ? stdout : stderr, "%s%s: %s\n",
-                    o.smoke ? "# " : "potnpu-layer-bench-native: ", c.what, why);
-        else if (!o.smoke)
+                    o.smoke ? "# " : "potnpu-layer-bench-native: ", c.what,
+                    why);
+        } else if (!o.smoke) {
             print_row(&o, i, name, &c, &tm);
+        }
         layer_case_free(&c);
     }
-    if (o.smoke)
+    if (o.smoke) {
         printf("%sok 1 - native engine = CPU reference on the tiny suite "
                "(%u layers, every byte and counter)\n", bad ? "not " : "",
                LAYER_SUITE_COUNT);
-    else if (o.json)
+    } else if (o.json) {
         printf("\n  ],\n  \"mismatches\": %u\n}\n", bad);
+    }
     return bad ? 1 : 0;
 }
