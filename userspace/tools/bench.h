@@ -152,13 +152,14 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 int bench_check_model(const char *path, struct bench_report *r);
 
 /*
- * bench_run() - open the device, query it and (one day) run the model
+ * bench_run() - open the device, query it and run the mode's benchmark
  *
  * Return: the exit status; r->status, r->message and the device fields
- * say what happened. Today, with no driver offering
- * DRM_POTNPU_CAP_MODEL_EXEC, a reachable device gives 69 (EX_UNAVAILABLE)
- * and "device N (...) does not support model execution yet (capability
- * MODEL_EXEC missing); nothing to benchmark".
+ * say what happened. The model mode gives 69 (EX_UNAVAILABLE) today:
+ * "device N (...) does not support model execution yet (capability
+ * MODEL_EXEC missing); nothing to benchmark" without MODEL_EXEC, else
+ * "device N runs layer commands (MODEL_EXEC), but potnpu-bench V does not
+ * support model files yet; benchmark layers with 'potnpu-bench --layers'".
  */
 int bench_run(const struct bench_options *o, struct bench_report *r);
 
