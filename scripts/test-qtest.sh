@@ -40,9 +40,13 @@ trap 'rm -f "$engine_tap"' EXIT
 if [ $# -eq 0 ]; then
 	SAE_OUT=$POTNPU_BUILD/sae-engine
 	if make -s -C "$POTNPU_ROOT/qemu-device/tests" O="$SAE_OUT" all >&2; then
-		for bin in sae-engine-test sae-engine-test-san; do
-			"$SAE_OUT/$bin" >"$engine_tap.run" 2>&1
+		# The layer benchmark's native baseline: engine = reference.
+		for bin in sae-engine-test sae-engine-test-san \
+			"potnpu-layer-bench-native --smoke"; do
+			# shellcheck disable=SC2086
+			"$SAE_OUT/"$bin >"$engine_tap.run" 2>&1
 			rc=$?
+			bin=${bin%% *}
 			grep -E '^(not )?ok [0-9]+ ' "$engine_tap.run" |
 				sed -E "s/^(not )?ok [0-9]+ - /\1ok $bin: /" >>"$engine_tap"
 			if [ $rc -ne 0 ] && ! grep -q '^not ok' "$engine_tap.run"; then

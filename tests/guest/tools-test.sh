@@ -30,9 +30,17 @@ info_json_lists_devices() {
 		echo "$out" | grep -q '"vendor": 4660'
 }
 
-bench_reports_unavailable() {
+bench_reports_no_model_files() {
 	out=$(potnpu-bench 2>&1)
-	[ $? -eq 69 ] && echo "$out" | grep -q 'does not support model execution yet'
+	[ $? -eq 69 ] && echo "$out" | grep -q 'does not support model files yet' &&
+		echo "$out" | grep -q 'potnpu-bench --layers'
+}
+
+# Correctness only: each layer is checked against the CPU reference
+# (exit 1 on a difference); timings are printed but never judged.
+bench_layers_verify() {
+	out=$(potnpu-bench --layers --iterations 1) || return 1
+	echo "$out" | grep -q 'every output byte and counter checked against the CPU reference'
 }
 
 # Correctness only: the copies are verified byte for byte; timings are
@@ -77,9 +85,10 @@ no_device_message() {
 
 check "potnpu-info lists $want devices with IRQ and FIRMWARE" info_lists_devices
 check "potnpu-info --json lists $want devices" info_json_lists_devices
-check "potnpu-bench exits 69 without MODEL_EXEC and says why" bench_reports_unavailable
+check "potnpu-bench exits 69 on model files (not supported yet) and points at --layers" bench_reports_no_model_files
 check "potnpu-bench exits 66 on a missing model" bench_missing_model
 check "potnpu-bench --dma runs jobs and verifies every copied byte" bench_dma_verifies
+check "potnpu-bench --layers --iterations 1 matches the CPU reference on every layer" bench_layers_verify
 check "potnpu-job-check passes on every device" job_check_all_devices
 check "installed firmware passes potnpu-fwimage check" installed_firmware_valid
 check "potnpu-bo-check passes on every device (create, map, write, read, free)" bo_check_all_devices

@@ -1004,13 +1004,21 @@ static void test_run_bench_fake(void **state)
 	assert_contains(r.out, want);
 	assert_contains(r.out, "\"results\": null");
 
-	/* A device that could run models: the skeleton says it cannot yet. */
+	/* A device with layer commands: model files are not supported yet. */
 	snprintf(want, sizeof(want), "zero:potnpu:%d.%d:0x9",
 		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
 	run_fake(&r, fake_dir, want, "potnpu-bench-fake",
 		 "/etc/hostname", NULL);
-	assert_exit(&r, EX_SOFTWARE);
-	assert_contains(r.err, "cannot run models yet");
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "does not support model files yet; benchmark layers with 'potnpu-bench --layers'");
+	run_fake(&r, fake_dir, want, "potnpu-bench-fake", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "does not support model files yet");
+
+	/* --layers without MODEL_EXEC: 69 and why. */
+	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bench-fake", "--layers", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "does not support layer commands yet (capability MODEL_EXEC missing)");
 
 	/* --dma without JOBS: 69, like the model mode. */
 	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bench-fake", "--dma", NULL);
@@ -1049,6 +1057,54 @@ static void test_run_bench_fake(void **state)
 	run_fake(&r, fake_dir, want, "potnpu-bench-fake", "--dma", "m.bin",
 		 NULL);
 	assert_exit(&r, EX_USAGE);
+}
+
+/*
+ * potnpu-bench --layers against the fake driver (layers run by the CPU
+ * reference): the suite's plumbing, the report, and that a difference
+ * from the reference is exit 1 naming the layer.
+ */
+static void test_run_bench_layers_fake(void **state)
+{
+	struct run r;
+	char env[64];
+
+	(void)state;
+	make_fake_dir();
+	snprintf(env, sizeof(env), "zero:potnpu:%d.%d:0xf",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", "--layers", "-n", "1",
+		 NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "mode:          layers\n");
+	assert_contains(r.out, "\nconv3x3         uniform8     8 ");
+	assert_contains(r.out, "\nconv3x3         nhot2     ");
+	assert_contains(r.out, "\nrequant         -            0 ");
+	assert_contains(r.out, "every output byte and counter checked against the CPU reference\n");
+
+	/* Run 4 of the process is the pot5 layer's checked run (-n 1). */
+	setenv("POTNPU_FAKE_LAYER_CORRUPT", "out:4", 1);
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", "--layers", "-n", "1",
+		 "--json", NULL);
+	unsetenv("POTNPU_FAKE_LAYER_CORRUPT");
+	assert_exit(&r, 1);
+	assert_contains(r.err, "potnpu-bench: layer conv3x3 (conv2d pot5 28x28x64->28x28x64 ");
+	assert_contains(r.err, "differs from the CPU reference: output byte 0 (y 0, x 0, c 0): device ");
+	assert_contains(r.out, "\"mode\": \"layers\"");
+	assert_contains(r.out, "\"layers\": null");
+
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", "--layers", "--dma",
+		 NULL);
+	assert_exit(&r, EX_USAGE);
+	assert_contains(r.err, "give --dma or --layers, not both");
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", "--layers", "m.bin",
+		 NULL);
+	assert_exit(&r, EX_USAGE);
+	assert_contains(r.err, "--layers takes no model ('m.bin')");
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", "--layers", "-n",
+		 "100001", NULL);
+	assert_exit(&r, EX_USAGE);
+	assert_contains(r.err, "with --layers: expected a number from 1 to 100000");
 }
 
 static void test_run_bo_check_fake(void **state)
@@ -1210,6 +1266,7 @@ int main(void)
 		R(test_run_fwimage),
 		R(test_run_info_fake),
 		R(test_run_bench_fake),
+		R(test_run_bench_layers_fake),
 		R(test_run_bo_check_fake),
 		R(test_run_job_check_fake),
 		R(test_run_layer_check_fake),

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -26,29 +25,67 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: potnpu-bench [options] [model.bin]\n"
 		"       potnpu-bench --dma [options]\n"
+		"       potnpu-bench --layers [options]\n"
 		"\n"
 		"Run a compiled model (potnpu-compile's model.bin) on a potnpu\n"
 		"device and report latency, throughput, operation counts and\n"
 		"modeled device cycles. With --dma, measure jobs instead: the\n"
 		"submit-to-signal latency of empty jobs, a pipelined burst, and\n"
-		"COPY throughput for 4 KiB to 16 MiB (every byte verified).\n"
+		"COPY throughput for 4 KiB to 16 MiB (every byte verified). With\n"
+		"--layers, run a fixed suite of layers (a 3x3 convolution in every\n"
+		"weight scheme, depthwise, fully connected, pools, add, requant),\n"
+		"check each against the CPU reference and time it.\n"
 		"\n"
 		"  -d, --device N       device index as listed by potnpu-info (default 0)\n"
 		"  -n, --iterations N   timed runs, 1-%u (default %u; --dma: at\n"
-		"                       most %u)\n"
+		"                       most %u; --layers: per layer, default %u,\n"
+		"                       at most %u)\n"
 		"      --dma            job and DMA benchmark (needs capability JOBS)\n"
+		"      --layers         layer benchmark (needs capability MODEL_EXEC)\n"
 		"  -j, --json           machine-readable report on stdout\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        print the version\n"
 		"\n"
-		"Exit status: 0 ok, 1 a job failed or copied wrong data (--dma),\n"
+		"Exit status: 0 ok, 1 a job failed, copied wrong data (--dma) or\n"
+		"differed from the CPU reference (--layers),\n"
 		"64 usage error, 65 bad model file, 66 model file missing or\n"
 		"unreadable, 69 no device or the device cannot run models\n"
-		"(capability MODEL_EXEC missing) or jobs (JOBS missing, --dma),\n"
+		"(capability MODEL_EXEC missing, or model files not supported yet)\n"
+		"or jobs (JOBS missing, --dma),\n"
 		"70 not implemented, 71 system error, 76 driver/library version\n"
 		"mismatch, 77 permission denied.\n",
 		BENCH_MAX_ITERATIONS, BENCH_DEFAULT_ITERATIONS,
-		BENCH_DMA_MAX_ITERATIONS);
+		BENCH_DMA_MAX_ITERATIONS, BENCH_LAYERS_DEFAULT_ITERATIONS,
+		BENCH_LAYERS_MAX_ITERATIONS);
+}
+
+/* The modes exclude each other and bound --iterations. */
+static int check_modes(struct bench_options *o, bool iterations_given,
+		       FILE *err)
+{
+	const char *mode = o->dma ? "--dma" : "--layers";
+	unsigned int max = o->dma ? BENCH_DMA_MAX_ITERATIONS :
+				    BENCH_LAYERS_MAX_ITERATIONS;
+
+	if (o->dma && o->layers) {
+		fprintf(err, "potnpu-bench: give --dma or --layers, not both (see --help)\n");
+		return EX_USAGE;
+	}
+	if ((o->dma || o->layers) && o->model) {
+		fprintf(err,
+			"potnpu-bench: %s takes no model ('%s') (see --help)\n",
+			mode, o->model);
+		return EX_USAGE;
+	}
+	if (o->layers && !iterations_given)
+		o->iterations = BENCH_LAYERS_DEFAULT_ITERATIONS;
+	if ((o->dma || o->layers) && o->iterations > max) {
+		fprintf(err,
+			"potnpu-bench: invalid --iterations '%u' with %s: expected a number from 1 to %u\n",
+			o->iterations, mode, max);
+		return EX_USAGE;
+	}
+	return BENCH_CONTINUE;
 }
 
 int bench_parse_args(int argc, char *argv[], struct bench_options *o,
@@ -59,10 +96,12 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dma", no_argument, NULL, 'D' },
+		{ "layers", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool iterations_given = false;
 	unsigned long v;
 	int c;
 
@@ -89,12 +128,16 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 				return EX_USAGE;
 			}
 			o->iterations = (unsigned int)v;
+			iterations_given = true;
 			break;
 		case 'j':
 			o->json = true;
 			break;
 		case 'D':
 			o->dma = true;
+			break;
+		case 'L':
+			o->layers = true;
 			break;
 		case 'h':
 			usage(out);
@@ -124,19 +167,7 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 			argv[optind]);
 		return EX_USAGE;
 	}
-	if (o->dma && o->model) {
-		fprintf(err,
-			"potnpu-bench: --dma takes no model ('%s') (see --help)\n",
-			o->model);
-		return EX_USAGE;
-	}
-	if (o->dma && o->iterations > BENCH_DMA_MAX_ITERATIONS) {
-		fprintf(err,
-			"potnpu-bench: invalid --iterations '%u' with --dma: expected a number from 1 to %u\n",
-			o->iterations, BENCH_DMA_MAX_ITERATIONS);
-		return EX_USAGE;
-	}
-	return BENCH_CONTINUE;
+	return check_modes(o, iterations_given, err);
 }
 
 void bench_report_init(struct bench_report *r, const struct bench_options *o)
@@ -147,6 +178,7 @@ void bench_report_init(struct bench_report *r, const struct bench_options *o)
 	r->device_index = o->device;
 	r->model_path = o->model;
 	r->dma = o->dma;
+	r->layers = o->layers;
 }
 
 void bench_report_fail(struct bench_report *r, const char *status,
@@ -161,10 +193,48 @@ void bench_report_fail(struct bench_report *r, const char *status,
 	va_end(ap);
 }
 
+/* Stop with 69 unless the device has @cap, for @what. */
+static bool need_cap(const struct bench_options *o, struct bench_report *r,
+		     uint64_t cap, const char *what)
+{
+	char desc[400];
+
+	if (potnpu_has_cap(&r->info, cap))
+		return true;
+	bench_report_fail(r, "unavailable", EX_UNAVAILABLE,
+			  "device %u (%s) does not support %s yet (capability %s missing); nothing to benchmark",
+			  o->device,
+			  tool_describe_device(r->device_path, &r->info, desc,
+					       sizeof(desc)),
+			  what, potnpu_cap_name(cap));
+	return false;
+}
+
+/* The mode's benchmark on the open, queried device. */
+static void run_mode(struct potnpu_device *dev, const struct bench_options *o,
+		     struct bench_report *r)
+{
+	if (o->dma) {
+		if (need_cap(o, r, DRM_POTNPU_CAP_JOBS, "jobs"))
+			bench_run_dma(dev, o, r);
+		return;
+	}
+	if (!need_cap(o, r, DRM_POTNPU_CAP_MODEL_EXEC,
+		      o->layers ? "layer commands" : "model execution"))
+		return;
+	if (o->layers) {
+		bench_run_layers(dev, o, r);
+		return;
+	}
+	/* Model files arrive with the compiler. */
+	bench_report_fail(r, "unavailable", EX_UNAVAILABLE,
+			  "device %u runs layer commands (MODEL_EXEC), but potnpu-bench %s does not support model files yet; benchmark layers with 'potnpu-bench --layers'",
+			  o->device, POTNPU_TOOLS_VERSION);
+}
+
 int bench_run(const struct bench_options *o, struct bench_report *r)
 {
 	struct potnpu_device *dev = NULL;
-	char desc[400];
 	int err;
 
 	err = potnpu_open_index(o->device, &dev);
@@ -185,37 +255,7 @@ int bench_run(const struct bench_options *o, struct bench_report *r)
 	}
 	r->have_info = true;
 
-	if (o->dma) {
-		if (!potnpu_has_cap(&r->info, DRM_POTNPU_CAP_JOBS)) {
-			bench_report_fail(r, "unavailable", EX_UNAVAILABLE,
-					  "device %u (%s) does not support jobs yet (capability JOBS missing); nothing to benchmark",
-					  o->device,
-					  tool_describe_device(r->device_path,
-							       &r->info, desc,
-							       sizeof(desc)));
-			goto out;
-		}
-		bench_run_dma(dev, o, r);
-		goto out;
-	}
-	if (!potnpu_has_cap(&r->info, DRM_POTNPU_CAP_MODEL_EXEC)) {
-		bench_report_fail(r, "unavailable", EX_UNAVAILABLE,
-				  "device %u (%s) does not support model execution yet (capability MODEL_EXEC missing); nothing to benchmark",
-				  o->device,
-				  tool_describe_device(r->device_path, &r->info,
-						       desc, sizeof(desc)));
-		goto out;
-	}
-	if (!o->model) {
-		bench_report_fail(r, "error", EX_USAGE,
-				  "device %u can run models: give one (usage: potnpu-bench [options] model.bin)",
-				  o->device);
-		goto out;
-	}
-	/* Model execution arrives with the job and model ioctls. */
-	bench_report_fail(r, "error", EX_SOFTWARE,
-			  "device %u reports MODEL_EXEC but potnpu-bench %s cannot run models yet",
-			  o->device, POTNPU_TOOLS_VERSION);
+	run_mode(dev, o, r);
 out:
 	potnpu_close(dev);
 	return r->exit_code;
@@ -256,6 +296,11 @@ int bench_check_model(const char *path, struct bench_report *r)
 	return 0;
 }
 
+static const char *mode_name(const struct bench_report *r)
+{
+	return r->dma ? "dma" : r->layers ? "layers" : "model";
+}
+
 void bench_report_print_text(const struct bench_report *r, FILE *f)
 {
 	const struct bench_results *res = &r->results;
@@ -271,13 +316,15 @@ void bench_report_print_text(const struct bench_report *r, FILE *f)
 	if (r->model_path)
 		fprintf(f, "model:         %s (%llu bytes)\n", r->model_path,
 			(unsigned long long)r->model_size);
-	fprintf(f, "mode:          %s\n", r->dma ? "dma" : "model");
+	fprintf(f, "mode:          %s\n", mode_name(r));
 	fprintf(f, "iterations:    %u\n", r->iterations);
 	fprintf(f, "status:        %s\n", r->status);
 	if (r->message[0])
 		fprintf(f, "message:       %s\n", r->message);
 	if (r->have_dma)
 		print_dma_text(&r->dma_results, f);
+	if (r->have_layers)
+		bench_layers_print_text(&r->layers_results, f);
 	if (!r->have_results)
 		return;
 	fprintf(f, "latency (ns):  min %llu, mean %llu, p50 %llu, p99 %llu, max %llu\n",
@@ -295,8 +342,8 @@ void bench_report_print_text(const struct bench_report *r, FILE *f)
 		fprintf(f, "accuracy:      %.2f%% top-1\n", res->accuracy * 100.0);
 }
 
-/* The "latency_ns" object of both modes. */
-static struct json_object *json_latency(const struct bench_latency *l)
+/* The "latency_ns" object of every mode. */
+struct json_object *bench_json_latency(const struct bench_latency *l)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -334,7 +381,7 @@ static struct json_object *json_results(const struct bench_report *r)
 	if (!r->have_results)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "latency_ns", json_latency(&latency));
+	json_object_object_add(o, "latency_ns", bench_json_latency(&latency));
 	json_object_object_add(o, "throughput_ips",
 			       tool_json_double(res->throughput_ips));
 	tool_json_add_uint(o, "ops_per_inference", res->ops);
@@ -359,7 +406,7 @@ void bench_report_print_json(const struct bench_report *r, FILE *f)
 
 	tool_json_add_string(doc, "tool", "potnpu-bench");
 	tool_json_add_string(doc, "version", POTNPU_TOOLS_VERSION);
-	tool_json_add_string(doc, "mode", r->dma ? "dma" : "model");
+	tool_json_add_string(doc, "mode", mode_name(r));
 	tool_json_add_string(doc, "status", r->status);
 	json_object_object_add(doc, "exit_code",
 			       json_object_new_int64(r->exit_code));
@@ -370,35 +417,12 @@ void bench_report_print_json(const struct bench_report *r, FILE *f)
 	json_object_object_add(doc, "results", json_results(r));
 	json_object_object_add(doc, "dma", r->have_dma ?
 			       json_dma(&r->dma_results) : NULL);
+	json_object_object_add(doc, "layers", r->have_layers ?
+			       bench_layers_json(&r->layers_results) : NULL);
 	tool_json_finish(doc, f);
 }
 
 /* ---- --dma: jobs and DMA --------------------------------------------------- */
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-uint64_t bench_percentile(const uint64_t *sorted, size_t n, unsigned int pct)
-{
-	size_t rank;
-
-	if (!n)
-		return 0;
-	rank = ((size_t)pct * n + 99) / 100;	/* ceil(pct/100 * n) */
-	return sorted[rank ? rank - 1 : 0];
-}
 
 /* A library failure: the library's message, its exit code. */
 static int dma_lib_fail(struct bench_report *r, int err, const char *what)
@@ -436,7 +460,7 @@ static int dma_latency(struct potnpu_device *dev, struct potnpu_bo *cmd,
 	struct bench_dma_results *d = &r->dma_results;
 	struct potnpu_submit_desc desc = { .cmd_bo = cmd, .cmd_size = 4 };
 	struct potnpu_job *job;
-	uint64_t *lat, sum = 0, t0, t1, start;
+	uint64_t *lat, t0, t1, start;
 	unsigned int i;
 	int err, ret = 0;
 
@@ -445,34 +469,28 @@ static int dma_latency(struct potnpu_device *dev, struct potnpu_bo *cmd,
 		bench_report_fail(r, "error", EX_OSERR, "out of memory");
 		return EX_OSERR;
 	}
-	start = now_ns();
+	start = bench_now_ns();
 	for (i = 0; i < n && !ret; i++) {
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		err = potnpu_submit(dev, &desc, &job);
 		if (err) {
 			ret = dma_lib_fail(r, err, "empty job");
 			break;
 		}
 		err = potnpu_job_wait(job, BENCH_DMA_WAIT_NS);
-		t1 = now_ns();
+		t1 = bench_now_ns();
 		if (err)
 			ret = dma_lib_fail(r, err, "empty job");
 		else
 			ret = dma_finish(r, job, "empty job");
 		potnpu_job_free(job);
 		lat[i] = t1 - t0;
-		sum += lat[i];
 	}
 	if (!ret) {
-		uint64_t total = now_ns() - start;
+		uint64_t total = bench_now_ns() - start;
 
-		qsort(lat, n, sizeof(*lat), cmp_u64);
+		bench_latency_of(lat, n, &d->latency);
 		d->jobs = n;
-		d->latency.min = lat[0];
-		d->latency.max = lat[n - 1];
-		d->latency.mean = sum / n;
-		d->latency.p50 = bench_percentile(lat, n, 50);
-		d->latency.p99 = bench_percentile(lat, n, 99);
 		d->sequential_jobs_per_s = total ? n * 1e9 / (double)total : 0;
 	}
 	free(lat);
@@ -491,7 +509,7 @@ static int dma_pipelined(struct potnpu_device *dev, struct potnpu_bo *cmd,
 	uint64_t t0;
 	int err, ret = 0;
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (i = 0; i < n && !ret; i++) {
 		if (count == BENCH_DMA_MAX_IN_FLIGHT) {
 			ret = dma_finish(r, ring[head], "pipelined job");
@@ -529,7 +547,7 @@ static int dma_pipelined(struct potnpu_device *dev, struct potnpu_bo *cmd,
 	if (!ret) {
 		d->pipelined_jobs = n;
 		d->max_in_flight = BENCH_DMA_MAX_IN_FLIGHT;
-		d->pipelined_ns = now_ns() - t0;
+		d->pipelined_ns = bench_now_ns() - t0;
 		d->pipelined_jobs_per_s = d->pipelined_ns ?
 			n * 1e9 / (double)d->pipelined_ns : 0;
 	}
@@ -598,14 +616,14 @@ static int dma_copy(struct potnpu_device *dev, struct potnpu_bo *cmd,
 		/* Each copy carries its own stamp: a stale result fails. */
 		stamp(s, c->size, 0x9e70000000000000ull + i);
 		stamp(t, c->size, ~0ull);
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		err = potnpu_submit(dev, &desc, &job);
 		if (err) {
 			ret = dma_lib_fail(r, err, "copy");
 			break;
 		}
 		err = potnpu_job_wait(job, BENCH_DMA_WAIT_NS);
-		t1 = now_ns();
+		t1 = bench_now_ns();
 		ret = err ? dma_lib_fail(r, err, "copy") :
 			    dma_finish(r, job, "copy");
 		potnpu_job_free(job);
@@ -719,7 +737,7 @@ static struct json_object *json_empty_jobs(const struct bench_dma_results *d)
 	struct json_object *o = json_object_new_object();
 
 	tool_json_add_uint(o, "jobs", d->jobs);
-	json_object_object_add(o, "latency_ns", json_latency(&d->latency));
+	json_object_object_add(o, "latency_ns", bench_json_latency(&d->latency));
 	json_object_object_add(o, "jobs_per_s",
 			       tool_json_double(d->sequential_jobs_per_s));
 	return o;

@@ -12,6 +12,8 @@
 
 #include "libpotnpu.h"
 
+struct json_object;
+
 #define BENCH_DEFAULT_ITERATIONS	100u
 #define BENCH_MAX_ITERATIONS		1000000000u
 
@@ -28,11 +30,18 @@
 /* --dma: how long one job may take before the benchmark gives up (ns). */
 #define BENCH_DMA_WAIT_NS		10000000000ull
 
+/* --layers: timed runs per layer by default, and at most. */
+#define BENCH_LAYERS_DEFAULT_ITERATIONS	10u
+#define BENCH_LAYERS_MAX_ITERATIONS	100000u
+/* --layers: entries of the suite (layer_suite.h). */
+#define BENCH_MAX_LAYERS		16
+
 struct bench_options {
 	unsigned int device;		/* --device, index as in potnpu-info */
 	unsigned int iterations;	/* --iterations, >= 1 */
 	bool json;			/* --json */
 	bool dma;			/* --dma: job and DMA benchmark */
+	bool layers;			/* --layers: the layer suite */
 	const char *model;		/* model.bin, or NULL */
 };
 
@@ -63,6 +72,25 @@ struct bench_dma_results {
 	double pipelined_jobs_per_s;
 	unsigned int ncopies;
 	struct bench_dma_copy copy[BENCH_DMA_COPY_SIZES];
+};
+
+/* One layer of --layers: what it is, what it cost, how long it took. */
+struct bench_layer {
+	char name[24];			/* "conv3x3", "fc", ... */
+	char what[160];			/* op, scheme and shape */
+	char scheme[16];		/* CONV2D: "apot4", ...; else "" */
+	unsigned int wbits;		/* CONV2D: code bits; else 0 */
+	uint64_t weight_bytes;		/* packed rows + decode table */
+	struct potnpu_layer_counts counts;	/* the device's, verified */
+	unsigned int runs;		/* timed jobs */
+	struct bench_latency wall;	/* their submit-to-signal times */
+	double mmac_per_s;		/* macs / p50 wall time, in millions */
+};
+
+/* Results of --layers. */
+struct bench_layers_results {
+	unsigned int count;
+	struct bench_layer layer[BENCH_MAX_LAYERS];
 };
 
 /* Measurements of a run; filled in once model execution exists. */
@@ -100,6 +128,9 @@ struct bench_report {
 	bool dma;			/* --dma run: the fields below */
 	bool have_dma;
 	struct bench_dma_results dma_results;
+	bool layers;			/* --layers run: the fields below */
+	bool have_layers;
+	struct bench_layers_results layers_results;
 };
 
 /*
@@ -121,13 +152,14 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 int bench_check_model(const char *path, struct bench_report *r);
 
 /*
- * bench_run() - open the device, query it and (one day) run the model
+ * bench_run() - open the device, query it and run the mode's benchmark
  *
  * Return: the exit status; r->status, r->message and the device fields
- * say what happened. Today, with no driver offering
- * DRM_POTNPU_CAP_MODEL_EXEC, a reachable device gives 69 (EX_UNAVAILABLE)
- * and "device N (...) does not support model execution yet (capability
- * MODEL_EXEC missing); nothing to benchmark".
+ * say what happened. The model mode gives 69 (EX_UNAVAILABLE) today:
+ * "device N (...) does not support model execution yet (capability
+ * MODEL_EXEC missing); nothing to benchmark" without MODEL_EXEC, else
+ * "device N runs layer commands (MODEL_EXEC), but potnpu-bench V does not
+ * support model files yet; benchmark layers with 'potnpu-bench --layers'".
  */
 int bench_run(const struct bench_options *o, struct bench_report *r);
 
@@ -140,8 +172,32 @@ int bench_run(const struct bench_options *o, struct bench_report *r);
 int bench_run_dma(struct potnpu_device *dev, const struct bench_options *o,
 		  struct bench_report *r);
 
+/*
+ * bench_run_layers() - the --layers benchmark: every layer of the suite
+ * (layer_suite.h) run once and checked byte for byte and counter for
+ * counter against the CPU reference, then timed over o->iterations jobs,
+ * on an open device that reports DRM_POTNPU_CAP_MODEL_EXEC. Return: the
+ * exit status (0; 1 when a job failed or differed from the reference;
+ * tool_exit_code() of a library error).
+ */
+int bench_run_layers(struct potnpu_device *dev, const struct bench_options *o,
+		     struct bench_report *r);
+
 /* Nearest-rank percentile @pct (0..100] of @n sorted values. */
 uint64_t bench_percentile(const uint64_t *sorted, size_t n, unsigned int pct);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t bench_now_ns(void);
+
+/* Sorts the @n >= 1 latencies at @lat and fills @l from them. */
+void bench_latency_of(uint64_t *lat, size_t n, struct bench_latency *l);
+
+/* A latency as the JSON reports give it: {min, mean, p50, p99, max}. */
+struct json_object *bench_json_latency(const struct bench_latency *l);
+
+/* The --layers part of the text and JSON reports. */
+void bench_layers_print_text(const struct bench_layers_results *res, FILE *f);
+struct json_object *bench_layers_json(const struct bench_layers_results *res);
 
 void bench_report_init(struct bench_report *r, const struct bench_options *o);
 /* Records a failure: status, exit code and message. */

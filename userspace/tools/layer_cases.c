@@ -4,6 +4,7 @@
  * over every op, weight scheme and shape family (see layer_cases.h).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +12,7 @@
 
 #include "layer_cases.h"
 
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t next(struct rng *r)
+uint64_t layer_rng_next(struct layer_rng *r)
 {
 	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
 
@@ -25,12 +22,12 @@ static uint64_t next(struct rng *r)
 }
 
 /* Uniform in lo..hi. */
-static uint32_t uni(struct rng *r, uint32_t lo, uint32_t hi)
+static uint32_t uni(struct layer_rng *r, uint32_t lo, uint32_t hi)
 {
-	return lo + (uint32_t)(next(r) % ((uint64_t)hi - lo + 1));
+	return lo + (uint32_t)(layer_rng_next(r) % ((uint64_t)hi - lo + 1));
 }
 
-static int32_t sbyte(struct rng *r)
+static int32_t sbyte(struct layer_rng *r)
 {
 	return (int32_t)uni(r, 0, 255) - 128;
 }
@@ -46,7 +43,7 @@ static const uint32_t op_of_kind[] = {
 };
 
 /* Fitted levels: 0 and up to 15 sums of 1..4 terms of exponent <= @maxe. */
-static int fitted_scheme(struct rng *r, unsigned int maxe, struct potnpu_scheme *s)
+static int fitted_scheme(struct layer_rng *r, unsigned int maxe, struct potnpu_scheme *s)
 {
 	int32_t lv[16] = { 0 };
 	size_t n = 1, i, k, want = uni(r, 2, 16);
@@ -64,7 +61,7 @@ static int fitted_scheme(struct rng *r, unsigned int maxe, struct potnpu_scheme 
 	return potnpu_scheme_build(POTNPU_SCHEME_FITTED, 0, lv, n, s);
 }
 
-static int make_scheme(struct rng *r, unsigned int k, bool wrap,
+static int make_scheme(struct layer_rng *r, unsigned int k, bool wrap,
 		       struct potnpu_scheme *s)
 {
 	static const struct { enum potnpu_scheme_kind kind; unsigned int p; } t[] = {
@@ -84,7 +81,7 @@ static int make_scheme(struct rng *r, unsigned int k, bool wrap,
 }
 
 /* Kernel, stride, dilation and padding of one dimension for @edge. */
-static void window(struct rng *r, unsigned int edge, uint32_t in, uint32_t *k,
+static void window(struct layer_rng *r, unsigned int edge, uint32_t in, uint32_t *k,
 		   uint32_t *st, uint32_t *d, uint32_t *pb, uint32_t *pa)
 {
 	*k = uni(r, 1, in < 3 ? in : 3);
@@ -110,7 +107,7 @@ static void window(struct rng *r, unsigned int edge, uint32_t in, uint32_t *k,
 }
 
 /* Sizes: in_h, in_w, in_c for @edge (and out_c, CONV2D). */
-static void sizes(struct rng *r, unsigned int edge, unsigned int big,
+static void sizes(struct layer_rng *r, unsigned int edge, unsigned int big,
 		  struct potnpu_layer *l)
 {
 	static const uint32_t odd_c[] = { 17, 31, 33, 47 };
@@ -145,7 +142,7 @@ static void sizes(struct rng *r, unsigned int edge, unsigned int big,
 	}
 }
 
-static void shape(struct rng *r, unsigned int edge, struct potnpu_layer *l)
+static void shape(struct layer_rng *r, unsigned int edge, struct potnpu_layer *l)
 {
 	bool elem = l->op == POTNPU_LAYER_ADD || l->op == POTNPU_LAYER_REQUANT;
 
@@ -185,7 +182,7 @@ static uint32_t max_abs_level(const struct potnpu_scheme *s)
 }
 
 /* CONV2D: groups, the scheme; the wrap edge gets enough taps to wrap. */
-static int conv_setup(struct rng *r, unsigned int kind, unsigned int edge,
+static int conv_setup(struct layer_rng *r, unsigned int kind, unsigned int edge,
 		      struct layer_case *c)
 {
 	struct potnpu_layer *l = &c->l;
@@ -229,7 +226,7 @@ static double weight_rms(const struct potnpu_scheme *s)
  * about sqrt(taps) * rms(w) * rms(x - in_zp); a wrapping accumulator is
  * any 32-bit value, so its top bits are kept.
  */
-static struct potnpu_chan chan_for(struct rng *r, const struct layer_case *c,
+static struct potnpu_chan chan_for(struct layer_rng *r, const struct layer_case *c,
 				   bool wrap)
 {
 	bool conv = c->l.op == POTNPU_LAYER_CONV2D;
@@ -243,14 +240,14 @@ static struct potnpu_chan chan_for(struct rng *r, const struct layer_case *c,
 	double rescale = wrap ? 1.0 / (1 << 24) : 32.0 / typical;
 
 	if (wrap)
-		ch.bias = (int32_t)(uint32_t)next(r);
+		ch.bias = (int32_t)(uint32_t)layer_rng_next(r);
 	potnpu_requant_from_real(rescale * (0.5 + uni(r, 0, 1000) / 1000.0),
 				 &ch.m, &ch.shift);
 	return ch;
 }
 
 /* Zero points, the clamp (none, ReLU or ReLU6-like), ADD's rescale. */
-static void clamp_zp(struct rng *r, struct potnpu_layer *l)
+static void clamp_zp(struct layer_rng *r, struct potnpu_layer *l)
 {
 	uint32_t act = uni(r, 0, 3);
 
@@ -268,33 +265,37 @@ static void clamp_zp(struct rng *r, struct potnpu_layer *l)
 		l->flags = POTNPU_LAYER_COUNT_PAD;
 }
 
+int layer_case_alloc(struct layer_case *c)
+{
+	potnpu_layer_sizes(&c->l, &c->sz);
+	c->in = malloc(c->sz.in);
+	c->in2 = malloc(c->sz.in2 + 1);
+	c->out_init = malloc(c->sz.out);
+	c->rows = malloc(c->sz.weights + 1);
+	c->chan = calloc(c->l.out_c, sizeof(*c->chan));
+	return c->in && c->in2 && c->out_init && c->rows && c->chan ? 0 : -ENOMEM;
+}
+
 /* Random operands (the wrap edge: x - in_zp = 255, the largest weight). */
-static int operands(struct rng *r, unsigned int edge, struct layer_case *c)
+static int operands(struct layer_rng *r, unsigned int edge, struct layer_case *c)
 {
 	struct potnpu_layer *l = &c->l;
 	size_t i, ncodes = (size_t)l->out_c * potnpu_layer_taps(l);
 	uint8_t *codes = NULL;
 	int err = 0;
 
-	potnpu_layer_sizes(l, &c->sz);
-	c->in = malloc(c->sz.in);
-	c->in2 = malloc(c->sz.in2 + 1);
-	c->out_init = malloc(c->sz.out);
-	c->rows = malloc(c->sz.weights + 1);
-	c->chan = calloc(l->out_c, sizeof(*c->chan));
 	if (l->op == POTNPU_LAYER_CONV2D)
 		codes = malloc(ncodes);
-	if (!c->in || !c->in2 || !c->out_init || !c->rows || !c->chan ||
-	    (l->op == POTNPU_LAYER_CONV2D && !codes)) {
+	if (layer_case_alloc(c) || (l->op == POTNPU_LAYER_CONV2D && !codes)) {
 		free(codes);
 		return -ENOMEM;
 	}
 	for (i = 0; i < c->sz.in; i++)
-		c->in[i] = edge == 9 ? 127 : (int8_t)next(r);
+		c->in[i] = edge == 9 ? 127 : (int8_t)layer_rng_next(r);
 	for (i = 0; i < c->sz.in2; i++)
-		c->in2[i] = (int8_t)next(r);
+		c->in2[i] = (int8_t)layer_rng_next(r);
 	for (i = 0; i < c->sz.out; i++)
-		c->out_init[i] = (int8_t)next(r);
+		c->out_init[i] = (int8_t)layer_rng_next(r);
 	for (i = 0; i < l->out_c; i++)
 		c->chan[i] = chan_for(r, c, edge == 9);
 	if (edge == 9)
@@ -308,7 +309,7 @@ static int operands(struct rng *r, unsigned int edge, struct layer_case *c)
 	return err;
 }
 
-static void describe(struct layer_case *c, unsigned int edge)
+void layer_case_describe(struct layer_case *c, const char *tag)
 {
 	static const char *const ops[] = { "conv2d", "maxpool", "avgpool", "add", "requant" };
 	const struct potnpu_layer *l = &c->l;
@@ -321,12 +322,12 @@ static void describe(struct layer_case *c, unsigned int edge)
 		 ops[l->op - POTNPU_LAYER_CONV2D], scheme, l->in_h, l->in_w,
 		 l->in_c, l->out_h, l->out_w, l->out_c, l->kh, l->kw, l->sh,
 		 l->sw, l->dh, l->dw, l->pad_t, l->pad_l, l->pad_b, l->pad_r,
-		 l->groups, edge_names[edge]);
+		 l->groups, tag);
 }
 
 int layer_case_make(struct layer_case *c, uint64_t seed, unsigned int index)
 {
-	struct rng r = { seed * 0x2545f4914f6cdd1dull ^ index };
+	struct layer_rng r = { seed * 0x2545f4914f6cdd1dull ^ index };
 	unsigned int kind = index % LAYER_CASE_KINDS;
 	unsigned int edge = index / LAYER_CASE_KINDS % LAYER_CASE_EDGES;
 	unsigned int big = index / (LAYER_CASE_KINDS * LAYER_CASE_EDGES) % 2;
@@ -342,7 +343,7 @@ int layer_case_make(struct layer_case *c, uint64_t seed, unsigned int index)
 		err = conv_setup(&r, kind, edge, c);
 	if (!err) {
 		shape(&r, edge, &c->l);
-		describe(c, edge);
+		layer_case_describe(c, edge_names[edge]);
 		err = potnpu_layer_validate(&c->l);
 	}
 	return err ? err : operands(&r, edge, c);
@@ -356,4 +357,47 @@ void layer_case_free(struct layer_case *c)
 	free(c->rows);
 	free(c->chan);
 	memset(c, 0, sizeof(*c));
+}
+
+const char *const layer_counter_names[LAYER_COUNTERS] = {
+	"macs", "taps", "terms", "zero_skips", "bitserial", "dma_in",
+	"dma_out", "cycles",
+};
+
+int layer_case_reference(const struct layer_case *c, int8_t *out,
+			 struct potnpu_layer_counts *rc)
+{
+	struct potnpu_ref_buffers b = {
+		.in = c->in, .in2 = c->in2, .out = out, .weights = c->rows,
+		.table = c->s.table, .chan = c->chan,
+	};
+
+	memcpy(out, c->out_init, c->sz.out);
+	return potnpu_reference_run(&c->l, &b, rc);
+}
+
+int layer_case_compare(const struct layer_case *c, const int8_t *dev,
+		       const int8_t *ref, const struct potnpu_layer_counts *dc,
+		       const struct potnpu_layer_counts *rc, char *why, size_t len)
+{
+	const char *const *names = layer_counter_names;
+	const uint64_t *d = &dc->macs, *r = &rc->macs;
+	size_t i;
+
+	for (i = 0; i < c->sz.out; i++)
+		if (dev[i] != ref[i]) {
+			size_t pix = i / c->l.out_cstride;
+
+			snprintf(why, len, "output byte %zu (y %zu, x %zu, c %zu): device %d, reference %d",
+				 i, pix / c->l.out_w, pix % c->l.out_w,
+				 i % c->l.out_cstride, dev[i], ref[i]);
+			return 1;
+		}
+	for (i = 0; i < LAYER_COUNTERS; i++)
+		if (d[i] != r[i]) {
+			snprintf(why, len, "counter %s: device %" PRIu64 ", reference %" PRIu64,
+				 names[i], d[i], r[i]);
+			return 1;
+		}
+	return 0;
 }

@@ -2,13 +2,15 @@
 /*
  * potnpu-bench: benchmark a compiled model on a potnpu device.
  *
- * This is the command-line skeleton: it parses options, checks the model
- * file, opens and queries the device, and stops with EX_UNAVAILABLE (69)
- * because no driver offers DRM_POTNPU_CAP_MODEL_EXEC yet. The options and
- * report structures (bench.h) are those the real benchmark will fill.
+ * The model mode is a skeleton: it parses options, checks the model
+ * file, opens and queries the device, and stops with EX_UNAVAILABLE (69):
+ * without DRM_POTNPU_CAP_MODEL_EXEC, or because model files are not
+ * supported yet (they arrive with the compiler). The options and report
+ * structures (bench.h) are those the real benchmark will fill.
  * --dma benchmarks the job path instead (empty-job latency, a pipelined
  * burst, COPY throughput with verification) on a device with
- * DRM_POTNPU_CAP_JOBS.
+ * DRM_POTNPU_CAP_JOBS; --layers a fixed layer suite, each layer checked
+ * against the CPU reference and then timed, on one with MODEL_EXEC.
  * Exit codes: see usage in bench.c and docs/userspace.md.
  */
 #include <stdio.h>
