@@ -5,7 +5,7 @@
 # layers). A layer that fails to build or run, or runs no test, counts as a
 # failure. Exit status: 0 only if nothing failed.
 #
-#   check.sh [LAYER...]     layers: host qtest firmware kunit static guest (default: all)
+#   check.sh [LAYER...]     layers: host qtest firmware fuzz kunit static guest (default: all)
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -24,6 +24,9 @@ layer_firmware() {
 	"$POTNPU_ROOT/scripts/build-qemu.sh" >&2 || return 1
 	make -s -C "$POTNPU_ROOT/firmware" qemu-smoke
 }
+# libFuzzer targets: regression inputs replayed, then each parser fuzzed
+# for a bounded time (tests/fuzz/Makefile).
+layer_fuzz() { make -s -C "$POTNPU_ROOT/tests/fuzz" check; }
 layer_qtest() { "$POTNPU_ROOT/scripts/test-qtest.sh"; }
 layer_kunit() { "$POTNPU_ROOT/scripts/test-kunit.sh"; }
 layer_static() { "$POTNPU_ROOT/scripts/static-checks.sh"; }
@@ -75,7 +78,7 @@ run_layer() {
 }
 
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(host qtest firmware kunit static guest)
+[ ${#layers[@]} -gt 0 ] || layers=(host qtest firmware fuzz kunit static guest)
 for l in "${layers[@]}"; do
 	declare -F "layer_$l" >/dev/null || die "unknown layer $l"
 done

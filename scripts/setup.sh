@@ -15,6 +15,7 @@ PACKAGES=(
 	busybox-static cpio xz-utils zstd seabios qemu-system-data
 	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 	libdrm-dev libjson-c-dev libcmocka-dev sparse dwarves libelf-dev libssl-dev
+	clang libclang-rt-dev llvm
 	linux-source-6.12
 )
 BACKPORTS_PACKAGES=(meson python3-pycotap)
