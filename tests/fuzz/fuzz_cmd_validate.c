@@ -22,7 +22,10 @@
  *    no layer command when the device has none; every range FENCE,
  *    TIMESTAMP, COPY, FILL and a layer command touch (inputs, weights,
  *    table, channel records, output, counters) lies inside one BO that
- *    does not wrap 2^64, every written range inside a writable one.
+ *    does not wrap 2^64, every written range inside a writable one;
+ *  - the firmware's own check (firmware/layer_check.c, linked in) accepts
+ *    every layer command the kernel accepts: a job the kernel passes must
+ *    not fail on the device for a rule the kernel did not apply.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +39,9 @@
 #include <potnpu/potnpu_layer.h>
 
 #include "potnpu_validate.h"
+
+/* The firmware's own layer check (firmware/layer_check.c, MIT). */
+#include "fw.h"
 
 #define MAX_BOS		7
 #define BO_BYTES	17
@@ -86,8 +92,14 @@ static void check_layer(const uint32_t *w, size_t off,
 	struct potnpu_layer_desc d;
 	unsigned __int128 in_px, out_px, taps, row;
 
+	struct potnpu_layer_desc fd;
+	struct potnpu_layer_plan fp;
+
 	if (!potnpu_layer_decode(w, &d))
 		fail("layer with reserved bits accepted", off);
+	/* The firmware must run what the kernel lets through. */
+	if (fw_layer_check(w, &fd, &fp) != FW_LAYER_OK)
+		fail("layer the kernel accepts is refused by the firmware", off);
 	if (!d.in_h || !d.in_w || !d.in_c || !d.out_h || !d.out_w || !d.out_c)
 		fail("layer with an empty dimension accepted", off);
 	if (d.in_cstride < d.in_c || d.out_cstride < d.out_c)
