@@ -15,8 +15,10 @@
  *              this job arrives after DMA transfer number N (0: none)
  *   bytes 1-64 the job descriptor
  *   the rest   the command stream, placed at STREAM_VA
- * Device VA space (every slot): [0, WINDOW) mapped read-write except one
- * read-only and one bus-error page at its top; everything above faults.
+ * Device VA space (every slot): [0, WINDOW) mapped read-write except the
+ * stream's 64 KiB at STREAM_VA (read-only, so it cannot rewrite itself)
+ * and one read-only and one bus-error page at the top; everything above
+ * faults.
  *
  * POTNPU_FUZZ_VERBOSE=1 in the environment prints each job's result.
  *
@@ -24,8 +26,11 @@
  * firmware is still alive, exactly one completion record was written for
  * the job, with a known status, the descriptor's seqno, an err_offset that
  * is 0 on success and otherwise a word offset inside the stream; EDESC
- * exactly when fw_desc_check() refuses the descriptor; the read-only page
- * is untouched.
+ * exactly when fw_desc_check() refuses the descriptor; the read-only pages
+ * are untouched; and every transfer into device VA lies inside a range
+ * that a command run so far names as its destination (FENCE/TIMESTAMP
+ * word, COPY/FILL destination, a layer's output tensor or counters), so
+ * the firmware cannot scribble outside what the job asked for.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +51,9 @@
 #define RO_PAGE		(WINDOW - 2 * POTNPU_PAGE_SIZE)
 #define BUSERR_PAGE	(WINDOW - POTNPU_PAGE_SIZE)
 #define RO_BYTE		0x5a
+/* Stream pages (read-only), then the data pages. */
+#define STREAM_MAX	POTNPU_CMD_MAX_SIZE
+#define DATA_VA		(STREAM_VA + STREAM_MAX)
 
 /* What main.c defines in the target build. */
 const uint32_t potnpu_fw_version =
@@ -74,6 +82,108 @@ static void fail(const char *what, uint32_t a, uint32_t b)
 	fprintf(stderr, "fuzz_fw_job: invariant broken: %s (0x%x, 0x%x)\n",
 		what, a, b);
 	abort();
+}
+
+/* Destination ranges the stream's commands name: the writes allowed. */
+#define MAX_DST		(POTNPU_CMD_MAX_SIZE / 12 + 2)
+static struct {
+	uint64_t va;
+	unsigned __int128 len;
+} dst[MAX_DST];
+static unsigned int nr_dst;
+
+static void allow(uint64_t va, unsigned __int128 len)
+{
+	if (nr_dst < MAX_DST) {
+		dst[nr_dst].va = va;
+		dst[nr_dst].len = len;
+		nr_dst++;
+	}
+}
+
+static uint64_t w64(const uint32_t *w)
+{
+	return w[0] | (uint64_t)w[1] << 32;
+}
+
+/*
+ * Walk the stream @w of @words words as the firmware would, up to and
+ * including the command at byte @last, and collect what each command may
+ * write: FENCE and TIMESTAMP their word, COPY and FILL their destination,
+ * a layer its output tensor and its counters record.
+ */
+static void collect_dsts(const uint32_t *w, uint32_t words, uint32_t last)
+{
+	uint32_t pos = 0;
+
+	nr_dst = 0;
+	while (pos < words && pos * 4 <= last) {
+		uint32_t op = w[pos] & 0xff, len = w[pos] >> 16;
+		struct potnpu_layer_desc d;
+
+		if (!len || len > words - pos)
+			return;
+		switch (op) {
+		case POTNPU_OP_FENCE:
+			if (len >= 3)
+				allow(w64(&w[pos + 1]), 4);
+			break;
+		case POTNPU_OP_TIMESTAMP:
+			if (len >= 3)
+				allow(w64(&w[pos + 1]), 8);
+			break;
+		case POTNPU_OP_COPY:
+			if (len >= 6)
+				allow(w64(&w[pos + 3]), w[pos + 5]);
+			break;
+		case POTNPU_OP_FILL:
+			if (len >= 4)
+				allow(w64(&w[pos + 1]), w[pos + 3]);
+			break;
+		default:
+			if (len != POTNPU_LAYER_WORDS)
+				break;
+			potnpu_layer_decode(&w[pos], &d);
+			allow(d.out_va,
+			      ((unsigned __int128)d.out_h * d.out_w - 1) *
+			      d.out_cstride + d.out_c);
+			allow(d.counters_va, sizeof(struct potnpu_layer_counters));
+		}
+		pos += len;
+	}
+}
+
+static int allowed(uint64_t va, uint64_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_dst; i++)
+		if (va >= dst[i].va &&
+		    (unsigned __int128)va + len <= dst[i].va + dst[i].len)
+			return 1;
+	return 0;
+}
+
+/* Every transfer into device VA stayed inside a range the stream named. */
+static void check_writes(void)
+{
+	uint32_t n = fake.dma_count < FAKE_MAX_DMAS ? fake.dma_count :
+						      FAKE_MAX_DMAS, i, r;
+
+	for (i = 0; i < n; i++) {
+		const struct fake_dma *m = &fake.dmas[i];
+		uint32_t rows = m->rows ? m->rows : 1;
+
+		if (((m->mode >> 8) & 0xf) != POTNPU_DMA_SPACE_VA)
+			continue;
+		if (m->status == POTNPU_DMA_EINVAL)
+			continue;	/* refused whole: nothing written */
+		for (r = 0; r < rows; r++)
+			if (!allowed(m->dst + (uint64_t)r * m->dst_stride, m->len))
+				fail("device VA written outside every range the stream names",
+				     (uint32_t)(m->dst + (uint64_t)r * m->dst_stride),
+				     i + 1);
+	}
 }
 
 static uint32_t reg(uint32_t r)
@@ -105,6 +215,10 @@ static void boot(int no_sae)
 	for (pg = WINDOW >> POTNPU_PAGE_SHIFT; pg < FAKE_PAGES; pg++)
 		fake.page[pg] = FAKE_PAGE_ABSENT;
 	fake.page[RO_PAGE >> POTNPU_PAGE_SHIFT] = FAKE_PAGE_RO;
+	/* The stream cannot rewrite itself: its pages are read-only. */
+	for (pg = STREAM_VA >> POTNPU_PAGE_SHIFT;
+	     pg < (STREAM_VA + STREAM_MAX) >> POTNPU_PAGE_SHIFT; pg++)
+		fake.page[pg] = FAKE_PAGE_RO;
 	fake.page[BUSERR_PAGE >> POTNPU_PAGE_SHIFT] = FAKE_PAGE_BUSERR;
 	memset(&fake.va[RO_PAGE], RO_BYTE, POTNPU_PAGE_SIZE);
 
@@ -132,8 +246,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(&d, data + 1, sizeof(d));
 	data += 1 + sizeof(d);
 	len = size - 1 - sizeof(d);
-	if (len > RO_PAGE - STREAM_VA)
-		len = RO_PAGE - STREAM_VA;
+	if (len > STREAM_MAX)
+		len = STREAM_MAX;
 	if (!(cfg & 2)) {
 		d.flags = 0;
 		memset(d.reserved, 0, sizeof(d.reserved));
@@ -191,5 +305,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < POTNPU_PAGE_SIZE; i++)
 		if (fake.va[RO_PAGE + i] != RO_BYTE)
 			fail("read-only page written", (uint32_t)i, 0);
+	if (memcmp(&fake.va[STREAM_VA], data, len))
+		fail("the stream's read-only pages were written", 0, 0);
+	/* Writes only where the commands run so far (incl. the failing one) say. */
+	if (d.cmd_va == STREAM_VA && done.status != POTNPU_JOB_EDESC) {
+		collect_dsts((const uint32_t *)&fake.va[STREAM_VA],
+			     d.cmd_size / 4,
+			     done.status == POTNPU_JOB_OK ? d.cmd_size :
+							    done.err_offset);
+		check_writes();
+	}
 	return 0;
 }
