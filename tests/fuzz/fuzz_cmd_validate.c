@@ -4,7 +4,8 @@
  * (kernel/potnpu_validate.c, kernel/potnpu_validate_layer.c), compiled
  * unchanged against the shim headers of kshim/.
  *
- * Input: byte 0 holds the number of BOs (bits 2:0) and whether the device
+ * Input: byte 0 holds the number of BOs (bits 2:0), boundary mode (bit 6,
+ * BOs placed around the stream's own ranges, below) and whether the device
  * runs layers (bit 7); then per BO its VA (8 bytes LE), size (8 bytes LE)
  * and a flags byte (bit 0: writable); the rest is the command stream,
  * copied to a buffer of exactly its size so that any read past the end is
@@ -48,8 +49,24 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * Boundary mode (see LLVMFuzzerTestOneInput): the walk below runs once
+ * before validation only to collect the ranges the stream names; broken
+ * rules then just stop it.
+ */
+static int collecting, collect_bad;
+static struct {
+	uint64_t va;
+	unsigned __int128 len;
+} ranges[MAX_BOS];
+static unsigned int nr_ranges;
+
 static void fail(const char *what, size_t off)
 {
+	if (collecting) {
+		collect_bad = 1;
+		return;
+	}
 	fprintf(stderr, "fuzz_cmd_validate: invariant broken: %s (offset %zu)\n",
 		what, off);
 	abort();
@@ -72,6 +89,14 @@ static int inside(uint64_t va, unsigned __int128 len, int write,
 	unsigned __int128 end = (unsigned __int128)va + len;
 	unsigned int i;
 
+	if (collecting) {
+		if (nr_ranges < MAX_BOS) {
+			ranges[nr_ranges].va = va;
+			ranges[nr_ranges].len = len;
+			nr_ranges++;
+		}
+		return 1;
+	}
 	for (i = 0; i < nr; i++) {
 		unsigned __int128 bo_end = (unsigned __int128)bos[i].va +
 					   bos[i].size;
@@ -98,7 +123,7 @@ static void check_layer(const uint32_t *w, size_t off,
 	if (!potnpu_layer_decode(w, &d))
 		fail("layer with reserved bits accepted", off);
 	/* The firmware must run what the kernel lets through. */
-	if (fw_layer_check(w, &fd, &fp) != FW_LAYER_OK)
+	if (!collecting && fw_layer_check(w, &fd, &fp) != FW_LAYER_OK)
 		fail("layer the kernel accepts is refused by the firmware", off);
 	if (!d.in_h || !d.in_w || !d.in_c || !d.out_h || !d.out_w || !d.out_c)
 		fail("layer with an empty dimension accepted", off);
@@ -115,8 +140,10 @@ static void check_layer(const uint32_t *w, size_t off,
 		    nr))
 		fail("layer output outside the writable BOs", off);
 	if (d.op == POTNPU_OP_CONV2D) {
-		if (!d.groups || d.in_c % d.groups || d.wbits < 2 || d.wbits > 8)
+		if (!d.groups || d.in_c % d.groups || d.wbits < 2 || d.wbits > 8) {
 			fail("CONV2D with bad groups or code width accepted", off);
+			return;
+		}
 		taps = (unsigned __int128)d.kh * d.kw * (d.in_c / d.groups);
 		row = (taps * d.wbits + 7) / 8;
 		if (!inside(d.weights_va, row * d.out_c, 0, bos, nr))
@@ -148,8 +175,12 @@ static void check_accepted(const uint32_t *w, size_t nwords, bool layers,
 
 		if ((hdr >> 8) & 0xff)
 			fail("command with flags accepted", off);
-		if (words == 0 || words > nwords - pos)
-			fail("command of length 0 or past the end accepted", off);
+		if (words == 0 || words > nwords - pos ||
+		    words != potnpu_cmd_words(op)) {
+			fail("command of wrong length or past the end accepted",
+			     off);
+			return;
+		}
 		switch (op) {
 		case POTNPU_OP_NOP:
 			if (words != 1)
@@ -183,13 +214,14 @@ static void check_accepted(const uint32_t *w, size_t nwords, bool layers,
 		case POTNPU_OP_REQUANT:
 			if (!layers)
 				fail("layer command accepted without layers", off);
-			if (words != POTNPU_LAYER_WORDS)
-				fail("layer command of wrong length accepted", off);
 			check_layer(c, off, bos, nr);
 			break;
 		default:
 			fail("unknown opcode accepted", off);
+			return;
 		}
+		if (collect_bad)
+			return;
 		pos += words;
 	}
 }
@@ -202,12 +234,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *msg;
 	uint32_t *cmds;
 	size_t len;
-	bool layers;
+	bool layers, boundary;
 	int ret;
 
 	if (size < 1)
 		return 0;
 	nr = data[0] & 7;
+	boundary = data[0] & 0x40;
 	layers = data[0] >> 7;
 	if (size < 1 + (size_t)nr * BO_BYTES)
 		return 0;
@@ -225,6 +258,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!cmds)
 		return 0;
 	memcpy(cmds, data, len);
+
+	/*
+	 * Boundary mode (bit 6 of byte 0): BO i is placed around the i-th
+	 * range the stream names, its start moved down by the signed low
+	 * byte of the given VA and its end by that of the given size, so
+	 * ranges that end a few bytes past a BO (or start before it) are
+	 * common, not one in 2^64.
+	 */
+	if (boundary) {
+		collecting = 1;
+		collect_bad = 0;
+		nr_ranges = 0;
+		check_accepted(cmds, len / 4, true, bos, nr);
+		collecting = 0;
+		for (i = 0; i < nr && i < nr_ranges; i++) {
+			int8_t lo = (int8_t)(uint8_t)bos[i].va;
+			int8_t hi = (int8_t)(uint8_t)bos[i].size;
+
+			bos[i].va = ranges[i].va - (uint64_t)(int64_t)lo;
+			bos[i].size = (uint64_t)ranges[i].len + (uint64_t)(int64_t)lo +
+				      (uint64_t)(int64_t)hi;
+		}
+	}
 
 	memset(&fault, 0xa5, sizeof(fault));
 	ret = potnpu_validate_cmds(cmds, len, bos, nr, layers, &fault);

@@ -244,6 +244,28 @@ static void seeds_cmd_validate(void)
 	two_bos(0);
 	c_layer(&d);
 	save("cmd_validate", "layer-without-capability");
+
+	/* Boundary mode: one writable BO exactly around each range. */
+	for (i = 0; i < sizeof(layer_ops) / sizeof(layer_ops[0]); i++) {
+		int k;
+
+		d = layer(layer_ops[i].op, BO_VA);
+		put8(7 | 0x40 | 0x80);
+		for (k = 0; k < 7; k++)
+			bo(0, 0, 1);
+		c_layer(&d);
+		c_fence(BO_VA + L_CTR + 0x40, 1);
+		snprintf(name, sizeof(name), "boundary-%s", layer_ops[i].name);
+		save("cmd_validate", name);
+	}
+	put8(7 | 0x40);
+	for (i = 0; i < 7; i++)
+		bo(0, 0, 1);
+	c_fence(BO_VA, 1);
+	c_timestamp(BO_VA + 8);
+	c_copy(BO_VA + 0x100, BO_VA + 0x1000, 0x100);
+	c_fill(BO_VA + 0x2001, 0x333, 0x11223344);
+	save("cmd_validate", "boundary-every-command");
 }
 
 /* ---- fuzz_fw_job: config + descriptor + stream ------------------------ */
