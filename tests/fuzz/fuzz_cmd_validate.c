@@ -26,7 +26,9 @@
  *    does not wrap 2^64, every written range inside a writable one;
  *  - the firmware's own check (firmware/layer_check.c, linked in) accepts
  *    every layer command the kernel accepts: a job the kernel passes must
- *    not fail on the device for a rule the kernel did not apply.
+ *    not fail on the device for a rule the kernel did not apply; and
+ *    conversely a layer the kernel refuses by a layer rule (reserved,
+ *    shape, parameter, SRAM) is refused by the firmware too.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -160,6 +162,39 @@ static void check_layer(const uint32_t *w, size_t off,
 	    !inside(d.counters_va, sizeof(struct potnpu_layer_counters), 1,
 		    bos, nr))
 		fail("layer counters outside the writable BOs", off);
+}
+
+/*
+ * A layer command the kernel refuses for one of the layer rules (not for
+ * a range, an alignment or the header) is refused by the firmware too:
+ * the two rule sets are one (docs/firmware.md, "Layer commands"). The
+ * firmware takes in_va and out_va 0 (the MMU decides), the kernel does
+ * not: such commands are skipped.
+ */
+static void check_layer_refused(const uint32_t *c, enum potnpu_cmd_error err,
+				size_t off)
+{
+	struct potnpu_layer_desc d;
+	struct potnpu_layer_plan p;
+	uint32_t op = c[0] & 0xff;
+
+	if (op < POTNPU_OP_LAYER_FIRST || op > POTNPU_OP_LAYER_LAST ||
+	    (err != POTNPU_CMD_ERESERVED && err != POTNPU_CMD_ESHAPE &&
+	     err != POTNPU_CMD_EPARAM && err != POTNPU_CMD_ESRAM &&
+	     err != POTNPU_CMD_EOPCODE))
+		return;
+	if (err == POTNPU_CMD_EOPCODE) {
+		/* Unknown layer opcode: the firmware has no length for it. */
+		if (potnpu_cmd_words(op))
+			fail("known layer opcode refused as unknown", off);
+		return;
+	}
+	potnpu_layer_decode(c, &d);
+	if (!d.in_va || !d.out_va)
+		return;
+	if (fw_layer_check(c, &d, &p) == FW_LAYER_OK)
+		fail("layer the kernel refuses by a layer rule runs on the firmware",
+		     off);
 }
 
 /* Walk an accepted stream with our own decoding. */
@@ -321,6 +356,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (f2.error != fault.error || f2.offset)
 			fail("failing command fails differently alone",
 			     fault.offset);
+		check_layer_refused(cmds + fault.offset / 4, fault.error,
+				    fault.offset);
 	}
 	free(cmds);
 	return 0;
