@@ -33,7 +33,7 @@ static void usage(FILE *f)
 		"Run conv 3x3 + ReLU (12x12x3 -> 12x12x8), max pool 2x2 and a\n"
 		"fully connected layer (288 -> 10) on potnpu device N as one job\n"
 		"for every weight scheme (uniform8, uniform4, pot5, apot3..6,\n"
-		"nhot1..3), and compare every byte of every layer's output with\n"
+		"nhot1..3, fitted), and compare every byte of every layer's output with\n"
 		"the CPU reference. Prints one line per scheme and then\n"
 		"\"N chains, N bit-exact\".\n"
 		"\n"
@@ -50,8 +50,16 @@ static const struct {
 	{ POTNPU_SCHEME_APOT, 4 }, { POTNPU_SCHEME_APOT, 5 },
 	{ POTNPU_SCHEME_APOT, 6 }, { POTNPU_SCHEME_NHOT, 1 },
 	{ POTNPU_SCHEME_NHOT, 2 }, { POTNPU_SCHEME_NHOT, 3 },
+	{ POTNPU_SCHEME_FITTED, 0 },
 };
 
+/*
+ * The fitted scheme's levels, as focused quantization would fit them to a
+ * bell-shaped layer: dense near 0, sparse in the tails.
+ */
+static const int32_t fitted_levels[] = {
+	0, 1, -1, 3, -3, 6, -6, 12, -12, 24, -24, 40, -40, 72, -72,
+};
 /* One layer of the chain: its description, weights and operands. */
 struct stage {
 	struct potnpu_layer l;
@@ -203,8 +211,13 @@ static int chain_make(struct chain *c, unsigned int k, uint64_t seed)
 
 	memset(c, 0, sizeof(*c));
 	c->rng = seed * 0x9e3779b97f4a7c15ull + k + 1;
-	err = potnpu_scheme_build(schemes[k].kind, schemes[k].param, NULL, 0,
-				  &c->s);
+	if (schemes[k].kind == POTNPU_SCHEME_FITTED)
+		err = potnpu_scheme_build(POTNPU_SCHEME_FITTED, 0, fitted_levels,
+					  sizeof(fitted_levels) /
+					  sizeof(fitted_levels[0]), &c->s);
+	else
+		err = potnpu_scheme_build(schemes[k].kind, schemes[k].param,
+					  NULL, 0, &c->s);
 	if (err)
 		return err;
 	c->st[0].l = conv_layer(c->s.wbits);
