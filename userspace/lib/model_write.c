@@ -246,7 +246,8 @@ static int assemble(struct writer *wr, void **bufp, size_t *sizep)
 
 		if (s->oom || !wb_add(&f, s->len, &at))
 			break;
-		memcpy(f.p + at, s->p, s->len);
+		if (s->len)
+			memcpy(f.p + at, s->p, s->len);
 		e = f.p + sizeof(struct potnpu_mf_header) + k * sizeof(struct potnpu_mf_section);
 		put32(e, SEC(kind), order[k]);
 		lib_put_le(e + SEC(offset), at, 8);
