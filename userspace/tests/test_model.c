@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -623,6 +624,70 @@ static void test_writer_refuses(void **state)
 	store_free(&s);
 }
 
+/* The output and exit status of potnpu-model-info @args (stderr too). */
+static int run_tool(const char *args, char *out, size_t len)
+{
+	const char *dir = getenv("POTNPU_BIN_DIR"), *wrap = getenv("POTNPU_TOOL_WRAPPER");
+	char cmd[1024], self[512];
+	size_t n = 0;
+	ssize_t r;
+	FILE *f;
+	int st;
+
+	if (!dir) {	/* $(O)/tests/test_model: the tools are in $(O)/bin */
+		r = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		assert_true(r > 0);
+		self[r] = 0;
+		*strrchr(self, '/') = 0;
+		strcat(self, "/../bin");
+		dir = self;
+	}
+	snprintf(cmd, sizeof(cmd), "%s %s/potnpu-model-info %s 2>&1",
+		 wrap ? wrap : "", dir, args);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	while (n + 1 < len && (r = (ssize_t)fread(out + n, 1, len - 1 - n, f)) > 0)
+		n += (size_t)r;
+	out[n] = 0;
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* potnpu-model-info prints what the accessors say, and refuses bad files. */
+static void test_model_info(void **state)
+{
+	char path[] = "/tmp/potnpu-model-XXXXXX", args[128], out[16384];
+	struct store s;
+	size_t size;
+	uint8_t *buf;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	model_residual(&s);
+	assert_int_equal(potnpu_model_save(&s.d, path), 0);
+	assert_int_equal(run_tool(path, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "depthwise   concat_b_depthwise    2        3[2..3]"));
+	assert_non_null(strstr(out, "total: 416 MACs, 1248 weight bytes"));
+	snprintf(args, sizeof(args), "--json %s", path);
+	assert_int_equal(run_tool(args, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "\"op\": \"add\",\n      \"name\": \"\",\n      \"inputs\": [\n        0,\n        1\n"));
+	assert_non_null(strstr(out, "\"scheme\": \"pot4\",\n      \"wbits\": 4,\n      \"weight_bytes\": 82,\n      \"macs\": 64,"));
+	buf = write_model(&s, &size);
+	f = fopen(path, "wb");
+	assert_int_equal(fwrite(buf, 1, size - 1, f), size - 1);
+	fclose(f);
+	assert_int_equal(run_tool(path, out, sizeof(out)), 65);
+	assert_non_null(strstr(out, "truncated or extended"));
+	unlink(path);
+	assert_int_equal(run_tool(path, out, sizeof(out)), 66);
+	assert_int_equal(run_tool("", out, sizeof(out)), 64);
+	free(buf);
+	store_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_bit_flips),
 		cmocka_unit_test(test_corruptions),
 		cmocka_unit_test(test_writer_refuses),
+		cmocka_unit_test(test_model_info),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
