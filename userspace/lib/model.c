@@ -34,14 +34,14 @@ EXPORT void potnpu_model_free(struct potnpu_model *m)
 static int parse(struct potnpu_model *m)
 {
 	struct mf_ctx c = { .b = m->buf, .size = m->size, .m = m };
-	int err = mf_parse_container(&c);
+	int err = lib_mf_parse_container(&c);
 
 	if (!err)
-		err = mf_parse_records(&c);
+		err = lib_mf_parse_records(&c);
 	if (!err)
-		err = mf_check_nodes(&c);
+		err = lib_mf_check_nodes(&c);
 	if (!err)
-		err = mf_check_graph(m);
+		err = lib_mf_check_graph(m);
 	return err;
 }
 

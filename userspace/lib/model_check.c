@@ -28,7 +28,7 @@ static int node_err(const struct mf_ctx *c, uint32_t i, size_t field,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return mf_err("NODES section (byte %llu): node %u: %s",
+	return lib_mf_err("NODES section (byte %llu): node %u: %s",
 		      (unsigned long long)(c->sec[POTNPU_MF_SEC_NODES].off +
 					   (uint64_t)i * NODE_SIZE + field), i, msg);
 }
@@ -159,7 +159,7 @@ static int decode_blocks(struct mf_ctx *c, uint32_t i, struct potnpu_model_node 
 	for (k = 0; k < nt; k++)
 		table[k] = mf_u32(at[1] + 4 * k);
 	for (k = 0; k < nw; k++)
-		ws[k] = mf_f32(at[3] + 4 * k);
+		ws[k] = lib_mf_f32(at[3] + 4 * k);
 	n->weights = size[0] ? at[0] : NULL;
 	n->table = nt ? table : NULL;
 	n->chan = nc ? ch : NULL;
@@ -289,7 +289,7 @@ static int check_node(struct mf_ctx *c, uint32_t i, struct mf_range *r, size_t *
 	return err ? err : check_weights(c, i, r, nr);
 }
 
-int mf_check_nodes(struct mf_ctx *c)
+int lib_mf_check_nodes(struct mf_ctx *c)
 {
 	uint32_t i, nn = c->m->d.nnodes;
 	struct mf_range *r;
@@ -302,7 +302,7 @@ int mf_check_nodes(struct mf_ctx *c)
 	for (i = 0; i < nn && !err; i++)
 		err = check_node(c, i, r, &nr);
 	if (!err)
-		err = mf_check_overlap(r, nr, "WEIGHTS section");
+		err = lib_mf_check_overlap(r, nr, "WEIGHTS section");
 	free(r);
 	for (i = 0; i < nn && !err; i++)
 		err = decode_node(c, i);

@@ -18,7 +18,7 @@
 #define HEADER_SIZE	sizeof(struct potnpu_mf_header)
 #define ENTRY_SIZE	sizeof(struct potnpu_mf_section)
 
-int mf_err(const char *fmt, ...)
+int lib_mf_err(const char *fmt, ...)
 {
 	char msg[448];
 	va_list ap;
@@ -29,7 +29,7 @@ int mf_err(const char *fmt, ...)
 	return lib_set_error(-EBADMSG, "model: %s", msg);
 }
 
-float mf_f32(const uint8_t *p)
+float lib_mf_f32(const uint8_t *p)
 {
 	uint32_t v = mf_u32(p);
 	float f;
@@ -38,7 +38,7 @@ float mf_f32(const uint8_t *p)
 	return f;
 }
 
-uint32_t mf_f32_bits(float f)
+uint32_t lib_mf_f32_bits(float f)
 {
 	uint32_t v;
 
@@ -46,7 +46,7 @@ uint32_t mf_f32_bits(float f)
 	return v;
 }
 
-const char *mf_section_name(uint32_t kind)
+const char *lib_mf_section_name(uint32_t kind)
 {
 	static const char *const names[POTNPU_MF_SEC_KINDS] = {
 		[POTNPU_MF_SEC_MODEL] = "MODEL",
@@ -68,7 +68,7 @@ static int range_cmp(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-int mf_check_overlap(struct mf_range *r, size_t n, const char *where)
+int lib_mf_check_overlap(struct mf_range *r, size_t n, const char *where)
 {
 	uint64_t end = 0;
 	size_t i, last = 0;
@@ -78,7 +78,7 @@ int mf_check_overlap(struct mf_range *r, size_t n, const char *where)
 		if (!r[i].size)
 			continue;
 		if (r[i].off < end)
-			return mf_err("%s: %s (bytes %llu..%llu) overlaps %s (from byte %llu)",
+			return lib_mf_err("%s: %s (bytes %llu..%llu) overlaps %s (from byte %llu)",
 				      where, r[last].what,
 				      (unsigned long long)r[last].off,
 				      (unsigned long long)(end - 1), r[i].what,
@@ -89,7 +89,7 @@ int mf_check_overlap(struct mf_range *r, size_t n, const char *where)
 	return 0;
 }
 
-uint32_t mf_crc(const uint8_t *b, size_t size)
+uint32_t lib_mf_crc(const uint8_t *b, size_t size)
 {
 	static const uint8_t zero[4];
 	uint32_t crc;
@@ -105,7 +105,7 @@ EXPORT int potnpu_model_seal(void *buf, size_t size)
 	if (!buf || size < HEADER_SIZE || size > POTNPU_MF_MAX_SIZE)
 		return lib_set_error(-EINVAL, "potnpu_model_seal: %zu bytes cannot be a model file",
 				     size);
-	lib_put_le((uint8_t *)buf + HDR(crc32), mf_crc(buf, size), 4);
+	lib_put_le((uint8_t *)buf + HDR(crc32), lib_mf_crc(buf, size), 4);
 	return 0;
 }
 
@@ -116,10 +116,10 @@ static int check_header(const struct mf_ctx *c)
 	unsigned int i;
 
 	if (c->size < HEADER_SIZE)
-		return mf_err("truncated: %zu bytes, the header alone is %zu",
+		return lib_mf_err("truncated: %zu bytes, the header alone is %zu",
 			      c->size, HEADER_SIZE);
 	if (memcmp(b, POTNPU_MF_MAGIC, 8))
-		return mf_err("header (byte 0): bad magic, not a potnpu model file");
+		return lib_mf_err("header (byte 0): bad magic, not a potnpu model file");
 	if (lib_get_le(b + HDR(major), 2) != POTNPU_MF_MAJOR)
 		return lib_set_error(-EPROTO,
 				     "model: header (byte %zu): format version %u.%u, this library reads %u.x",
@@ -127,21 +127,21 @@ static int check_header(const struct mf_ctx *c)
 				     (unsigned int)lib_get_le(b + HDR(minor), 2),
 				     POTNPU_MF_MAJOR);
 	if (mf_u32(b + HDR(header_size)) != HEADER_SIZE)
-		return mf_err("header (byte %zu): header_size %u, expected %zu",
+		return lib_mf_err("header (byte %zu): header_size %u, expected %zu",
 			      HDR(header_size), mf_u32(b + HDR(header_size)), HEADER_SIZE);
 	fsize = mf_u64(b + HDR(file_size));
 	if (fsize != c->size)
-		return mf_err("truncated or extended: header (byte %zu) says file_size %llu, the file has %zu bytes",
+		return lib_mf_err("truncated or extended: header (byte %zu) says file_size %llu, the file has %zu bytes",
 			      HDR(file_size), (unsigned long long)fsize, c->size);
 	if (c->size > POTNPU_MF_MAX_SIZE)
-		return mf_err("file of %zu bytes is above the limit of %u",
+		return lib_mf_err("file of %zu bytes is above the limit of %u",
 			      c->size, POTNPU_MF_MAX_SIZE);
-	if (mf_u32(b + HDR(crc32)) != mf_crc(b, c->size))
-		return mf_err("checksum mismatch: header (byte %zu) says 0x%08x, the file's CRC-32 is 0x%08x",
-			      HDR(crc32), mf_u32(b + HDR(crc32)), mf_crc(b, c->size));
+	if (mf_u32(b + HDR(crc32)) != lib_mf_crc(b, c->size))
+		return lib_mf_err("checksum mismatch: header (byte %zu) says 0x%08x, the file's CRC-32 is 0x%08x",
+			      HDR(crc32), mf_u32(b + HDR(crc32)), lib_mf_crc(b, c->size));
 	for (i = HDR(flags); i < HEADER_SIZE; i += 4)
 		if (mf_u32(b + i))
-			return mf_err("header (byte %u): flags and reserved fields must be zero", i);
+			return lib_mf_err("header (byte %u): flags and reserved fields must be zero", i);
 	return 0;
 }
 
@@ -154,24 +154,24 @@ static int read_entry(struct mf_ctx *c, uint32_t i, uint64_t at,
 	uint64_t off = mf_u64(e + SEC(offset)), size = mf_u64(e + SEC(size));
 
 	if (mf_u32(e + SEC(flags)))
-		return mf_err("section table (byte %llu): section %u: flags must be zero",
+		return lib_mf_err("section table (byte %llu): section %u: flags must be zero",
 			      (unsigned long long)at, i);
 	if (off % POTNPU_MF_ALIGN)
-		return mf_err("section table (byte %llu): section %u (%s): offset %llu is not %u-byte aligned",
-			      (unsigned long long)at, i, mf_section_name(kind),
+		return lib_mf_err("section table (byte %llu): section %u (%s): offset %llu is not %u-byte aligned",
+			      (unsigned long long)at, i, lib_mf_section_name(kind),
 			      (unsigned long long)off, POTNPU_MF_ALIGN);
 	if (off > c->size || size > c->size - off)
-		return mf_err("section table (byte %llu): section %u (%s): bytes %llu+%llu are outside the file (%zu bytes)",
-			      (unsigned long long)at, i, mf_section_name(kind),
+		return lib_mf_err("section table (byte %llu): section %u (%s): bytes %llu+%llu are outside the file (%zu bytes)",
+			      (unsigned long long)at, i, lib_mf_section_name(kind),
 			      (unsigned long long)off, (unsigned long long)size, c->size);
 	r->off = off;
 	r->size = size;
-	snprintf(r->what, sizeof(r->what), "section %u (%s)", i, mf_section_name(kind));
+	snprintf(r->what, sizeof(r->what), "section %u (%s)", i, lib_mf_section_name(kind));
 	if (kind >= POTNPU_MF_SEC_KINDS || !kind)
 		return 0;	/* a later minor's: skipped */
 	if (c->sec[kind].present)
-		return mf_err("section table (byte %llu): section %u: a second %s section",
-			      (unsigned long long)at, i, mf_section_name(kind));
+		return lib_mf_err("section table (byte %llu): section %u: a second %s section",
+			      (unsigned long long)at, i, lib_mf_section_name(kind));
 	c->sec[kind] = (struct mf_section){ .off = off, .size = size, .present = 1 };
 	return 0;
 }
@@ -182,7 +182,7 @@ static int check_required(const struct mf_ctx *c)
 
 	for (k = POTNPU_MF_SEC_MODEL; k <= POTNPU_MF_SEC_INPUT; k++)
 		if (!c->sec[k].present)
-			return mf_err("section table: no %s section", mf_section_name(k));
+			return lib_mf_err("section table: no %s section", lib_mf_section_name(k));
 	return 0;
 }
 
@@ -193,10 +193,10 @@ static int read_table(struct mf_ctx *c, struct mf_range *r)
 	int err;
 
 	if (!n || n > POTNPU_MF_MAX_SECTIONS)
-		return mf_err("header (byte %zu): section_count %u is not 1..%u",
+		return lib_mf_err("header (byte %zu): section_count %u is not 1..%u",
 			      HDR(section_count), n, POTNPU_MF_MAX_SECTIONS);
 	if (at % POTNPU_MF_ALIGN || at > c->size || (uint64_t)n * ENTRY_SIZE > c->size - at)
-		return mf_err("header (byte %zu): section table at %llu (%u entries of %zu bytes) is unaligned or outside the file (%zu bytes)",
+		return lib_mf_err("header (byte %zu): section table at %llu (%u entries of %zu bytes) is unaligned or outside the file (%zu bytes)",
 			      HDR(section_table), (unsigned long long)at, n,
 			      ENTRY_SIZE, c->size);
 	r[0] = (struct mf_range){ .off = 0, .size = HEADER_SIZE, .what = "the header" };
@@ -207,11 +207,11 @@ static int read_table(struct mf_ctx *c, struct mf_range *r)
 		if (err)
 			return err;
 	}
-	err = mf_check_overlap(r, n + 2, "sections");
+	err = lib_mf_check_overlap(r, n + 2, "sections");
 	return err ? err : check_required(c);
 }
 
-int mf_parse_container(struct mf_ctx *c)
+int lib_mf_parse_container(struct mf_ctx *c)
 {
 	struct mf_range r[POTNPU_MF_MAX_SECTIONS + 2];
 	int err;

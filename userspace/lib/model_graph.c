@@ -21,16 +21,16 @@ static int check_roles(const struct potnpu_model *m)
 {
 	uint32_t t;
 
+	if (m->d.input == m->d.output)
+		return lib_mf_err("MODEL section: the input tensor %u is also the output",
+			      m->d.input);
 	for (t = 0; t < m->d.ntensors; t++) {
 		uint32_t want = t == m->d.input ? POTNPU_TENSOR_INPUT :
 				t == m->d.output ? POTNPU_TENSOR_OUTPUT :
 				POTNPU_TENSOR_INTERMEDIATE;
 
-		if (m->d.input == m->d.output)
-			return mf_err("MODEL section: the input tensor %u is also the output",
-				      m->d.input);
 		if (m->tensors[t].role != want)
-			return mf_err("TENSORS section: tensor %u: role %u, but the MODEL section makes it %s",
+			return lib_mf_err("TENSORS section: tensor %u: role %u, but the MODEL section makes it %s",
 				      t, m->tensors[t].role,
 				      want == POTNPU_TENSOR_INPUT ? "the input (1)" :
 				      want == POTNPU_TENSOR_OUTPUT ? "the output (2)" :
@@ -43,7 +43,7 @@ static int whole(const struct potnpu_model *m, const struct written *w,
 		 uint32_t i, uint32_t t, const char *what)
 {
 	if (t != m->d.input && w->count[t] != m->tensors[t].c)
-		return mf_err("NODES section: node %u: %s tensor %u is not produced by the input or an earlier node (%u of %u channels written)",
+		return lib_mf_err("NODES section: node %u: %s tensor %u is not produced by the input or an earlier node (%u of %u channels written)",
 			      i, what, t, w->count[t], m->tensors[t].c);
 	return 0;
 }
@@ -54,10 +54,10 @@ static int write_slice(const struct potnpu_model *m, struct written *w,
 	uint32_t ch;
 
 	if (t == m->d.input)
-		return mf_err("NODES section: node %u writes the model input tensor %u", i, t);
+		return lib_mf_err("NODES section: node %u writes the model input tensor %u", i, t);
 	for (ch = coff; ch < coff + chans; ch++) {
 		if (w->bits[t][ch / 8] & (1u << (ch % 8)))
-			return mf_err("NODES section: node %u writes channel %u of tensor %u, already written by an earlier node",
+			return lib_mf_err("NODES section: node %u writes channel %u of tensor %u, already written by an earlier node",
 				      i, ch, t);
 		w->bits[t][ch / 8] |= (uint8_t)(1u << (ch % 8));
 	}
@@ -82,12 +82,12 @@ static int walk(const struct potnpu_model *m, struct written *w)
 					  softmax ? m->tensors[n->out].c : n->layer.out_c);
 	}
 	if (!err && w->count[m->d.output] != m->tensors[m->d.output].c)
-		err = mf_err("NODES section: the output tensor %u is never fully written (%u of %u channels)",
+		err = lib_mf_err("NODES section: the output tensor %u is never fully written (%u of %u channels)",
 			     m->d.output, w->count[m->d.output], m->tensors[m->d.output].c);
 	return err;
 }
 
-int mf_check_graph(const struct potnpu_model *m)
+int lib_mf_check_graph(const struct potnpu_model *m)
 {
 	struct written w;
 	uint32_t t;

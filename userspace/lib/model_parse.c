@@ -37,8 +37,8 @@ static int string_ref(const struct mf_ctx *c, uint32_t kind, uint64_t off,
 	uint32_t ref = mf_u32(sec_at(c, kind, off));
 
 	if (ref >= c->sec[POTNPU_MF_SEC_STRINGS].size)
-		return mf_err("%s section (byte %llu): %s: string reference %u is outside STRINGS (%llu bytes)",
-			      mf_section_name(kind), sec_byte(c, kind, off), what, ref,
+		return lib_mf_err("%s section (byte %llu): %s: string reference %u is outside STRINGS (%llu bytes)",
+			      lib_mf_section_name(kind), sec_byte(c, kind, off), what, ref,
 			      (unsigned long long)c->sec[POTNPU_MF_SEC_STRINGS].size);
 	*s = (const char *)sec_at(c, POTNPU_MF_SEC_STRINGS, ref);
 	return 0;
@@ -50,7 +50,7 @@ static int check_strings(const struct mf_ctx *c)
 
 	if (!n || *sec_at(c, POTNPU_MF_SEC_STRINGS, 0) ||
 	    *sec_at(c, POTNPU_MF_SEC_STRINGS, n - 1))
-		return mf_err("STRINGS section (byte %llu): must start and end with a NUL byte",
+		return lib_mf_err("STRINGS section (byte %llu): must start and end with a NUL byte",
 			      sec_byte(c, POTNPU_MF_SEC_STRINGS, 0));
 	return 0;
 }
@@ -60,8 +60,8 @@ static int check_count(const struct mf_ctx *c, uint32_t kind, uint64_t count,
 		       uint64_t size, const char *what)
 {
 	if (c->sec[kind].size != count * size)
-		return mf_err("%s section (byte %llu): %llu bytes, but %s %llu needs %llu",
-			      mf_section_name(kind), sec_byte(c, kind, 0),
+		return lib_mf_err("%s section (byte %llu): %llu bytes, but %s %llu needs %llu",
+			      lib_mf_section_name(kind), sec_byte(c, kind, 0),
 			      (unsigned long long)c->sec[kind].size, what,
 			      (unsigned long long)count,
 			      (unsigned long long)(count * size));
@@ -72,7 +72,7 @@ static int check_limit(const struct mf_ctx *c, uint64_t off, uint32_t v,
 		       uint32_t lo, uint32_t hi, const char *what)
 {
 	if (v < lo || v > hi)
-		return mf_err("MODEL section (byte %llu): %s %u is not %u..%u",
+		return lib_mf_err("MODEL section (byte %llu): %s %u is not %u..%u",
 			      sec_byte(c, POTNPU_MF_SEC_MODEL, off), what, v, lo, hi);
 	return 0;
 }
@@ -84,7 +84,7 @@ static int parse_model(struct mf_ctx *c)
 	int err;
 
 	if (c->sec[POTNPU_MF_SEC_MODEL].size != sizeof(struct potnpu_mf_model))
-		return mf_err("MODEL section (byte %llu): %llu bytes, expected %zu",
+		return lib_mf_err("MODEL section (byte %llu): %llu bytes, expected %zu",
 			      sec_byte(c, POTNPU_MF_SEC_MODEL, 0),
 			      (unsigned long long)c->sec[POTNPU_MF_SEC_MODEL].size,
 			      sizeof(struct potnpu_mf_model));
@@ -112,7 +112,7 @@ static int parse_model(struct mf_ctx *c)
 static int tensor_err(const struct mf_ctx *c, uint32_t i, size_t field,
 		      const char *what, long long v)
 {
-	return mf_err("TENSORS section (byte %llu): tensor %u: %s %lld is invalid",
+	return lib_mf_err("TENSORS section (byte %llu): tensor %u: %s %lld is invalid",
 		      sec_byte(c, POTNPU_MF_SEC_TENSORS, (uint64_t)i * TENSOR_SIZE + field),
 		      i, what, v);
 }
@@ -126,7 +126,7 @@ static int parse_tensor(struct mf_ctx *c, uint32_t i, struct potnpu_model_tensor
 	t->w = mf_u32(p + TEN(w));
 	t->c = mf_u32(p + TEN(c));
 	t->cstride = mf_u32(p + TEN(cstride));
-	t->scale = mf_f32(p + TEN(scale));
+	t->scale = lib_mf_f32(p + TEN(scale));
 	t->zero_point = (int32_t)mf_u32(p + TEN(zero_point));
 	t->role = mf_u32(p + TEN(role));
 	if (t->n != 1)
@@ -140,7 +140,7 @@ static int parse_tensor(struct mf_ctx *c, uint32_t i, struct potnpu_model_tensor
 	if (t->cstride < t->c || t->cstride > POTNPU_LAYER_MAX_CHANNELS)
 		return tensor_err(c, i, TEN(cstride), "pixel stride", t->cstride);
 	if (!(t->scale > 0) || !isfinite(t->scale))
-		return mf_err("TENSORS section (byte %llu): tensor %u: scale %g is not positive and finite",
+		return lib_mf_err("TENSORS section (byte %llu): tensor %u: scale %g is not positive and finite",
 			      sec_byte(c, POTNPU_MF_SEC_TENSORS, (uint64_t)i * TENSOR_SIZE + TEN(scale)),
 			      i, (double)t->scale);
 	if (t->zero_point < -128 || t->zero_point > 127)
@@ -182,11 +182,11 @@ static int parse_pre_floats(struct mf_ctx *c, uint32_t ch)
 	if (!m->pre)
 		return lib_set_error(-ENOMEM, "model: out of memory");
 	for (i = 0; i < 2 * ch; i++)
-		m->pre[i] = mf_f32(sec_at(c, POTNPU_MF_SEC_INPUT,
+		m->pre[i] = lib_mf_f32(sec_at(c, POTNPU_MF_SEC_INPUT,
 					  sizeof(struct potnpu_mf_input) + 4 * (uint64_t)i));
 	for (i = 0; i < ch; i++)
 		if (!isfinite(m->pre[i]) || !(m->pre[ch + i] > 0) || !isfinite(m->pre[ch + i]))
-			return mf_err("INPUT section (byte %llu): channel %u: mean %g, std %g (std must be positive, both finite)",
+			return lib_mf_err("INPUT section (byte %llu): channel %u: mean %g, std %g (std must be positive, both finite)",
 				      sec_byte(c, POTNPU_MF_SEC_INPUT, sizeof(struct potnpu_mf_input)),
 				      i, (double)m->pre[i], (double)m->pre[ch + i]);
 	m->d.pre.mean = m->pre;
@@ -202,17 +202,17 @@ static int parse_input(struct mf_ctx *c)
 	int err;
 
 	if (c->sec[POTNPU_MF_SEC_INPUT].size < sizeof(struct potnpu_mf_input))
-		return mf_err("INPUT section (byte %llu): %llu bytes, shorter than its head",
+		return lib_mf_err("INPUT section (byte %llu): %llu bytes, shorter than its head",
 			      sec_byte(c, POTNPU_MF_SEC_INPUT, 0),
 			      (unsigned long long)c->sec[POTNPU_MF_SEC_INPUT].size);
 	pre->kind = mf_u32(p + INP(kind));
 	pre->channels = mf_u32(p + INP(channels));
 	if (pre->kind > POTNPU_INPUT_IMAGE_U8 || mf_u32(p + INP(reserved)) ||
 	    mf_u32(p + INP(reserved) + 4))
-		return mf_err("INPUT section (byte %llu): kind %u is unknown or reserved bytes are set",
+		return lib_mf_err("INPUT section (byte %llu): kind %u is unknown or reserved bytes are set",
 			      sec_byte(c, POTNPU_MF_SEC_INPUT, 0), pre->kind);
 	if (pre->channels != in_c)
-		return mf_err("INPUT section (byte %llu): %u channels, the input tensor %u has %u",
+		return lib_mf_err("INPUT section (byte %llu): %u channels, the input tensor %u has %u",
 			      sec_byte(c, POTNPU_MF_SEC_INPUT, INP(channels)),
 			      pre->channels, c->m->d.input, in_c);
 	err = check_count(c, POTNPU_MF_SEC_INPUT, 1,
@@ -231,12 +231,12 @@ static int parse_labels(struct mf_ctx *c)
 	int err;
 
 	if (n && n != out_c)
-		return mf_err("MODEL section (byte %llu): label_count %u does not match the output tensor's %u channels",
+		return lib_mf_err("MODEL section (byte %llu): label_count %u does not match the output tensor's %u channels",
 			      sec_byte(c, POTNPU_MF_SEC_MODEL, MOD(label_count)), n, out_c);
 	if (!n && !c->sec[POTNPU_MF_SEC_LABELS].present)
 		return 0;
 	if (!c->sec[POTNPU_MF_SEC_LABELS].present)
-		return mf_err("section table: label_count %u but no LABELS section", n);
+		return lib_mf_err("section table: label_count %u but no LABELS section", n);
 	err = check_count(c, POTNPU_MF_SEC_LABELS, n, 4, "label_count");
 	if (err || !n)
 		return err;
@@ -275,7 +275,7 @@ static int parse_node(struct mf_ctx *c, uint32_t i, struct potnpu_model_node *n)
 	n->out_coff = mf_u32(p + NODE(out_coff));
 	n->scheme = scheme ? (enum potnpu_scheme_kind)(scheme - 1) : POTNPU_SCHEME_UNIFORM8;
 	n->scheme_param = mf_u32(p + NODE(scheme_param));
-	n->sqnr = mf_f32(p + NODE(sqnr));
+	n->sqnr = lib_mf_f32(p + NODE(sqnr));
 	read_layer(p + NODE(layer), &n->layer);
 	snprintf(what, sizeof(what), "node %u name", i);
 	err = string_ref(c, POTNPU_MF_SEC_NODES, at + NODE(name), what, &n->name);
@@ -283,7 +283,7 @@ static int parse_node(struct mf_ctx *c, uint32_t i, struct potnpu_model_node *n)
 		err = string_ref(c, POTNPU_MF_SEC_NODES, at + NODE(scheme_name), what,
 				 &n->scheme_name);
 	if (!err && mf_u32(p + NODE(reserved)))
-		err = mf_err("NODES section (byte %llu): node %u: reserved field is set",
+		err = lib_mf_err("NODES section (byte %llu): node %u: reserved field is set",
 			     sec_byte(c, POTNPU_MF_SEC_NODES, at + NODE(reserved)), i);
 	return err;
 }
@@ -311,7 +311,7 @@ static int parse_nodes(struct mf_ctx *c)
 	return 0;
 }
 
-int mf_parse_records(struct mf_ctx *c)
+int lib_mf_parse_records(struct mf_ctx *c)
 {
 	int err = check_strings(c);
 

@@ -45,7 +45,7 @@ struct mf_ctx {
 
 /* Set potnpu_last_error() to "model: ..." and return -EBADMSG. */
 __attribute__((format(printf, 1, 2)))
-int mf_err(const char *fmt, ...);
+int lib_mf_err(const char *fmt, ...);
 
 static inline uint32_t mf_u32(const uint8_t *p)
 {
@@ -57,25 +57,25 @@ static inline uint64_t mf_u64(const uint8_t *p)
 	return lib_get_le(p, 8);
 }
 
-float mf_f32(const uint8_t *p);
-uint32_t mf_f32_bits(float f);
+float lib_mf_f32(const uint8_t *p);
+uint32_t lib_mf_f32_bits(float f);
 
 /* The name of a section kind ("NODES"), "unknown" otherwise. */
-const char *mf_section_name(uint32_t kind);
+const char *lib_mf_section_name(uint32_t kind);
 
 /* Sort @n ranges and fail on two that share a byte (named by @where). */
-int mf_check_overlap(struct mf_range *r, size_t n, const char *where);
+int lib_mf_check_overlap(struct mf_range *r, size_t n, const char *where);
 
 /* model_file.c: header, checksum, section table into @c->sec. */
-int mf_parse_container(struct mf_ctx *c);
+int lib_mf_parse_container(struct mf_ctx *c);
 /* The CRC of @size bytes at @b with the checksum field read as zero. */
-uint32_t mf_crc(const uint8_t *b, size_t size);
+uint32_t lib_mf_crc(const uint8_t *b, size_t size);
 
 /* model_parse.c: every record into @c->m (strings, tensors, nodes...). */
-int mf_parse_records(struct mf_ctx *c);
+int lib_mf_parse_records(struct mf_ctx *c);
 
 /* model_check.c: each node against its tensors, weights, and the order. */
-int mf_check_nodes(struct mf_ctx *c);
-int mf_check_graph(const struct potnpu_model *m);
+int lib_mf_check_nodes(struct mf_ctx *c);
+int lib_mf_check_graph(const struct potnpu_model *m);
 
 #endif /* POTNPU_MODEL_PRIV_H */

@@ -118,7 +118,7 @@ static void write_tensors(struct writer *wr, const struct potnpu_model_desc *d)
 		put32(p, TEN(w), t->w);
 		put32(p, TEN(c), t->c);
 		put32(p, TEN(cstride), t->cstride);
-		put32(p, TEN(scale), mf_f32_bits(t->scale));
+		put32(p, TEN(scale), lib_mf_f32_bits(t->scale));
 		put32(p, TEN(zero_point), (uint32_t)t->zero_point);
 		put32(p, TEN(role), t->role);
 	}
@@ -137,7 +137,7 @@ static void write_input(struct writer *wr, const struct potnpu_model_input *pre)
 	put32(p, offsetof(struct potnpu_mf_input, channels), pre->channels);
 	for (i = 0; i < nf; i++)
 		put32(p, sizeof(struct potnpu_mf_input) + 4 * i,
-		      mf_f32_bits(i < pre->channels ? pre->mean[i] : pre->std[i - pre->channels]));
+		      lib_mf_f32_bits(i < pre->channels ? pre->mean[i] : pre->std[i - pre->channels]));
 }
 
 static void write_labels(struct writer *wr, const struct potnpu_model_desc *d)
@@ -173,7 +173,7 @@ static uint64_t write_block(struct writer *wr, const void *src, size_t size,
 		potnpu_layer_pack_chan(src, count, p);
 	else
 		for (i = 0; i < count; i++)
-			put32(p, 4 * i, mf_f32_bits(((const float *)src)[i]));
+			put32(p, 4 * i, lib_mf_f32_bits(((const float *)src)[i]));
 	return off;
 }
 
@@ -219,7 +219,7 @@ static void write_node(struct writer *wr, const struct potnpu_model_node *n)
 	put32(p, NODE(out_coff), n->out_coff);
 	put32(p, NODE(name), name);
 	put32(p, NODE(scheme_name), sname);
-	put32(p, NODE(sqnr), mf_f32_bits(n->sqnr));
+	put32(p, NODE(sqnr), lib_mf_f32_bits(n->sqnr));
 #define WRITE_FIELD(f) put32(p, NODE(layer) + 4 * i++, (uint32_t)n->layer.f);
 	POTNPU_MF_LAYER_FIELDS(WRITE_FIELD)
 #undef WRITE_FIELD
@@ -271,10 +271,33 @@ static int assemble(struct writer *wr, void **bufp, size_t *sizep)
 	return 0;
 }
 
+/* A layer node has a valid layer and the blocks its op reads. */
+static int check_node(const struct potnpu_model_node *n, uint32_t i)
+{
+	struct potnpu_layer_sizes sz;
+	char why[256];
+
+	if (n->kind != POTNPU_NODE_LAYER)
+		return 0;
+	if (potnpu_layer_validate(&n->layer)) {
+		snprintf(why, sizeof(why), "%s", potnpu_last_error());
+		return lib_set_error(-EINVAL, "potnpu_model_write: node %u: %s", i, why);
+	}
+	potnpu_layer_sizes(&n->layer, &sz);
+	if ((sz.weights && !n->weights) || (sz.table && !n->table) ||
+	    (sz.chan && !n->chan))
+		return lib_set_error(-EINVAL,
+				     "potnpu_model_write: node %u: its op needs %s%s%s",
+				     i, sz.weights ? "weight rows, " : "",
+				     sz.table ? "a decode table, " : "", "channel records");
+	return 0;
+}
+
 /* What must hold before encoding: sizes that follow from valid layers. */
 static int check_desc(const struct potnpu_model_desc *d)
 {
 	uint32_t i;
+	int err;
 
 	if (!d->tensors || !d->nodes || d->ntensors > POTNPU_MF_MAX_TENSORS ||
 	    d->nnodes > POTNPU_MF_MAX_NODES || (d->nlabels && !d->labels) ||
@@ -282,14 +305,11 @@ static int check_desc(const struct potnpu_model_desc *d)
 	    d->pre.channels > POTNPU_LAYER_MAX_CHANNELS ||
 	    (d->pre.kind == POTNPU_INPUT_IMAGE_U8 && (!d->pre.mean || !d->pre.std)))
 		return lib_set_error(-EINVAL, "potnpu_model_write: missing arrays or counts above the limits");
-	for (i = 0; i < d->nnodes; i++)
-		if (d->nodes[i].kind == POTNPU_NODE_LAYER &&
-		    potnpu_layer_validate(&d->nodes[i].layer)) {
-			char why[256];
-
-			snprintf(why, sizeof(why), "%s", potnpu_last_error());
-			return lib_set_error(-EINVAL, "potnpu_model_write: node %u: %s", i, why);
-		}
+	for (i = 0; i < d->nnodes; i++) {
+		err = check_node(&d->nodes[i], i);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 

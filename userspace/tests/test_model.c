@@ -302,20 +302,29 @@ static void test_round_trip_residual(void **state)
 	round_trip(model_residual);
 }
 
+/* Build a model into @s and save it to a new file; its name into @path. */
+static void save_temp(struct store *s, void (*build)(struct store *), char *path)
+{
+	int fd;
+
+	strcpy(path, "/tmp/potnpu-model-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	build(s);
+	assert_int_equal(potnpu_model_save(&s->d, path), 0);
+}
+
 /* Saved and loaded through a file; the seed corpus when asked for. */
 static void test_save_load(void **state)
 {
-	char path[] = "/tmp/potnpu-model-XXXXXX";
 	const char *corpus = getenv("POTNPU_MODEL_CORPUS");
 	struct potnpu_model *m;
 	struct store s;
-	int fd = mkstemp(path);
+	char path[32];
 
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
-	model_chain(&s);
-	assert_int_equal(potnpu_model_save(&s.d, path), 0);
+	save_temp(&s, model_chain, path);
 	assert_int_equal(potnpu_model_load(path, &m), 0);
 	same_desc(&s.d, potnpu_model_get(m));
 	assert_int_equal(potnpu_model_node_macs(&s.n[0]), 8 * 8 * 4 * 9);
@@ -618,6 +627,15 @@ static void test_writer_refuses(void **state)
 	s.n[0].layer.kh = 0;
 	assert_int_equal(potnpu_model_write(&s.d, &buf, &size), -EINVAL);
 	assert_non_null(strstr(potnpu_last_error(), "node 0: layer: kh = 0"));
+	s.n[0].layer.kh = 1;
+	s.n[4].chan = NULL;
+	assert_int_equal(potnpu_model_write(&s.d, &buf, &size), -EINVAL);
+	assert_non_null(strstr(potnpu_last_error(), "node 4: its op needs channel records"));
+	s.n[4].chan = s.chan[4];
+	s.n[2].table = NULL;
+	assert_int_equal(potnpu_model_write(&s.d, &buf, &size), -EINVAL);
+	assert_non_null(strstr(potnpu_last_error(),
+			       "node 2: its op needs weight rows, a decode table, channel records"));
 	assert_int_equal(potnpu_model_write(NULL, &buf, &size), -EINVAL);
 	assert_int_equal(potnpu_model_load_buffer(NULL, 4, NULL), -EINVAL);
 	assert_int_equal(potnpu_model_seal(&size, 4), -EINVAL);
@@ -656,18 +674,14 @@ static int run_tool(const char *args, char *out, size_t len)
 /* potnpu-model-info prints what the accessors say, and refuses bad files. */
 static void test_model_info(void **state)
 {
-	char path[] = "/tmp/potnpu-model-XXXXXX", args[128], out[16384];
+	char path[32], args[128], out[16384];
 	struct store s;
 	size_t size;
 	uint8_t *buf;
 	FILE *f;
-	int fd = mkstemp(path);
 
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
-	model_residual(&s);
-	assert_int_equal(potnpu_model_save(&s.d, path), 0);
+	save_temp(&s, model_residual, path);
 	assert_int_equal(run_tool(path, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "depthwise   concat_b_depthwise    2        3[2..3]"));
 	assert_non_null(strstr(out, "total: 416 MACs, 1248 weight bytes"));
