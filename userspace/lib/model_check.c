@@ -92,8 +92,10 @@ static int check_layer_tensors(const struct mf_ctx *c, uint32_t i,
 		return node_err(c, i, NODE(in2), "in2 %u (channel %u) on an op without a second input",
 				n->in2, n->in2_coff);
 	if (l->op == POTNPU_LAYER_MAXPOOL &&
-	    c->m->tensors[n->in].scale != c->m->tensors[n->out].scale)
-		return node_err(c, i, NODE(out), "MAXPOOL's input and output scales differ");
+	    (c->m->tensors[n->in].scale != c->m->tensors[n->out].scale ||
+	     l->in_zp != l->out_zp))
+		return node_err(c, i, NODE(out),
+				"MAXPOOL's input and output differ in scale or zero point");
 	return 0;
 }
 

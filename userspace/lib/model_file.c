@@ -16,6 +16,9 @@
 #define HDR(f)	offsetof(struct potnpu_mf_header, f)
 #define SEC(f)	offsetof(struct potnpu_mf_section, f)
 #define HEADER_SIZE	sizeof(struct potnpu_mf_header)
+
+_Static_assert(POTNPU_MODEL_FORMAT_MAJOR == POTNPU_MF_MAJOR &&
+	       POTNPU_MODEL_FORMAT_MINOR == POTNPU_MF_MINOR, "format version");
 #define ENTRY_SIZE	sizeof(struct potnpu_mf_section)
 
 int lib_mf_err(const char *fmt, ...)

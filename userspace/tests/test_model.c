@@ -558,6 +558,8 @@ static const struct corruption chain_cases[] = {
 	{ "label reference", SEC, POTNPU_MF_SEC_LABELS, 0, 8, 4, 0xfffffff0, BAD, "LABELS section" },
 	{ "node kind", NODE, 0, 1, NODEF(kind), 4, 7, BAD, "node 1: kind 7 is unknown" },
 	{ "softmax not last", NODE, 0, 1, NODEF(kind), 4, POTNPU_NODE_SOFTMAX, BAD, "node 1: Softmax is only allowed as the last node" },
+	{ "maxpool changes the zero point", NODE, 0, 1, LAYERF(25), 4, 3, BAD, "output zero point 3, tensor 2 has -5" },
+	{ "maxpool changes the scale", TENSOR, 0, 2, TENF(scale), 4, 0x3f800000, BAD, "node 1: MAXPOOL's input and output differ in scale or zero point" },
 	{ "softmax with fields", NODE, 0, 3, LAYERF(0), 4, 0x10, BAD, "node 3: Softmax takes one whole tensor" },
 	{ "input index of a node", NODE, 0, 1, NODEF(in), 4, 99, BAD, "node 1: input tensor 99 is out of range (5 tensors)" },
 	{ "output index of a node", NODE, 0, 2, NODEF(out), 4, 5, BAD, "node 2: output tensor 5 is out of range" },
@@ -595,6 +597,7 @@ static const struct corruption residual_cases[] = {
 	{ "labels without a section", SEC, POTNPU_MF_SEC_MODEL, 0, MODF(label_count), 4, 4, BAD, "but label_count 4 needs 16" },
 	{ "depthwise groups", NODE, 0, 3, LAYERF(19), 4, 3, BAD, "groups = 3" },
 	{ "pool records missing", NODE, 0, 4, NODEF(chan), 8, 1u << 16, BAD, "node 4: chan block" },
+	{ "unknown section kind skipped", ENTRY, POTNPU_MF_SEC_LABELS, 0, 0, 4, 99, 0, NULL },
 	{ "fitted: any table by the rules", NODE, 0, 3, NODEF(scheme), 4, POTNPU_SCHEME_FITTED + 1, 0, NULL },
 };
 
