@@ -29,8 +29,10 @@
  *  -ENOTTY	the node is not a DRM device
  *  -ENXIO	the node is a DRM device driven by another driver
  *  -EPROTO	the potnpu driver speaks an incompatible uapi version (too
- *		old or too new for this library)
- *  -EBADMSG	the driver returned a malformed answer
+ *		old or too new for this library); for a model file, a format
+ *		major this library does not read
+ *  -EBADMSG	the driver returned a malformed answer; for a model file,
+ *		the file is malformed
  *  -EOPNOTSUPP	the device lacks a capability the caller asked for, or
  *		its driver's uapi minor predates the call (e.g. buffer
  *		objects on a uapi 0.0 driver)
