@@ -296,7 +296,7 @@ EXPORT int potnpu_layer_pack_weights(const struct potnpu_layer *l,
 	return 0;
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned int n)
+void lib_put_le(uint8_t *p, uint64_t v, unsigned int n)
 {
 	unsigned int i;
 
@@ -304,7 +304,7 @@ static void put_le(uint8_t *p, uint64_t v, unsigned int n)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static uint64_t get_le(const uint8_t *p, unsigned int n)
+uint64_t lib_get_le(const uint8_t *p, unsigned int n)
 {
 	uint64_t v = 0;
 	unsigned int i;
@@ -319,7 +319,7 @@ EXPORT void potnpu_layer_pack_table(const uint32_t *table, size_t n, void *buf)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		put_le((uint8_t *)buf + 4 * i, table[i], 4);
+		lib_put_le((uint8_t *)buf + 4 * i, table[i], 4);
 }
 
 EXPORT void potnpu_layer_pack_chan(const struct potnpu_chan *c, size_t n,
@@ -329,8 +329,8 @@ EXPORT void potnpu_layer_pack_chan(const struct potnpu_chan *c, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++, p += POTNPU_CHAN_RECORD_SIZE) {
-		put_le(p, (uint32_t)c[i].bias, 4);
-		put_le(p + 4, c[i].m, 2);
+		lib_put_le(p, (uint32_t)c[i].bias, 4);
+		lib_put_le(p + 4, c[i].m, 2);
 		p[6] = c[i].shift;
 		p[7] = 0;
 	}
@@ -341,14 +341,14 @@ EXPORT void potnpu_layer_read_counters(const void *record,
 {
 	const uint8_t *p = record;
 
-	c->macs = get_le(p + offsetof(struct potnpu_layer_counters, macs), 8);
-	c->taps = get_le(p + offsetof(struct potnpu_layer_counters, taps), 8);
-	c->terms = get_le(p + offsetof(struct potnpu_layer_counters, terms), 8);
-	c->zero_skips = get_le(p + offsetof(struct potnpu_layer_counters, zero_skips), 8);
-	c->bitserial = get_le(p + offsetof(struct potnpu_layer_counters, bitserial), 8);
-	c->dma_in = get_le(p + offsetof(struct potnpu_layer_counters, dma_in), 8);
-	c->dma_out = get_le(p + offsetof(struct potnpu_layer_counters, dma_out), 8);
-	c->cycles = get_le(p + offsetof(struct potnpu_layer_counters, cycles), 8);
+	c->macs = lib_get_le(p + offsetof(struct potnpu_layer_counters, macs), 8);
+	c->taps = lib_get_le(p + offsetof(struct potnpu_layer_counters, taps), 8);
+	c->terms = lib_get_le(p + offsetof(struct potnpu_layer_counters, terms), 8);
+	c->zero_skips = lib_get_le(p + offsetof(struct potnpu_layer_counters, zero_skips), 8);
+	c->bitserial = lib_get_le(p + offsetof(struct potnpu_layer_counters, bitserial), 8);
+	c->dma_in = lib_get_le(p + offsetof(struct potnpu_layer_counters, dma_in), 8);
+	c->dma_out = lib_get_le(p + offsetof(struct potnpu_layer_counters, dma_out), 8);
+	c->cycles = lib_get_le(p + offsetof(struct potnpu_layer_counters, cycles), 8);
 }
 
 EXPORT int potnpu_layer_decode_cmd(const uint32_t *w, struct potnpu_layer *l,

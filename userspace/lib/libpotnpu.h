@@ -29,8 +29,10 @@
  *  -ENOTTY	the node is not a DRM device
  *  -ENXIO	the node is a DRM device driven by another driver
  *  -EPROTO	the potnpu driver speaks an incompatible uapi version (too
- *		old or too new for this library)
- *  -EBADMSG	the driver returned a malformed answer
+ *		old or too new for this library); for a model file, a format
+ *		major this library does not read
+ *  -EBADMSG	the driver returned a malformed answer; for a model file,
+ *		the file is malformed
  *  -EOPNOTSUPP	the device lacks a capability the caller asked for, or
  *		its driver's uapi minor predates the call (e.g. buffer
  *		objects on a uapi 0.0 driver)
@@ -730,6 +732,189 @@ struct potnpu_ref_buffers {
 int potnpu_reference_run(const struct potnpu_layer *l,
 			 const struct potnpu_ref_buffers *b,
 			 struct potnpu_layer_counts *c);
+
+/* ---- model files ------------------------------------------------------- */
+
+/*
+ * A model file (model.bin, docs/model-format.md): tensors, a graph of
+ * layer nodes in execution order with their weights, the input's
+ * preprocessing and the output labels. potnpu_model_load() and
+ * potnpu_model_load_buffer() check every byte of a file; their errors are
+ *  -EBADMSG	the file is malformed (truncated, a bad offset, size, count,
+ *		index, shape, layer, table word or checksum): the message
+ *		names the section, byte offset and node or tensor
+ *  -EPROTO	the file's format major is not POTNPU_MODEL_FORMAT_MAJOR
+ *  -EINVAL	a bad argument (NULL, or a description the writer refuses)
+ *  -ENOMEM, or the errno of opening or reading the file.
+ */
+#define POTNPU_MODEL_FORMAT_MAJOR	1
+#define POTNPU_MODEL_FORMAT_MINOR	0
+/** A tensor index meaning "none" (&potnpu_model_node.in2 of a non-ADD). */
+#define POTNPU_MODEL_NO_TENSOR		UINT32_MAX
+
+/** enum potnpu_tensor_role - where a tensor lives */
+enum potnpu_tensor_role {
+	POTNPU_TENSOR_INPUT = 1,	/* the model input */
+	POTNPU_TENSOR_OUTPUT = 2,	/* the model output */
+	POTNPU_TENSOR_INTERMEDIATE = 3,
+};
+
+/**
+ * struct potnpu_model_tensor - an int8 NHWC tensor
+ * @n: images (1)
+ * @h: height
+ * @w: width
+ * @c: channels
+ * @cstride: pixel stride in bytes, >= @c
+ * @scale: real = scale * (q - zero_point), > 0
+ * @zero_point: -128..127
+ * @role: enum potnpu_tensor_role
+ */
+struct potnpu_model_tensor {
+	uint32_t n, h, w, c, cstride;
+	float scale;
+	int32_t zero_point;
+	uint32_t role;
+};
+
+/** Node kinds: a layer command, or Softmax on the host (last node only). */
+#define POTNPU_NODE_LAYER	1
+#define POTNPU_NODE_SOFTMAX	2
+
+/**
+ * struct potnpu_model_node - one node of the graph
+ * @kind: POTNPU_NODE_*
+ * @in: input tensor (ADD: a)
+ * @in2: ADD's b, else POTNPU_MODEL_NO_TENSOR
+ * @out: output tensor
+ * @in_coff: first channel of @in read (a slice of a wider tensor)
+ * @in2_coff: first channel of @in2 read
+ * @out_coff: first channel of @out written (concatenation)
+ * @layer: the layer (POTNPU_NODE_LAYER; zero for Softmax)
+ * @scheme: CONV2D: the weight scheme
+ * @scheme_param: its parameter (b or n, see potnpu_scheme_build())
+ * @weights: CONV2D: out_c rows of potnpu_layer_row_bytes()
+ * @table: CONV2D: 1 << wbits decode words, CPU byte order
+ * @chan: CONV2D, AVGPOOL, REQUANT: out_c records
+ * @wscale: CONV2D: out_c real weight scales (reports only)
+ * @name: the ONNX node's name, or NULL ("" when read)
+ * @scheme_name: e.g. "apot4", or NULL
+ * @sqnr: SQNR against float in dB, NaN when not measured
+ */
+struct potnpu_model_node {
+	uint32_t kind;
+	uint32_t in, in2, out;
+	uint32_t in_coff, in2_coff, out_coff;
+	struct potnpu_layer layer;
+	enum potnpu_scheme_kind scheme;
+	unsigned int scheme_param;
+	const uint8_t *weights;
+	const uint32_t *table;
+	const struct potnpu_chan *chan;
+	const float *wscale;
+	const char *name;
+	const char *scheme_name;
+	float sqnr;
+};
+
+/** Input kinds: int8 as the input tensor holds it, or a uint8 image. */
+#define POTNPU_INPUT_INT8	0
+#define POTNPU_INPUT_IMAGE_U8	1
+
+/**
+ * struct potnpu_model_input - what the model's input is
+ * @kind: POTNPU_INPUT_*; for an image, channel c of pixel p is
+ *	real = (p / 255 - mean[c]) / std[c], then
+ *	q = clamp(round(real / scale) + zero_point, -128, 127) with the
+ *	input tensor's scale and zero point (round half away from zero)
+ * @channels: the input tensor's channels
+ * @mean: @channels means (IMAGE_U8), else NULL
+ * @std: @channels standard deviations, > 0 (IMAGE_U8), else NULL
+ */
+struct potnpu_model_input {
+	uint32_t kind;
+	uint32_t channels;
+	const float *mean;
+	const float *std;
+};
+
+/**
+ * struct potnpu_model_desc - a whole model, as written or as read
+ * @name: the model's name
+ * @producer: the compiler's version string
+ * @ntensors: entries at @tensors
+ * @tensors: the tensors
+ * @nnodes: entries at @nodes
+ * @nodes: the graph in execution order
+ * @input: index of the model input tensor
+ * @output: index of the model output tensor
+ * @pre: the input's preprocessing
+ * @nlabels: 0, or the output tensor's channels
+ * @labels: the output channels' names
+ */
+struct potnpu_model_desc {
+	const char *name;
+	const char *producer;
+	uint32_t ntensors;
+	const struct potnpu_model_tensor *tensors;
+	uint32_t nnodes;
+	const struct potnpu_model_node *nodes;
+	uint32_t input, output;
+	struct potnpu_model_input pre;
+	uint32_t nlabels;
+	const char *const *labels;
+};
+
+/** struct potnpu_model - opaque: a model read and checked */
+struct potnpu_model;
+
+/**
+ * potnpu_model_load() - read and check the model file at @path
+ * @mp: receives the model, released with potnpu_model_free()
+ * Return: 0, or an error above. On error *mp is NULL.
+ */
+int potnpu_model_load(const char *path, struct potnpu_model **mp);
+
+/** potnpu_model_load_buffer() - the same from @size bytes at @buf
+ * (copied) */
+int potnpu_model_load_buffer(const void *buf, size_t size,
+			     struct potnpu_model **mp);
+
+/** potnpu_model_free() - release a model (NULL is fine) */
+void potnpu_model_free(struct potnpu_model *m);
+
+/** potnpu_model_get() - the model's description, valid while @m lives */
+const struct potnpu_model_desc *potnpu_model_get(const struct potnpu_model *m);
+
+/**
+ * potnpu_model_write() - encode @d as a model file
+ * @bufp: receives a malloc()ed buffer (free() it)
+ * @sizep: receives its size
+ * The result is checked as potnpu_model_load() checks a file.
+ * Return: 0, -EINVAL (with the reader's message on what @d breaks),
+ * -ENOMEM. On error *bufp is NULL.
+ */
+int potnpu_model_write(const struct potnpu_model_desc *d, void **bufp,
+		       size_t *sizep);
+
+/** potnpu_model_save() - potnpu_model_write() into the file @path.
+ * Return: as potnpu_model_write(), or the errno of writing the file. */
+int potnpu_model_save(const struct potnpu_model_desc *d, const char *path);
+
+/**
+ * potnpu_model_seal() - recompute the checksum of a model file in memory
+ * (for tools and tests that edit a file). Return: 0, or -EINVAL when
+ * @size cannot hold the header.
+ */
+int potnpu_model_seal(void *buf, size_t size);
+
+/** potnpu_model_node_macs() - nominal MACs of a node (CONV2D: out_h *
+ * out_w * out_c * kh * kw * in_c / groups; 0 otherwise) */
+uint64_t potnpu_model_node_macs(const struct potnpu_model_node *n);
+
+/** potnpu_model_node_weight_bytes() - bytes of the node's device operands:
+ * weight rows, decode table and channel records */
+uint64_t potnpu_model_node_weight_bytes(const struct potnpu_model_node *n);
 
 /* ---- jobs ------------------------------------------------------------- */
 

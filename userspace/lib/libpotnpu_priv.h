@@ -99,6 +99,9 @@ struct potnpu_layer_plan;
 void lib_layer_desc(const struct potnpu_layer *l,
 		    const struct potnpu_layer_addrs *a,
 		    struct potnpu_layer_desc *d);
+/* @n bytes little endian at @p: write @v, read a value. */
+void lib_put_le(uint8_t *p, uint64_t v, unsigned int n);
+uint64_t lib_get_le(const uint8_t *p, unsigned int n);
 /* Does the op read channel records? */
 bool lib_layer_has_chan(uint32_t op);
 /* potnpu_layer_plan() of @l (as the device plans it): 0 or -1. */

@@ -145,10 +145,12 @@ static int build_uniform(struct potnpu_scheme *s, unsigned int bits)
 
 static int build_pot(struct potnpu_scheme *s, unsigned int b)
 {
-	uint32_t m, half = 1u << (b - 1);
+	uint32_t m, half;
 
-	if (b < POTNPU_MIN_WBITS || half - 2 > POTNPU_TERM_MAX_EXP)
+	/* The largest magnitude is 2^(2^(b-1) - 2): b = 5 reaches 2^14. */
+	if (b < POTNPU_MIN_WBITS || b > 5)
 		return lib_set_error(-EINVAL, "PoT with %u bits is not supported (2 to 5 bits)", b);
+	half = 1u << (b - 1);
 	s->wbits = b;
 	for (m = 1; m < half; m++) {
 		s->table[m] = POTNPU_TERM(0, m - 1);

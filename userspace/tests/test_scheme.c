@@ -120,6 +120,11 @@ static void test_pot_levels(void **state)
 	check_signed_levels(&s, b5, 2);
 	assert_int_equal(potnpu_scheme_build(POTNPU_SCHEME_POT, 6, NULL, 0, &s),
 			 -EINVAL);
+	/* Refused before any shift by b - 1 (UBSan in check-asan). */
+	assert_int_equal(potnpu_scheme_build(POTNPU_SCHEME_POT, 33, NULL, 0, &s),
+			 -EINVAL);
+	assert_int_equal(potnpu_scheme_build(POTNPU_SCHEME_POT, 0xffffffffu, NULL, 0, &s),
+			 -EINVAL);
 }
 
 static void test_nhot_sizes(void **state)
