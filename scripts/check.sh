@@ -26,7 +26,14 @@ layer_firmware() {
 }
 # libFuzzer targets: regression inputs replayed, then each parser fuzzed
 # for a bounded time (tests/fuzz/Makefile).
-layer_fuzz() { make -s -C "$POTNPU_ROOT/tests/fuzz" check; }
+# The model file reader's target lives with libpotnpu (userspace/Makefile).
+layer_fuzz() {
+	local rc=0
+	make -s -C "$POTNPU_ROOT/tests/fuzz" check || rc=1
+	make -s -C "$POTNPU_ROOT/userspace" fuzz-model \
+		FUZZ_TIME="${FUZZ_TIME:-20}" POTNPU_BUILD="$POTNPU_BUILD" || rc=1
+	return $rc
+}
 layer_qtest() { "$POTNPU_ROOT/scripts/test-qtest.sh"; }
 layer_kunit() { "$POTNPU_ROOT/scripts/test-kunit.sh"; }
 layer_static() { "$POTNPU_ROOT/scripts/static-checks.sh"; }
