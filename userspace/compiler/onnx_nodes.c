@@ -142,6 +142,7 @@ static int read_node(const Onnx__NodeProto *np, struct cg_graph *g,
 	if (!n->name || !n->op_type || !n->in || !n->out)
 		return cg_fail(e, "out of memory");
 	n->opset = g->opset;
+	n->n_out = (int)np->n_output;
 	if (node_op(np, n, e) || node_inputs(np, g, n, e) ||
 	    node_attrs(np, n, e) || cg_op_check(n, e))
 		return -1;
