@@ -88,6 +88,9 @@ int cg_tensor_add(struct cg_graph *g, const char *name, struct cg_error *e);
 int64_t cg_numel(const struct cg_tensor *t);
 int cg_shape_set(struct cg_tensor *t, int rank, const int64_t *dims,
 		 struct cg_error *e);
+/* "[1, 3, 224, 224]" into buf. */
+const char *cg_shape_str(char *buf, size_t size, int rank,
+			 const int64_t *dims);
 const char *cg_node_label(const struct cg_node *n);
 const struct cg_attr *cg_attr_find(const struct cg_node *n, const char *name);
 int64_t cg_attr_int(const struct cg_node *n, const char *name, int64_t dflt);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* cg_graph.c: the compiler graph's tensors, nodes and attribute getters. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,20 @@ int cg_shape_set(struct cg_tensor *t, int rank, const int64_t *dims,
 	memcpy(t->dims, dims, (size_t)rank * sizeof(*dims));
 	t->has_shape = 1;
 	return 0;
+}
+
+const char *cg_shape_str(char *buf, size_t size, int rank,
+			 const int64_t *dims)
+{
+	size_t len = (size_t)snprintf(buf, size, "[");
+	int i;
+
+	for (i = 0; i < rank && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%lld",
+					i ? ", " : "", (long long)dims[i]);
+	if (len < size)
+		snprintf(buf + len, size - len, "]");
+	return buf;
 }
 
 const char *cg_node_label(const struct cg_node *n)

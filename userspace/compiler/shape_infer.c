@@ -333,14 +333,16 @@ static int infer_op(struct cg_graph *g, const struct cg_node *n,
 static int check_declared(const struct cg_tensor *t, struct cg_error *e)
 {
 	int i, bad = t->decl_rank >= 0 && t->decl_rank != t->rank;
+	char got[128], want[128];
 
 	for (i = 0; !bad && i < t->decl_rank; i++)
 		bad = t->decl_dims[i] >= 0 && t->decl_dims[i] != t->dims[i];
 	if (!bad)
 		return 0;
-	return cg_fail(e, "tensor '%s': inferred shape (rank %d, first dimension %lld) is inconsistent with the declared one (rank %d)",
-		       t->name, t->rank, (long long)(t->rank ? t->dims[0] : 0),
-		       t->decl_rank);
+	/* dynamic declared dimensions print as -1 */
+	return cg_fail(e, "tensor '%s': inferred shape %s is inconsistent with the declared %s",
+		       t->name, cg_shape_str(got, sizeof(got), t->rank, t->dims),
+		       cg_shape_str(want, sizeof(want), t->decl_rank, t->decl_dims));
 }
 
 int cg_infer_node(struct cg_graph *g, const struct cg_node *n,
