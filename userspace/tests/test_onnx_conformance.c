@@ -141,15 +141,17 @@ static int check_outputs(struct cg_graph *g, const char *set, char *why,
 	return 0;
 }
 
-static void mark_ops(struct stats *st, const struct cg_graph *g)
+/* POTNPU_ONNX_COVERAGE=1 prints "# covers OP SET" (docs/compiler.md). */
+static void mark_ops(struct stats *st, const struct cg_graph *g,
+		     const char *set)
 {
 	size_t i;
 
-	for (i = 0; i < g->n_nodes; i++)
+	for (i = 0; i < g->n_nodes; i++) {
 		st->op_passed[g->nodes[i].op]++;
-	if (getenv("POTNPU_ONNX_COVERAGE"))
-		for (i = 0; i < g->n_nodes; i++)
-			printf("# covers %s\n", op_names[g->nodes[i].op]);
+		if (getenv("POTNPU_ONNX_COVERAGE"))
+			printf("# covers %s %s\n", op_names[g->nodes[i].op], set);
+	}
 }
 
 /* 1 run, 0 unsupported (why says so), -1 failed (why says so). */
@@ -174,7 +176,7 @@ static int run_set(const char *test_dir, const char *set, struct stats *st,
 	} else {
 		rc = check_outputs(&g, set, why, size) ? -1 : 1;
 		if (rc > 0)
-			mark_ops(st, &g);
+			mark_ops(st, &g, set);
 	}
 	cg_graph_free(&g);
 	return rc;
