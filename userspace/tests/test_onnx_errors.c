@@ -305,6 +305,45 @@ static void test_bad_attribute_value(void **state)
 	expect_error(&md, needles);
 }
 
+static void test_wrong_attribute_type(void **state)
+{
+	static const char *const needles[] = { "(Softmax)", "'axis'",
+		"type int", NULL };
+	struct model md;
+
+	(void)state;
+	model_init(&md, "Softmax");
+	model_attr(&md, "axis", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT);
+	expect_error(&md, needles);
+}
+
+/* Reshape's shape must be known when shapes are inferred. */
+static void test_reshape_shape_not_constant(void **state)
+{
+	static const char *const needles[] = { "(Reshape)", "'w'",
+		"constant initializer", NULL };
+	struct model md;
+	Onnx__ValueInfoProto w, *ins[2];
+	Onnx__TypeProto wt;
+	Onnx__TypeProto__Tensor wtt;
+	Onnx__TensorShapeProto ws;
+
+	(void)state;
+	model_init(&md, "Reshape");
+	model_add_w(&md, 0);
+	value_info(&w, &wt, &wtt, (char *)"w");
+	wtt.elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
+	onnx__tensor_shape_proto__init(&ws);
+	ws.n_dim = 1;
+	ws.dim = md.dimp;
+	wtt.shape = &ws;
+	ins[0] = &md.in;
+	ins[1] = &w;
+	md.g.n_input = 2;
+	md.g.input = ins;
+	expect_error(&md, needles);
+}
+
 static void test_missing_initializer(void **state)
 {
 	static const char *const needles[] = { "'n0'", "(Add)", "'w'",
@@ -431,6 +470,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_op),
 		cmocka_unit_test(test_unknown_attribute),
 		cmocka_unit_test(test_bad_attribute_value),
+		cmocka_unit_test(test_wrong_attribute_type),
+		cmocka_unit_test(test_reshape_shape_not_constant),
 		cmocka_unit_test(test_missing_initializer),
 		cmocka_unit_test(test_dynamic_shape),
 		cmocka_unit_test(test_huge_dimension),
