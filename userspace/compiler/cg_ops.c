@@ -77,8 +77,9 @@ const char *cg_op_supported_list(void)
 	if (buf[0])
 		return buf;
 	for (i = 0; i < CG_OP_COUNT; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
-					i ? ", " : "", ops[i].name);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s, ",
+					ops[i].name);
+	snprintf(buf + len, sizeof(buf) - len, "Constant");
 	return buf;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * onnx_nodes.c: ONNX NodeProtos to compiler graph nodes: op lookup,
- * tensor wiring by name (in topological order) and attributes.
+ * tensor wiring by name (in topological order) and attributes; Constant
+ * nodes are folded into initializers here.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,34 @@ static int read_node(const Onnx__NodeProto *np, struct cg_graph *g,
 	return node_outputs(np, g, n, e);
 }
 
+static int is_constant(const Onnx__NodeProto *np)
+{
+	return np->op_type && !strcmp(np->op_type, "Constant") &&
+		(!np->domain || !*np->domain || !strcmp(np->domain, "ai.onnx"));
+}
+
+/* A Constant node with a 'value' tensor becomes an initializer. */
+static int read_constant(const Onnx__NodeProto *np, struct cg_graph *g,
+			 struct cg_error *e)
+{
+	const char *label = np->name && *np->name ? np->name : "(unnamed)";
+	const Onnx__AttributeProto *a = np->n_attribute == 1 ?
+		np->attribute[0] : NULL;
+	int idx;
+
+	if (!a || !a->name || strcmp(a->name, "value") || !a->t)
+		return cg_fail(e, "node '%s' (Constant): only a single 'value' tensor attribute is supported",
+			       label);
+	if (np->n_output != 1 || !*np->output[0] ||
+	    cg_tensor_find(g, np->output[0]) >= 0)
+		return cg_fail(e, "node '%s' (Constant): needs one new output", label);
+	idx = cg_tensor_add(g, np->output[0], e);
+	if (idx < 0 || cg_tensor_from_proto(a->t, &g->t[idx], e))
+		return -1;
+	g->t[idx].is_const = 1;
+	return 0;
+}
+
 int cg_read_nodes(const Onnx__GraphProto *gp, struct cg_graph *g,
 		  struct cg_error *e)
 {
@@ -158,8 +187,12 @@ int cg_read_nodes(const Onnx__GraphProto *gp, struct cg_graph *g,
 	if (!g->nodes)
 		return cg_fail(e, "out of memory");
 	for (i = 0; i < gp->n_node; i++) {
-		g->n_nodes++;
-		if (read_node(gp->node[i], g, &g->nodes[i], e))
+		if (is_constant(gp->node[i])) {
+			if (read_constant(gp->node[i], g, e))
+				return -1;
+			continue;
+		}
+		if (read_node(gp->node[i], g, &g->nodes[g->n_nodes++], e))
 			return -1;
 	}
 	return 0;
