@@ -16,6 +16,7 @@ PACKAGES=(
 	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 	libdrm-dev libjson-c-dev libcmocka-dev sparse dwarves libelf-dev libssl-dev
 	clang libclang-rt-dev llvm
+	protobuf-c-compiler libprotobuf-c-dev libonnx-dev libonnx-testdata
 	linux-source-6.12
 )
 BACKPORTS_PACKAGES=(meson python3-pycotap)
