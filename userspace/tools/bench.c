@@ -23,7 +23,7 @@ static struct json_object *json_dma(const struct bench_dma_results *d);
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: potnpu-bench [options] model.bin\n"
+		"usage: potnpu-bench [options] [model.bin]\n"
 		"       potnpu-bench --dma [options]\n"
 		"       potnpu-bench --layers [options]\n"
 		"\n"
@@ -70,11 +70,11 @@ static void usage(FILE *f)
 		BENCH_MODEL_DEFAULT_COUNT);
 }
 
-/* The model mode needs a model; --labels needs --input. */
+/* --cpu needs a model (a device is probed without); --labels --input. */
 static int check_model_mode(const struct bench_options *o, FILE *err)
 {
-	if (!o->model) {
-		fprintf(err, "potnpu-bench: give a model file (model.bin), --dma or --layers (see --help)\n");
+	if (!o->model && (o->cpu || o->verify || o->input || o->count)) {
+		fprintf(err, "potnpu-bench: give a model file (model.bin) (see --help)\n");
 		return EX_USAGE;
 	}
 	if (o->labels && !o->input) {
@@ -310,6 +310,12 @@ static void run_model_devices(struct potnpu_device *first,
 	unsigned int i;
 	int err = 0;
 
+	if (!o->model) {
+		bench_report_fail(r, "error", EX_USAGE,
+				  "device %u runs models (MODEL_EXEC): give a model file (model.bin) to benchmark, or benchmark layers with 'potnpu-bench --layers'",
+				  o->device);
+		return;
+	}
 	for (i = 1; i < o->devices && !err; i++) {
 		err = potnpu_open_index(o->device + i, &devs[i]);
 		if (!err)
