@@ -111,6 +111,7 @@ static int raw_inputs(struct model_run *mr, struct bench_idx *x)
 		ret = EX_DATAERR;
 	}
 	if (ret) {
+		bench_idx_free(x);
 		bench_report_fail(mr->r, "error", ret, "%s", why);
 		return ret;
 	}
