@@ -1152,7 +1152,7 @@ static double number_after(const char *s, const char *key)
  */
 static void test_run_bench_model_fake(void **state)
 {
-	char model[32], img[160], lab[160], env[64], correct[64];
+	char model[32], img[160], lab[160], env[64], two[128], correct[64];
 	struct store s;
 	struct run r;
 
@@ -1190,6 +1190,19 @@ static void test_run_bench_model_fake(void **state)
 	assert_exit(&r, 0);
 	assert_contains(r.out, correct);
 	assert_contains(r.out, "\"terms_per_mac\": ");
+
+	/* Two devices sharing the inferences, each checked. */
+	snprintf(two, sizeof(two), "%s;urandom:potnpu:%d.%d:0xf", env,
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	run_fake(&r, fake_dir, two, "potnpu-bench-fake", model, "--devices",
+		 "2", "--count", "11", "--verify", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "devices:       2, the batch spread round robin\n");
+	assert_contains(r.out, "every byte of every inference equals the CPU reference");
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--devices",
+		 "2", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "potnpu-bench: device 1: ");
 
 	/* Layer 4 of the process: inference 1's pool1 (3 layers each). */
 	setenv("POTNPU_FAKE_LAYER_CORRUPT", "out:4", 1);
