@@ -14,7 +14,7 @@ PACKAGES=(
 	libglib2.0-dev libpixman-1-dev libfdt-dev dpkg-dev rsync kmod
 	busybox-static cpio xz-utils zstd seabios qemu-system-data
 	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
-	libdrm-dev libjson-c-dev libcmocka-dev sparse dwarves libelf-dev libssl-dev
+	libdrm-dev libjson-c-dev libcmocka-dev zlib1g-dev sparse dwarves libelf-dev libssl-dev
 	clang libclang-rt-dev llvm
 	protobuf-c-compiler libprotobuf-c-dev libonnx-dev libonnx-testdata
 	linux-source-6.12

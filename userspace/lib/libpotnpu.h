@@ -1068,6 +1068,197 @@ void potnpu_syncobj_destroy(struct potnpu_device *dev, uint32_t handle);
  * itself runs to its end regardless */
 void potnpu_job_free(struct potnpu_job *job);
 
+/* ---- graphs: a model placed on a device, run per input ----------------- */
+
+/*
+ * A graph is a loaded model made ready to run: on a device, its weights,
+ * decode tables and channel records are placed once in a read-only
+ * weights buffer object, every tensor at a 64-byte aligned offset of an
+ * activations buffer object (a concatenation's slices share their
+ * tensor), and the whole graph's command stream is built once: one layer
+ * command per layer node in execution order, each writing its counters
+ * record into a counters buffer object. An inference is then ONE job:
+ * write the input tensor, submit, wait, read the output tensor and every
+ * layer's counters. With no device the same graph runs on the CPU
+ * reference executor (potnpu_reference_run()), node by node, so that a
+ * caller can compare both byte for byte (potnpu_graph_diff()). A Softmax
+ * last node is computed on the host, in float.
+ *
+ * A graph has 1..POTNPU_GRAPH_MAX_SLOTS slots, each an activations and a
+ * counters buffer and a command stream of its own, so that that many
+ * inferences can be in flight at once (potnpu_graph_submit() on each
+ * slot, then potnpu_graph_collect(); potnpu_graph_run_batch() does that).
+ */
+struct potnpu_graph;
+
+/** Most inferences in flight in one graph. */
+#define POTNPU_GRAPH_MAX_SLOTS	64u
+/** &potnpu_graph_result.failed_node when no node failed. */
+#define POTNPU_GRAPH_NO_NODE	UINT32_MAX
+
+/**
+ * struct potnpu_graph_options - how potnpu_graph_create() places a model
+ * @dev: the device, or NULL for the CPU reference executor
+ * @slots: inferences in flight, 1..POTNPU_GRAPH_MAX_SLOTS (0 means 1)
+ */
+struct potnpu_graph_options {
+	struct potnpu_device *dev;
+	unsigned int slots;
+};
+
+/**
+ * struct potnpu_graph_info - sizes of a graph's input and output
+ * @in_bytes: bytes of an input: h * w * c int8 of the input tensor, dense
+ *	(no pixel stride), as potnpu_model_preprocess() writes them
+ * @out_bytes: bytes of the quantized output: h * w * c int8 of the
+ *	tensor the last layer writes (a Softmax's input), dense
+ * @out_values: floats of &potnpu_graph_result.real (the same count)
+ * @nnodes: the model's nodes (entries of &potnpu_graph_result.counts)
+ * @slots: the graph's slots
+ * @weights_bytes: bytes of the weights buffer (0 on the reference)
+ * @activation_bytes: bytes of one slot's tensors
+ * @cmd_bytes: bytes of one slot's command stream (0 on the reference)
+ */
+struct potnpu_graph_info {
+	size_t in_bytes, out_bytes, out_values;
+	uint32_t nnodes;
+	unsigned int slots;
+	size_t weights_bytes, activation_bytes, cmd_bytes;
+};
+
+/**
+ * struct potnpu_graph_result - what one inference gave
+ * @out: caller's buffer of &potnpu_graph_info.out_bytes, or NULL
+ * @real: caller's buffer of &potnpu_graph_info.out_values floats, or
+ *	NULL: the Softmax's probabilities, or the dequantized output (only
+ *	with @out)
+ * @counts: caller's array of &potnpu_graph_info.nnodes, or NULL: each
+ *	layer node's counters (a Softmax node's are zero)
+ * @ns: submission to completion, in ns (reference: the execution)
+ * @failed_node: the node whose command failed (from the job's
+ *	err_offset), else POTNPU_GRAPH_NO_NODE
+ * @status: the job's status (reference: code DRM_POTNPU_JOB_OK or
+ *	DRM_POTNPU_JOB_INVALID)
+ */
+struct potnpu_graph_result {
+	int8_t *out;
+	float *real;
+	struct potnpu_layer_counts *counts;
+	uint64_t ns;
+	uint32_t failed_node;
+	struct potnpu_job_status status;
+};
+
+/**
+ * potnpu_graph_create() - place @m for running
+ * @m: a loaded model; it must outlive the graph
+ * @o: the backend and slots
+ * @gp: receives the graph, released with potnpu_graph_free()
+ * Return: 0, or -EINVAL (bad argument), -ENOSPC (more layer nodes than a
+ * command stream holds, POTNPU_CMDBUF_MAX_SIZE / 128), -ENOMEM, or a
+ * buffer object error. On error *gp is NULL.
+ */
+int potnpu_graph_create(const struct potnpu_model *m,
+			const struct potnpu_graph_options *o,
+			struct potnpu_graph **gp);
+
+/** potnpu_graph_free() - release a graph and its buffers (NULL is fine);
+ * wait for its submitted inferences first (potnpu_graph_collect()) */
+void potnpu_graph_free(struct potnpu_graph *g);
+
+/** potnpu_graph_info() - sizes of @g, valid while @g lives */
+const struct potnpu_graph_info *potnpu_graph_info(const struct potnpu_graph *g);
+
+/**
+ * potnpu_graph_submit() - start an inference in slot @slot
+ * @input: &potnpu_graph_info.in_bytes int8 values of the input tensor
+ * Writes the input tensor and submits the slot's stream (the reference
+ * runs it here). The slot must not be in flight.
+ * Return: 0, -EINVAL, -EBUSY (the slot is in flight), or a
+ * potnpu_submit() error; the reference's failure is reported by
+ * potnpu_graph_collect().
+ */
+int potnpu_graph_submit(struct potnpu_graph *g, unsigned int slot,
+			const int8_t *input);
+
+/**
+ * potnpu_graph_collect() - wait for slot @slot's inference, read results
+ * Return: 0; -EIO when the job (or the reference) failed, with
+ * @r->failed_node and @r->status saying where and why (and
+ * potnpu_last_error() naming the node); -EINVAL (nothing in flight),
+ * -ETIME (60 s passed), or a wait or status error.
+ */
+int potnpu_graph_collect(struct potnpu_graph *g, unsigned int slot,
+			 struct potnpu_graph_result *r);
+
+/** potnpu_graph_run() - submit and collect one inference in slot 0 */
+int potnpu_graph_run(struct potnpu_graph *g, const int8_t *input,
+		     struct potnpu_graph_result *r);
+
+/**
+ * potnpu_graph_run_batch() - @n inferences, pipelined
+ * @inputs: @n inputs of &potnpu_graph_info.in_bytes, one after another
+ * @r: @n results (their buffers the caller's, as for one run)
+ * In groups of the graph's slots: every slot of a group submitted, then
+ * each collected; afterwards slot i holds the tensors of the last group's
+ * i-th inference. Stops at the first error. Return: as
+ * potnpu_graph_collect().
+ */
+int potnpu_graph_run_batch(struct potnpu_graph *g, const int8_t *inputs,
+			   size_t n, struct potnpu_graph_result *r);
+
+/**
+ * potnpu_graph_run_spread() - @n inferences spread over @ng graphs (e.g.
+ * one per device, of the same model), round robin, each graph using
+ * all its slots: every graph's group submitted, then collected.
+ * Return: as potnpu_graph_run_batch().
+ */
+int potnpu_graph_run_spread(struct potnpu_graph *const *graphs, size_t ng,
+			    const int8_t *inputs, size_t n,
+			    struct potnpu_graph_result *r);
+
+/**
+ * struct potnpu_graph_diff - the first byte where two graphs' tensors
+ * differ, in execution order
+ * @node: the node whose output differs
+ * @tensor: its output tensor
+ * @byte: the byte's index in the node's output, dense (y, x, c with c
+ *	fastest, c counted from the node's first output channel)
+ * @y, @x, @c: its position (@c within the tensor)
+ * @a, @b: the values of the two graphs
+ */
+struct potnpu_graph_diff {
+	uint32_t node, tensor;
+	size_t byte;
+	uint32_t y, x, c;
+	int8_t a, b;
+};
+
+/**
+ * potnpu_graph_diff() - compare every layer node's output in slot @sa of
+ * @a with slot @sb of @b (graphs of the same model, e.g. device and
+ * reference, after the same input)
+ * Return: 0 when every byte agrees, 1 with @d filled at the first
+ * difference, -EINVAL.
+ */
+int potnpu_graph_diff(const struct potnpu_graph *a, unsigned int sa,
+		      const struct potnpu_graph *b, unsigned int sb,
+		      struct potnpu_graph_diff *d);
+
+/**
+ * potnpu_model_preprocess() - a model's input from raw data
+ * @m: the model
+ * @raw: POTNPU_INPUT_IMAGE_U8: an h x w x c uint8 image (NHWC); INT8:
+ *	h * w * c int8 values, copied
+ * @q: receives &potnpu_graph_info.in_bytes int8 values: for an image,
+ *	real = (p / 255 - mean[c]) / std[c], then q = clamp(round(real /
+ *	scale) + zero_point, -128, 127), in float (binary32) arithmetic,
+ *	rounding half away from zero (docs/model-format.md, INPUT)
+ * Return: 0 or -EINVAL.
+ */
+int potnpu_model_preprocess(const struct potnpu_model *m, const uint8_t *raw,
+			    int8_t *q);
+
 /* ---- capabilities ----------------------------------------------------- */
 
 /** potnpu_has_cap() - whether @info reports every bit of @cap */

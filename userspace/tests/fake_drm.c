@@ -80,6 +80,14 @@ struct fake_file {
 
 static struct fake_syncobj syncobjs[FAKE_MAX_SYNCOBJS];
 static struct fake_job jobs[FAKE_MAX_JOBS];
+
+/* Where job @id of file @fd is kept: the last 64 jobs of each of four
+ * files at once (files opened one after another differ in fd % 4). */
+static struct fake_job *job_slot(int fd, uint64_t id)
+{
+	return &jobs[(unsigned int)fd % 4 * (FAKE_MAX_JOBS / 4) +
+		     id % (FAKE_MAX_JOBS / 4)];
+}
 static struct fake_file files[FAKE_MAX_FILES];
 static uint32_t next_syncobj;
 static uint64_t fake_instret;
@@ -809,7 +817,7 @@ static int fake_submit(int fd, struct drm_potnpu_submit *s)
 		}
 	}
 	s->job_id = f->next_id++;
-	j = &jobs[s->job_id % FAKE_MAX_JOBS];
+	j = job_slot(fd, s->job_id);
 	memset(j, 0, sizeof(*j));
 	j->used = true;
 	j->fd = fd;
@@ -832,7 +840,7 @@ static int fake_submit(int fd, struct drm_potnpu_submit *s)
 
 static int fake_job_status(int fd, struct drm_potnpu_job_status *st)
 {
-	struct fake_job *j = &jobs[st->job_id % FAKE_MAX_JOBS];
+	struct fake_job *j = job_slot(fd, st->job_id);
 
 	if (!j->used || j->id != st->job_id || j->fd != fd) {
 		errno = ENOENT;

@@ -873,16 +873,17 @@ static void test_bench_with_model_exec(void **state)
 	snprintf(path, sizeof(path), "%s/accel1", dir);
 	assert_int_equal(symlink("/dev/full", path), 0);
 
-	/* Layer commands yes, model files not yet: 69 and a pointer. */
+	/* Layer commands yes, but no model: 64 and a pointer. */
 	bench_report_init(&r, &o);
-	assert_int_equal(bench_run(&o, &r), EX_UNAVAILABLE);
-	assert_contains(r.message, "does not support model files yet");
+	assert_int_equal(bench_run(&o, &r), EX_USAGE);
+	assert_contains(r.message, "give a model file (model.bin)");
 	assert_contains(r.message, "potnpu-bench --layers");
 
-	o.model = "model.bin";
+	/* A model that is not there: 66, from the model loader. */
+	o.model = "/nonexistent/model.bin";
 	bench_report_init(&r, &o);
-	assert_int_equal(bench_run(&o, &r), EX_UNAVAILABLE);
-	assert_contains(r.message, "does not support model files yet");
+	assert_int_equal(bench_run(&o, &r), EX_NOINPUT);
+	assert_contains(r.message, "/nonexistent/model.bin");
 }
 
 static void test_bench_dma(void **state)

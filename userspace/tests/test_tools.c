@@ -23,11 +23,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "bench.h"
 #include "common.h"
 #include "tool_json.h"
 #include "potnpu_fw_image.h"
+#include "test_models.h"
 
 static void assert_contains(const char *s, const char *sub)
 {
@@ -1004,16 +1006,17 @@ static void test_run_bench_fake(void **state)
 	assert_contains(r.out, want);
 	assert_contains(r.out, "\"results\": null");
 
-	/* A device with layer commands: model files are not supported yet. */
+	/* A device with layer commands: a file that is no model is 65, no
+	 * model at all 64 (the model mode itself: test_run_bench_model_fake). */
 	snprintf(want, sizeof(want), "zero:potnpu:%d.%d:0x9",
 		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
 	run_fake(&r, fake_dir, want, "potnpu-bench-fake",
 		 "/etc/hostname", NULL);
-	assert_exit(&r, EX_UNAVAILABLE);
-	assert_contains(r.err, "does not support model files yet; benchmark layers with 'potnpu-bench --layers'");
+	assert_exit(&r, EX_DATAERR);
+	assert_contains(r.err, "/etc/hostname: model: ");
 	run_fake(&r, fake_dir, want, "potnpu-bench-fake", NULL);
-	assert_exit(&r, EX_UNAVAILABLE);
-	assert_contains(r.err, "does not support model files yet");
+	assert_exit(&r, EX_USAGE);
+	assert_contains(r.err, "give a model file (model.bin) to benchmark, or benchmark layers with 'potnpu-bench --layers'");
 
 	/* --layers without MODEL_EXEC: 69 and why. */
 	run_fake(&r, fake_dir, FAKE_DRM, "potnpu-bench-fake", "--layers", NULL);
@@ -1105,6 +1108,124 @@ static void test_run_bench_layers_fake(void **state)
 		 "100001", NULL);
 	assert_exit(&r, EX_USAGE);
 	assert_contains(r.err, "with --layers: expected a number from 1 to 100000");
+}
+
+/* An IDX file of @n items of @item bytes (values from @seed), gzip with @gz. */
+static void write_idx(const char *path, bool gz, uint32_t n, uint32_t h,
+		      uint32_t w, unsigned int mod, unsigned int seed)
+{
+	uint8_t head[16] = { 0, 0, 8, w ? 3 : 1 };
+	uint32_t dims[3] = { n, h, w }, i, len = w ? 16 : 8;
+	size_t items = (size_t)n * (w ? h * w : 1), k;
+	gzFile f = gzopen(path, gz ? "wb" : "wbT");
+
+	assert_non_null(f);
+	for (i = 0; i < 3; i++) {
+		head[4 + 4 * i] = (uint8_t)(dims[i] >> 24);
+		head[5 + 4 * i] = (uint8_t)(dims[i] >> 16);
+		head[6 + 4 * i] = (uint8_t)(dims[i] >> 8);
+		head[7 + 4 * i] = (uint8_t)dims[i];
+	}
+	assert_int_equal(gzwrite(f, head, len), (int)len);
+	for (k = 0; k < items; k++) {
+		uint8_t v = (uint8_t)((k * 2654435761u + seed) % mod);
+
+		assert_int_equal(gzwrite(f, &v, 1), 1);
+	}
+	gzclose(f);
+}
+
+/* The value after @key in @s, as a number. */
+static double number_after(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	assert_non_null(p);
+	return strtod(p + strlen(key), NULL);
+}
+
+/*
+ * potnpu-bench model.bin against the fake driver (layers run by the CPU
+ * reference): a small model written by the model writer over IDX images
+ * (gzip) and labels; accuracy, the per-node table, --verify; a spoilt
+ * byte is exit 1 naming the node and the byte; --cpu and --json.
+ */
+static void test_run_bench_model_fake(void **state)
+{
+	char model[32], img[160], lab[160], env[64], two[128], correct[64];
+	struct store s;
+	struct run r;
+
+	(void)state;
+	make_fake_dir();
+	save_temp(&s, model_chain, model);
+	store_free(&s);
+	snprintf(img, sizeof(img), "%s/images.idx.gz", tmpdir);
+	snprintf(lab, sizeof(lab), "%s/labels.idx", tmpdir);
+	write_idx(img, true, 24, 8, 8, 256, 5);
+	write_idx(lab, false, 24, 0, 0, 10, 3);
+	snprintf(env, sizeof(env), "zero:potnpu:%d.%d:0xf",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", img,
+		 "--labels", lab, "--verify", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "graph:         fashion-chain on device, 24 inferences (IDX inputs)\n");
+	assert_contains(r.out, "\n0    conv1                conv2d   apot4             2304 ");
+	assert_contains(r.out, "\n3    softmax              softmax  -                    0 ");
+	assert_contains(r.out, "every byte of every inference equals the CPU reference");
+	assert_contains(r.out, "latency (ns):  min ");
+	assert_contains(r.out, " inferences/s\n");
+	assert_contains(r.out, "% top-1\n");
+
+	/* The same accuracy on the CPU reference, in JSON. */
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--cpu",
+		 "--input", img, "--labels", lab, "--json", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "\"backend\": \"cpu\"");
+	snprintf(correct, sizeof(correct), "\"correct\": %d",
+		 (int)number_after(r.out, "\"correct\": "));
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", img,
+		 "--labels", lab, "--json", "--count", "24", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, correct);
+	assert_contains(r.out, "\"terms_per_mac\": ");
+
+	/* Two devices sharing the inferences, each checked. */
+	snprintf(two, sizeof(two), "%s;urandom:potnpu:%d.%d:0xf", env,
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+	run_fake(&r, fake_dir, two, "potnpu-bench-fake", model, "--devices",
+		 "2", "--count", "11", "--verify", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "devices:       2, the batch spread round robin\n");
+	assert_contains(r.out, "every byte of every inference equals the CPU reference");
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--devices",
+		 "2", NULL);
+	assert_exit(&r, EX_UNAVAILABLE);
+	assert_contains(r.err, "potnpu-bench: device 1: ");
+
+	/* Layer 4 of the process: inference 1's pool1 (3 layers each). */
+	setenv("POTNPU_FAKE_LAYER_CORRUPT", "out:4", 1);
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--verify",
+		 "--count", "3", NULL);
+	unsetenv("POTNPU_FAKE_LAYER_CORRUPT");
+	assert_exit(&r, 1);
+	assert_contains(r.err, "potnpu-bench: inference 1: node 1 (pool1) differs from the CPU reference: output byte 0 (y 0, x 0, c 0) of tensor 2: device ");
+
+	/* Inputs that do not fit, and the options' rules. */
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", lab, NULL);
+	assert_exit(&r, EX_DATAERR);
+	assert_contains(r.err, "items of 1 bytes, the model's input takes 64");
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input",
+		 "/nonexistent.idx", NULL);
+	assert_exit(&r, EX_NOINPUT);
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--labels", lab, NULL);
+	assert_exit(&r, EX_USAGE);
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", "--dma", "--verify", NULL);
+	assert_exit(&r, EX_USAGE);
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--devices", "9", NULL);
+	assert_exit(&r, EX_USAGE);
+	unlink(model);
 }
 
 static void test_run_bo_check_fake(void **state)
@@ -1267,6 +1388,7 @@ int main(void)
 		R(test_run_info_fake),
 		R(test_run_bench_fake),
 		R(test_run_bench_layers_fake),
+		R(test_run_bench_model_fake),
 		R(test_run_bo_check_fake),
 		R(test_run_job_check_fake),
 		R(test_run_layer_check_fake),

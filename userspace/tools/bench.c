@@ -28,8 +28,9 @@ static void usage(FILE *f)
 		"       potnpu-bench --layers [options]\n"
 		"\n"
 		"Run a compiled model (potnpu-compile's model.bin) on a potnpu\n"
-		"device and report latency, throughput, operation counts and\n"
-		"modeled device cycles. With --dma, measure jobs instead: the\n"
+		"device, one job per inference, and report top-1 accuracy (with\n"
+		"--labels), latency, throughput and per-node counters (MACs,\n"
+		"shift-add terms, DMA bytes, modeled cycles). With --dma, measure jobs instead: the\n"
 		"submit-to-signal latency of empty jobs, a pipelined burst, and\n"
 		"COPY throughput for 4 KiB to 16 MiB (every byte verified). With\n"
 		"--layers, run a fixed suite of layers (a 3x3 convolution in every\n"
@@ -40,6 +41,15 @@ static void usage(FILE *f)
 		"  -n, --iterations N   timed runs, 1-%u (default %u; --dma: at\n"
 		"                       most %u; --layers: per layer, default %u,\n"
 		"                       at most %u)\n"
+		"      --cpu            run the model on the CPU reference executor\n"
+		"      --devices N      spread the inferences over devices --device\n"
+		"                       to --device + N - 1 (1-%u, default 1)\n"
+		"      --input FILE     IDX images (uint8, .gz too), e.g. Fashion-MNIST's\n"
+		"                       t10k-images-idx3-ubyte.gz (default: random)\n"
+		"      --labels FILE    IDX labels of the images: top-1 accuracy\n"
+		"      --count N        inferences (default: every image, or %u random)\n"
+		"      --verify         compare every byte of every inference with the\n"
+		"                       CPU reference (exit 1 on a difference)\n"
 		"      --dma            job and DMA benchmark (needs capability JOBS)\n"
 		"      --layers         layer benchmark (needs capability MODEL_EXEC)\n"
 		"  -j, --json           machine-readable report on stdout\n"
@@ -47,16 +57,35 @@ static void usage(FILE *f)
 		"  -V, --version        print the version\n"
 		"\n"
 		"Exit status: 0 ok, 1 a job failed, copied wrong data (--dma) or\n"
-		"differed from the CPU reference (--layers),\n"
-		"64 usage error, 65 bad model file, 66 model file missing or\n"
-		"unreadable, 69 no device or the device cannot run models\n"
-		"(capability MODEL_EXEC missing, or model files not supported yet)\n"
+		"differed from the CPU reference (--layers, --verify),\n"
+		"64 usage error, 65 bad model or IDX file, 66 model or IDX file\n"
+		"missing or unreadable, 69 no device or the device cannot run\n"
+		"models (capability MODEL_EXEC missing)\n"
 		"or jobs (JOBS missing, --dma),\n"
 		"70 not implemented, 71 system error, 76 driver/library version\n"
 		"mismatch, 77 permission denied.\n",
 		BENCH_MAX_ITERATIONS, BENCH_DEFAULT_ITERATIONS,
 		BENCH_DMA_MAX_ITERATIONS, BENCH_LAYERS_DEFAULT_ITERATIONS,
-		BENCH_LAYERS_MAX_ITERATIONS);
+		BENCH_LAYERS_MAX_ITERATIONS, BENCH_MODEL_MAX_DEVICES,
+		BENCH_MODEL_DEFAULT_COUNT);
+}
+
+/* --cpu needs a model (a device is probed without); --labels --input. */
+static int check_model_mode(const struct bench_options *o, FILE *err)
+{
+	if (!o->model && (o->cpu || o->verify || o->input || o->count)) {
+		fprintf(err, "potnpu-bench: give a model file (model.bin) (see --help)\n");
+		return EX_USAGE;
+	}
+	if (o->labels && !o->input) {
+		fprintf(err, "potnpu-bench: --labels needs --input, the images they label\n");
+		return EX_USAGE;
+	}
+	if (o->cpu && o->devices > 1) {
+		fprintf(err, "potnpu-bench: give --cpu or --devices, not both\n");
+		return EX_USAGE;
+	}
+	return BENCH_CONTINUE;
 }
 
 /* The modes exclude each other and bound --iterations. */
@@ -77,6 +106,14 @@ static int check_modes(struct bench_options *o, bool iterations_given,
 			mode, o->model);
 		return EX_USAGE;
 	}
+	if (!o->dma && !o->layers)
+		return check_model_mode(o, err);
+	if (o->cpu || o->devices > 1 || o->input || o->labels || o->count ||
+	    o->verify) {
+		fprintf(err, "potnpu-bench: --cpu, --devices, --input, --labels, --count and --verify are for the model mode, not %s (see --help)\n",
+			mode);
+		return EX_USAGE;
+	}
 	if (o->layers && !iterations_given)
 		o->iterations = BENCH_LAYERS_DEFAULT_ITERATIONS;
 	if ((o->dma || o->layers) && o->iterations > max) {
@@ -88,6 +125,44 @@ static int check_modes(struct bench_options *o, bool iterations_given,
 	return BENCH_CONTINUE;
 }
 
+/* An option of the model mode into @o: 0, or -1 after a message. */
+static int model_option(int c, const char *arg, struct bench_options *o,
+			FILE *err)
+{
+	unsigned long v;
+
+	switch (c) {
+	case 'C':
+		o->cpu = true;
+		return 0;
+	case 'v':
+		o->verify = true;
+		return 0;
+	case 'I':
+		o->input = arg;
+		return 0;
+	case 'B':
+		o->labels = arg;
+		return 0;
+	case 'N':
+		if (tool_parse_uint(arg, 1, BENCH_MODEL_MAX_DEVICES, &v)) {
+			fprintf(err, "potnpu-bench: invalid --devices '%s': expected a number from 1 to %u\n",
+				arg, BENCH_MODEL_MAX_DEVICES);
+			return -1;
+		}
+		o->devices = (unsigned int)v;
+		return 0;
+	default:
+		if (tool_parse_uint(arg, 1, BENCH_MAX_ITERATIONS, &v)) {
+			fprintf(err, "potnpu-bench: invalid --count '%s': expected a number from 1 to %u\n",
+				arg, BENCH_MAX_ITERATIONS);
+			return -1;
+		}
+		o->count = (unsigned int)v;
+		return 0;
+	}
+}
+
 int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 		     FILE *out, FILE *err)
 {
@@ -97,6 +172,12 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 		{ "json", no_argument, NULL, 'j' },
 		{ "dma", no_argument, NULL, 'D' },
 		{ "layers", no_argument, NULL, 'L' },
+		{ "cpu", no_argument, NULL, 'C' },
+		{ "devices", required_argument, NULL, 'N' },
+		{ "input", required_argument, NULL, 'I' },
+		{ "labels", required_argument, NULL, 'B' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "verify", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -107,6 +188,7 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 
 	memset(o, 0, sizeof(*o));
 	o->iterations = BENCH_DEFAULT_ITERATIONS;
+	o->devices = 1;
 	optind = 0;	/* full re-initialisation: the tests parse many times */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:n:jhV", longopts, NULL)) != -1) {
@@ -138,6 +220,15 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 			break;
 		case 'L':
 			o->layers = true;
+			break;
+		case 'C':
+		case 'N':
+		case 'I':
+		case 'B':
+		case 'c':
+		case 'v':
+			if (model_option(c, optarg, o, err))
+				return EX_USAGE;
 			break;
 		case 'h':
 			usage(out);
@@ -210,6 +301,36 @@ static bool need_cap(const struct bench_options *o, struct bench_report *r,
 	return false;
 }
 
+/* The model mode on @first and the --devices after it. */
+static void run_model_devices(struct potnpu_device *first,
+			      const struct bench_options *o,
+			      struct bench_report *r)
+{
+	struct potnpu_device *devs[BENCH_MODEL_MAX_DEVICES] = { first };
+	unsigned int i;
+	int err = 0;
+
+	if (!o->model) {
+		bench_report_fail(r, "error", EX_USAGE,
+				  "device %u runs models (MODEL_EXEC): give a model file (model.bin) to benchmark, or benchmark layers with 'potnpu-bench --layers'",
+				  o->device);
+		return;
+	}
+	for (i = 1; i < o->devices && !err; i++) {
+		err = potnpu_open_index(o->device + i, &devs[i]);
+		if (!err)
+			err = potnpu_require_cap(devs[i], DRM_POTNPU_CAP_MODEL_EXEC);
+		if (err)
+			bench_report_fail(r, "unavailable", tool_exit_code(err),
+					  "device %u: %s", o->device + i,
+					  potnpu_last_error());
+	}
+	if (!err)
+		bench_run_model(devs, o->devices, o, r);
+	for (i = 1; i < o->devices; i++)
+		potnpu_close(devs[i]);
+}
+
 /* The mode's benchmark on the open, queried device. */
 static void run_mode(struct potnpu_device *dev, const struct bench_options *o,
 		     struct bench_report *r)
@@ -226,10 +347,7 @@ static void run_mode(struct potnpu_device *dev, const struct bench_options *o,
 		bench_run_layers(dev, o, r);
 		return;
 	}
-	/* Model files arrive with the compiler. */
-	bench_report_fail(r, "unavailable", EX_UNAVAILABLE,
-			  "device %u runs layer commands (MODEL_EXEC), but potnpu-bench %s does not support model files yet; benchmark layers with 'potnpu-bench --layers'",
-			  o->device, POTNPU_TOOLS_VERSION);
+	run_model_devices(dev, o, r);
 }
 
 int bench_run(const struct bench_options *o, struct bench_report *r)
@@ -237,6 +355,8 @@ int bench_run(const struct bench_options *o, struct bench_report *r)
 	struct potnpu_device *dev = NULL;
 	int err;
 
+	if (o->cpu && !o->dma && !o->layers)
+		return bench_run_model(NULL, 0, o, r);
 	err = potnpu_open_index(o->device, &dev);
 	if (err) {
 		bench_report_fail(r, "unavailable", tool_exit_code(err), "%s",
@@ -325,6 +445,8 @@ void bench_report_print_text(const struct bench_report *r, FILE *f)
 		print_dma_text(&r->dma_results, f);
 	if (r->have_layers)
 		bench_layers_print_text(&r->layers_results, f);
+	if (r->have_model)
+		bench_model_print_text(&r->model_results, f);
 	if (!r->have_results)
 		return;
 	fprintf(f, "latency (ns):  min %llu, mean %llu, p50 %llu, p99 %llu, max %llu\n",
@@ -419,6 +541,8 @@ void bench_report_print_json(const struct bench_report *r, FILE *f)
 			       json_dma(&r->dma_results) : NULL);
 	json_object_object_add(doc, "layers", r->have_layers ?
 			       bench_layers_json(&r->layers_results) : NULL);
+	json_object_object_add(doc, "graph", r->have_model ?
+			       bench_model_json(&r->model_results) : NULL);
 	tool_json_finish(doc, f);
 }
 

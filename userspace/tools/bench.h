@@ -43,6 +43,42 @@ struct bench_options {
 	bool dma;			/* --dma: job and DMA benchmark */
 	bool layers;			/* --layers: the layer suite */
 	const char *model;		/* model.bin, or NULL */
+	bool cpu;			/* --cpu: the CPU reference executor */
+	unsigned int devices;		/* --devices: from --device on, >= 1 */
+	const char *input;		/* --input: IDX images, or NULL (random) */
+	const char *labels;		/* --labels: IDX labels, or NULL */
+	unsigned int count;		/* --count: inferences, 0 = default */
+	bool verify;			/* --verify: every byte vs the reference */
+};
+
+/* Model mode: inferences without --count and --input (random inputs). */
+#define BENCH_MODEL_DEFAULT_COUNT	100u
+/* Model mode: most --devices, and each graph's inferences in flight. */
+#define BENCH_MODEL_MAX_DEVICES		8u
+#define BENCH_MODEL_SLOTS		4u
+/* Model mode: nodes the per-layer table keeps. */
+#define BENCH_MODEL_MAX_NODES		64u
+
+/* One node of the model mode's table: counters per inference (mean). */
+struct bench_node {
+	char name[32];
+	char op[12];			/* "conv2d", ..., "softmax" */
+	char scheme[16];		/* CONV2D: "apot4", ...; else "-" */
+	uint64_t macs, terms, dma, cycles;
+};
+
+/* Results of the model mode. */
+struct bench_model_results {
+	char name[64];			/* the model's name */
+	const char *backend;		/* "device" or "cpu" */
+	unsigned int devices;
+	unsigned int count;		/* inferences */
+	bool random_inputs;
+	unsigned int correct;		/* with labels: top-1 hits */
+	bool verified;			/* --verify passed */
+	unsigned int nnodes;		/* rows at @node */
+	struct bench_node node[BENCH_MODEL_MAX_NODES];
+	struct bench_node total;
 };
 
 /* Latency statistics, in ns. */
@@ -131,6 +167,8 @@ struct bench_report {
 	bool layers;			/* --layers run: the fields below */
 	bool have_layers;
 	struct bench_layers_results layers_results;
+	bool have_model;		/* the model mode ran: the fields below */
+	struct bench_model_results model_results;
 };
 
 /*
@@ -155,13 +193,30 @@ int bench_check_model(const char *path, struct bench_report *r);
  * bench_run() - open the device, query it and run the mode's benchmark
  *
  * Return: the exit status; r->status, r->message and the device fields
- * say what happened. The model mode gives 69 (EX_UNAVAILABLE) today:
- * "device N (...) does not support model execution yet (capability
- * MODEL_EXEC missing); nothing to benchmark" without MODEL_EXEC, else
- * "device N runs layer commands (MODEL_EXEC), but potnpu-bench V does not
- * support model files yet; benchmark layers with 'potnpu-bench --layers'".
+ * say what happened. The model mode gives 69 (EX_UNAVAILABLE) on a
+ * device without MODEL_EXEC: "device N (...) does not support model
+ * execution yet (capability MODEL_EXEC missing); nothing to benchmark".
+ * With --cpu it opens no device.
  */
 int bench_run(const struct bench_options *o, struct bench_report *r);
+
+/*
+ * bench_run_model() - the model mode on @ndev open devices (none with
+ * --cpu): load o->model, build a graph per device (or the reference's),
+ * run the inputs, with --verify compare every byte of every inference
+ * with the reference. Return: the exit status (0; 1 a job failed or
+ * --verify found a difference; 65/66 bad or missing model or input
+ * files; tool_exit_code() of a library error).
+ */
+int bench_run_model(struct potnpu_device *const *devs, unsigned int ndev,
+		    const struct bench_options *o, struct bench_report *r);
+
+/* The model mode's part of the text and JSON reports. */
+void bench_model_print_text(const struct bench_model_results *res, FILE *f);
+struct json_object *bench_model_json(const struct bench_model_results *res);
+
+/* A progress bar on @f for @done of @total, if @f is a terminal. */
+void bench_progress(FILE *f, size_t done, size_t total);
 
 /*
  * bench_run_dma() - the --dma benchmark: empty-job latency, a pipelined

@@ -2,11 +2,11 @@
 /*
  * potnpu-bench: benchmark a compiled model on a potnpu device.
  *
- * The model mode is a skeleton: it parses options, checks the model
- * file, opens and queries the device, and stops with EX_UNAVAILABLE (69):
- * without DRM_POTNPU_CAP_MODEL_EXEC, or because model files are not
- * supported yet (they arrive with the compiler). The options and report
- * structures (bench.h) are those the real benchmark will fill.
+ * The model mode runs a model file through libpotnpu's graph API (one
+ * job per inference) on a device with DRM_POTNPU_CAP_MODEL_EXEC, on
+ * several (--devices), or on the CPU reference (--cpu), over IDX images
+ * or random inputs, optionally checking every byte against the reference
+ * (--verify); see bench_model.c.
  * --dma benchmarks the job path instead (empty-job latency, a pipelined
  * burst, COPY throughput with verification) on a device with
  * DRM_POTNPU_CAP_JOBS; --layers a fixed layer suite, each layer checked
