@@ -30,9 +30,9 @@ info_json_lists_devices() {
 		echo "$out" | grep -q '"vendor": 4660'
 }
 
-bench_reports_no_model_files() {
+bench_asks_for_a_model() {
 	out=$(potnpu-bench 2>&1)
-	[ $? -eq 69 ] && echo "$out" | grep -q 'does not support model files yet' &&
+	[ $? -eq 64 ] && echo "$out" | grep -q 'give a model file' &&
 		echo "$out" | grep -q 'potnpu-bench --layers'
 }
 
@@ -85,7 +85,7 @@ no_device_message() {
 
 check "potnpu-info lists $want devices with IRQ and FIRMWARE" info_lists_devices
 check "potnpu-info --json lists $want devices" info_json_lists_devices
-check "potnpu-bench exits 69 on model files (not supported yet) and points at --layers" bench_reports_no_model_files
+check "potnpu-bench without a model asks for one (exit 64) and points at --layers" bench_asks_for_a_model
 check "potnpu-bench exits 66 on a missing model" bench_missing_model
 check "potnpu-bench --dma runs jobs and verifies every copied byte" bench_dma_verifies
 check "potnpu-bench --layers --iterations 1 matches the CPU reference on every layer" bench_layers_verify

@@ -62,7 +62,7 @@ extern "C" {
 #endif
 
 #define LIBPOTNPU_VERSION_MAJOR	0
-#define LIBPOTNPU_VERSION_MINOR	3
+#define LIBPOTNPU_VERSION_MINOR	4
 #define LIBPOTNPU_VERSION_PATCH	0
 
 /** Where DRM accel nodes live unless POTNPU_ACCEL_DIR says otherwise. */
