@@ -241,22 +241,10 @@ TEST_F(fault, closing_a_file_aborts_only_its_own_jobs)
 /* Value of "key:\tvalue" in /proc/self/fdinfo/@fd, -1 if missing. */
 static long long fdinfo_get(int fd, const char *key)
 {
-	char path[64], needle[64], *p;
-	long long v = -1;
-	uint8_t *buf;
-	size_t n;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	buf = potnpu_read_file(path, 8192, &n);
-	if (!buf)
-		return -1;
-	buf[n < 8192 ? n : 8191] = 0;
-	snprintf(needle, sizeof(needle), "%s:\t", key);
-	p = strstr((char *)buf, needle);
-	if (p)
-		v = strtoll(p + strlen(needle), NULL, 10);
-	free(buf);
-	return v;
+	return key_value(path, key, ":\t");
 }
 
 /*

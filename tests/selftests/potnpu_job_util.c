@@ -244,26 +244,33 @@ int submit(int fd, struct submit *sub)
 	return ioctl(fd, DRM_IOCTL_POTNPU_SUBMIT, &sub->args) ? errno : 0;
 }
 
-/* A "key: value" line of debugfs stats, -1 if missing. */
-long long stat_get(const char *key)
+long long key_value(const char *path, const char *key, const char *sep)
 {
-	char path[512], *p, needle[64];
+	char needle[64], *p;
 	long long v = -1;
 	uint8_t *buf;
 	size_t n;
 
-	if (debugfs_path("stats", path, sizeof(path)))
-		return -1;
-	buf = potnpu_read_file(path, 4096, &n);
+	buf = potnpu_read_file(path, 8192, &n);
 	if (!buf)
 		return -1;
-	buf[n < 4096 ? n : 4095] = 0;
-	snprintf(needle, sizeof(needle), "%s: ", key);
+	buf[n < 8192 ? n : 8191] = 0;
+	snprintf(needle, sizeof(needle), "%s%s", key, sep);
 	p = strstr((char *)buf, needle);
 	if (p)
 		v = strtoll(p + strlen(needle), NULL, 10);
 	free(buf);
 	return v;
+}
+
+/* A "key: value" line of debugfs stats, -1 if missing. */
+long long stat_get(const char *key)
+{
+	char path[512];
+
+	if (debugfs_path("stats", path, sizeof(path)))
+		return -1;
+	return key_value(path, key, ": ");
 }
 
 uint32_t fw_recoveries(int fd)

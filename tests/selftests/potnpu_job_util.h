@@ -73,6 +73,8 @@ void submit_init(struct submit *sub, const struct bo *cmd, uint32_t size);
 void submit_bo(struct submit *sub, const struct bo *bo);
 /* DRM_IOCTL_POTNPU_SUBMIT: 0 or errno. */
 int submit(int fd, struct submit *sub);
+/* The number after "KEY SEP" in the file at @path, -1 if missing. */
+long long key_value(const char *path, const char *key, const char *sep);
 /* A "key: value" line of the first device's debugfs stats, -1 if missing. */
 long long stat_get(const char *key);
 /* The firmware's recoveries (~0 when it is not ready), and its boots. */

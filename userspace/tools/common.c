@@ -284,3 +284,29 @@ int tool_parse_device_args(const char *prog, void (*usage)(FILE *f),
 {
 	return tool_parse_args(prog, usage, argc, argv, device, NULL, 0);
 }
+
+int tool_open_layers(const char *prog, unsigned long index,
+		     struct potnpu_device **devp)
+{
+	struct drm_potnpu_device_info info;
+	struct potnpu_device *dev = NULL;
+	int err;
+
+	err = potnpu_open_index((unsigned int)index, &dev);
+	if (!err)
+		err = potnpu_query_device_info(dev, &info, sizeof(info));
+	if (err) {
+		fprintf(stderr, "%s: %s\n", prog, potnpu_last_error());
+		potnpu_close(dev);
+		return tool_exit_code(err);
+	}
+	if (!potnpu_has_cap(&info, DRM_POTNPU_CAP_MODEL_EXEC)) {
+		fprintf(stderr,
+			"%s: device %lu (%s) cannot run layer commands yet (capability MODEL_EXEC missing); nothing to check\n",
+			prog, index, potnpu_path(dev));
+		potnpu_close(dev);
+		return EX_UNAVAILABLE;
+	}
+	*devp = dev;
+	return 0;
+}

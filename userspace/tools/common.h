@@ -80,4 +80,12 @@ int tool_parse_args(const char *prog, void (*usage)(FILE *f), int argc,
 		    char *argv[], unsigned long *device,
 		    const struct tool_uint_opt *opts, size_t nopts);
 
+/*
+ * tool_open_layers() - open device @index for a tool that runs layer
+ * commands: 0 with *@devp open, or the exit status (the error printed
+ * behind "@prog: "; 69 when the device lacks MODEL_EXEC).
+ */
+int tool_open_layers(const char *prog, unsigned long index,
+		     struct potnpu_device **devp);
+
 #endif /* POTNPU_TOOLS_COMMON_H */

@@ -406,31 +406,16 @@ int main(int argc, char *argv[])
 	const struct tool_uint_opt opts[] = {
 		{ "seed", 's', 0, UINT64_MAX, &seed },
 	};
-	struct drm_potnpu_device_info info;
 	struct potnpu_device *dev;
-	int err, rc;
+	int rc;
 
 	rc = tool_parse_args(PROG, usage, argc, argv, &device, opts, 1);
 	if (rc >= 0)
 		return rc;
-	err = potnpu_open_index((unsigned int)device, &dev);
-	if (err) {
-		fprintf(stderr, PROG ": %s\n", potnpu_last_error());
-		return tool_exit_code(err);
-	}
-	err = potnpu_query_device_info(dev, &info, sizeof(info));
-	if (err) {
-		fprintf(stderr, PROG ": %s\n", potnpu_last_error());
-		potnpu_close(dev);
-		return tool_exit_code(err);
-	}
-	if (!potnpu_has_cap(&info, DRM_POTNPU_CAP_MODEL_EXEC)) {
-		fprintf(stderr, PROG ": device %lu (%s) cannot run layer commands (capability MODEL_EXEC missing)\n",
-			device, potnpu_path(dev));
-		rc = EX_UNAVAILABLE;
-	} else {
-		rc = run_chains(dev, seed);
-	}
+	rc = tool_open_layers(PROG, device, &dev);
+	if (rc)
+		return rc;
+	rc = run_chains(dev, seed);
 	potnpu_close(dev);
 	return rc;
 }

@@ -59,25 +59,6 @@ static int check_case(struct potnpu_device *dev, const struct layer_case *c,
 	return err;
 }
 
-/* 0 if @dev runs layer commands, else the exit status. */
-static int require_layers(struct potnpu_device *dev, unsigned long index)
-{
-	struct drm_potnpu_device_info info;
-	int err = potnpu_query_device_info(dev, &info, sizeof(info));
-
-	if (err) {
-		fprintf(stderr, PROG ": %s\n", potnpu_last_error());
-		return tool_exit_code(err);
-	}
-	if (!potnpu_has_cap(&info, DRM_POTNPU_CAP_MODEL_EXEC)) {
-		fprintf(stderr,
-			PROG ": device %lu (%s) cannot run layer commands yet (capability MODEL_EXEC missing); nothing to check\n",
-			index, potnpu_path(dev));
-		return EX_UNAVAILABLE;
-	}
-	return 0;
-}
-
 static int run_cases(struct potnpu_device *dev, uint64_t seed,
 		     unsigned long cases)
 {
@@ -109,19 +90,15 @@ int main(int argc, char *argv[])
 		{ "cases", 'n', 1, 1000000, &cases },
 	};
 	struct potnpu_device *dev;
-	int err, rc;
+	int rc;
 
 	rc = tool_parse_args(PROG, usage, argc, argv, &device, opts, 2);
 	if (rc >= 0)
 		return rc;
-	err = potnpu_open_index((unsigned int)device, &dev);
-	if (err) {
-		fprintf(stderr, PROG ": %s\n", potnpu_last_error());
-		return tool_exit_code(err);
-	}
-	rc = require_layers(dev, device);
-	if (!rc)
-		rc = run_cases(dev, seed, cases);
+	rc = tool_open_layers(PROG, device, &dev);
+	if (rc)
+		return rc;
+	rc = run_cases(dev, seed, cases);
 	potnpu_close(dev);
 	return rc;
 }
