@@ -234,8 +234,8 @@ TEST_F(fault, closing_a_file_aborts_only_its_own_jobs)
 	EXPECT_EQ(before, fw_recoveries(fd_b));
 	TH_LOG("B's job done %lld ms after A closed, aborts %lld -> %lld",
 	       t / 1000000, aborts, stat_get("aborts"));
-	if (stat_get("aborts") == aborts)
-		SKIP(return, "A's job finished before A was closed");
+	/* A's job (seconds of work) was aborted, not left to finish. */
+	EXPECT_LT(aborts, stat_get("aborts"));
 }
 
 /* Value of "key:\tvalue" in /proc/self/fdinfo/@fd, -1 if missing. */
