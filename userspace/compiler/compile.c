@@ -8,20 +8,18 @@
 #include "bench_idx.h"
 #include "pc.h"
 
-static int calibrate(struct cg_graph *g, struct pc_prog *p,
-		     const struct pc_options *o, struct cg_error *e)
+static int load_images(const struct pc_options *o, struct bench_idx *x,
+		       struct pc_images *im, struct cg_error *e)
 {
-	struct bench_idx x;
 	char why[256];
-	size_t n;
-	int r;
 
-	if (bench_idx_load(o->calib, &x, why, sizeof(why)))
+	if (bench_idx_load(o->calib, x, why, sizeof(why)))
 		return cg_fail(e, "%s", why);
-	n = o->calib_count && o->calib_count < x.count ? o->calib_count : x.count;
-	r = pc_calibrate(g, p, x.data, n, x.item_bytes, e);
-	bench_idx_free(&x);
-	return r;
+	im->data = x->data;
+	im->count = o->calib_count && o->calib_count < x->count ?
+		o->calib_count : x->count;
+	im->item_bytes = x->item_bytes;
+	return 0;
 }
 
 int pc_compile(const struct pc_options *o, struct cg_error *e)
@@ -29,6 +27,8 @@ int pc_compile(const struct pc_options *o, struct cg_error *e)
 	struct potnpu_scheme sc;
 	struct cg_graph g;
 	struct pc_prog p = { 0 };
+	struct bench_idx x = { 0 };
+	struct pc_images im;
 	int r;
 
 	if (pc_scheme_parse(o->scheme ? o->scheme : "uniform8", &sc, e))
@@ -39,9 +39,12 @@ int pc_compile(const struct pc_options *o, struct cg_error *e)
 	if (!r)
 		r = pc_lower(&g, &p, e);
 	if (!r)
-		r = calibrate(&g, &p, o, e);
+		r = load_images(o, &x, &im, e);
 	if (!r)
-		r = pc_emit(&g, &p, &sc, o, e);
+		r = pc_calibrate(&g, &p, im.data, im.count, im.item_bytes, e);
+	if (!r)
+		r = pc_emit(&g, &p, &sc, o, &im, e);
+	bench_idx_free(&x);
 	pc_prog_free(&p);
 	cg_graph_free(&g);
 	return r;

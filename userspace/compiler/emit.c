@@ -11,17 +11,6 @@
 #include "pc.h"
 #include "pc_emit.h"
 
-struct emit {
-	struct cg_graph *g;
-	struct pc_prog *p;
-	const struct potnpu_scheme *sc;
-	int *dev;	/* per cg tensor: device tensor index or -1 */
-	struct potnpu_model_tensor *t;
-	struct potnpu_model_node *n;
-	uint32_t nt;
-	void **owned;	/* buffers to free */
-	size_t nowned;
-};
 
 static void *own(struct emit *m, size_t bytes)
 {
@@ -244,11 +233,13 @@ static int save(struct emit *m, const struct pc_options *o,
 
 int pc_emit(struct cg_graph *g, struct pc_prog *p,
 	    const struct potnpu_scheme *sc, const struct pc_options *o,
-	    struct cg_error *e)
+	    const struct pc_images *im, struct cg_error *e)
 {
 	struct emit m = { .g = g, .p = p, .sc = sc };
 	int r = build(&m, e);
 
+	if (!r)
+		r = pc_sqnr(&m, im, e);
 	if (!r)
 		r = save(&m, o, e);
 	if (!r && !o->quiet)

@@ -50,6 +50,12 @@ struct pc_options {
 	int quiet;
 };
 
+/* Calibration images: count uint8 items of item_bytes. */
+struct pc_images {
+	const uint8_t *data;
+	size_t count, item_bytes;
+};
+
 /* passes.c: lower g into p (BN folded, activations fused, copies free). */
 int pc_lower(struct cg_graph *g, struct pc_prog *p, struct cg_error *e);
 void pc_prog_free(struct pc_prog *p);
@@ -77,7 +83,7 @@ int pc_scheme_parse(const char *s, struct potnpu_scheme *sc,
 /* emit.c: quantize every layer and write model.bin. */
 int pc_emit(struct cg_graph *g, struct pc_prog *p,
 	    const struct potnpu_scheme *sc, const struct pc_options *o,
-	    struct cg_error *e);
+	    const struct pc_images *im, struct cg_error *e);
 
 /* compile.c: the whole path, as the tool runs it. */
 int pc_compile(const struct pc_options *o, struct cg_error *e);

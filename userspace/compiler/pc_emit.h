@@ -18,6 +18,23 @@ int pc_quantize_add(const struct pc_layer *pl, double sa, double sb,
 
 #include <stdio.h>
 
+/* emit.c's state: the model description being built. */
+struct emit {
+	struct cg_graph *g;
+	struct pc_prog *p;
+	const struct potnpu_scheme *sc;
+	int *dev;	/* per cg tensor: device tensor index or -1 */
+	struct potnpu_model_tensor *t;
+	struct potnpu_model_node *n;
+	uint32_t nt;
+	void **owned;	/* buffers to free */
+	size_t nowned;
+};
+
+/* sqnr.c: each node's int8 output (CPU reference) against the float
+ * executor's over the calibration images, into the nodes' sqnr. */
+int pc_sqnr(struct emit *m, const struct pc_images *im, struct cg_error *e);
+
 #define PC_VERSION "0.1.0"
 
 struct pc_labels {
