@@ -32,6 +32,8 @@ static void add_tensor(struct emit *m, int cg, const struct pc_tq *q,
 		h = (uint32_t)t->dims[2];
 		w = (uint32_t)t->dims[3];
 	}
+	if (m->dev[cg] >= 0)
+		return;	/* a Concat's tensor, written in slices */
 	m->dev[cg] = (int)m->nt;
 	m->t[m->nt++] = (struct potnpu_model_tensor){ .n = 1, .h = h, .w = w,
 		.c = c, .cstride = c, .scale = q->scale, .zero_point = q->zp,
@@ -126,11 +128,11 @@ static void base_layer(struct emit *m, const struct pc_layer *pl,
 
 	*n = (struct potnpu_model_node){ .kind = POTNPU_NODE_LAYER,
 		.in = (uint32_t)m->dev[pl->in], .in2 = POTNPU_MODEL_NO_TENSOR,
-		.out = (uint32_t)m->dev[pl->out], .name = pl->name,
-		.sqnr = NAN };
+		.out = (uint32_t)m->dev[pl->out], .out_coff = pl->out_coff,
+		.name = pl->name, .sqnr = NAN };
 	n->layer = (struct potnpu_layer){ .op = pl->op, .in_h = a->h,
 		.in_w = a->w, .in_c = a->c, .in_cstride = a->cstride,
-		.out_h = b->h, .out_w = b->w, .out_c = b->c,
+		.out_h = b->h, .out_w = b->w, .out_c = pl->oc,
 		.out_cstride = b->cstride, .kh = pl->kh, .kw = pl->kw,
 		.sh = pl->sh, .sw = pl->sw, .dh = pl->dh, .dw = pl->dw,
 		.pad_t = pl->pt, .pad_l = pl->pl, .pad_b = pl->pb,

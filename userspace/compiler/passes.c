@@ -46,8 +46,13 @@ static struct pc_layer *producer(struct pc_prog *p, const struct cg_node *n)
 {
 	int t = pc_canon(p, n->in[0]);
 
+	size_t i;
+
 	if (!p->n || p->l[p->n - 1].out != t || p->uses[t] != 1)
 		return NULL;
+	for (i = 0; i + 1 < p->n; i++)
+		if (p->l[i].out == t)
+			return NULL;	/* a Concat's tensor */
 	return &p->l[p->n - 1];
 }
 
@@ -104,14 +109,61 @@ static int fuse_act(struct cg_graph *g, const struct cg_node *n,
 	return 0;
 }
 
-static int add_layer(const struct cg_node *n, struct pc_prog *p,
-		     struct cg_error *e)
+static int add_layer(struct cg_graph *g, const struct cg_node *n,
+		     struct pc_prog *p, struct cg_error *e)
 {
-	struct pc_layer *l = pc_layer_new(p, n, POTNPU_LAYER_ADD, e);
+	const struct cg_tensor *a = cg_in(g, n, 0), *b = cg_in(g, n, 1);
+	struct pc_layer *l;
+	int i;
 
+	if (a->rank != b->rank || a->rank < 2)
+		return cg_fail(e, "node '%s' (Add): inputs of different shapes (broadcasting) not supported",
+			       cg_node_label(n));
+	for (i = 0; i < a->rank; i++)
+		if (a->dims[i] != b->dims[i])
+			return cg_fail(e, "node '%s' (Add): inputs of different shapes (broadcasting) not supported",
+				       cg_node_label(n));
+	l = pc_layer_new(p, n, POTNPU_LAYER_ADD, e);
 	if (!l)
 		return -1;
 	l->in2 = pc_canon(p, n->in[1]);
+	l->ic = l->oc = (uint32_t)a->dims[1];
+	return 0;
+}
+
+/* The layer that writes tensor t, if t has no other reader. */
+static struct pc_layer *writer(struct pc_prog *p, int t)
+{
+	size_t i;
+
+	for (i = p->n; i-- > 0;)
+		if (p->l[i].out == t)
+			return p->uses[t] == 1 ? &p->l[i] : NULL;
+	return NULL;
+}
+
+/* Concat along channels: each input's layer writes a channel slice. */
+static int concat(struct cg_graph *g, const struct cg_node *n,
+		  struct pc_prog *p, struct cg_error *e)
+{
+	const struct cg_tensor *y = cg_out(g, n, 0);
+	int64_t axis = cg_attr_int(n, "axis", 0);
+	uint32_t off = 0;
+	int i;
+
+	if (y->rank != 4 || (axis != 1 && axis != -3))
+		return cg_fail(e, "node '%s' (Concat): only along the channels of NCHW tensors",
+			       cg_node_label(n));
+	for (i = 0; i < n->n_in; i++) {
+		struct pc_layer *l = writer(p, pc_canon(p, n->in[i]));
+
+		if (!l || l->op == POTNPU_LAYER_MAXPOOL || l->op == PC_SOFTMAX)
+			return cg_fail(e, "node '%s' (Concat): input '%s' must be a layer's output (not a MaxPool's) read by the Concat alone",
+				       cg_node_label(n), g->t[n->in[i]].name);
+		l->out = n->out[0];
+		l->out_coff = off;
+		off += l->oc;
+	}
 	return 0;
 }
 
@@ -143,7 +195,9 @@ static int lower_node(struct cg_graph *g, const struct cg_node *n,
 	case CG_OP_CLIP:
 		return fuse_act(g, n, p, e);
 	case CG_OP_ADD:
-		return add_layer(n, p, e);
+		return add_layer(g, n, p, e);
+	case CG_OP_CONCAT:
+		return concat(g, n, p, e);
 	case CG_OP_SOFTMAX:
 		return softmax(g, n, p, e);
 	case CG_OP_FLATTEN:

@@ -23,6 +23,7 @@ struct pc_layer {
 	int in, in2, out;	/* canonical cg tensor indices; in2 -1 */
 	uint32_t oc, ic, kh, kw, sh, sw, dh, dw;
 	uint32_t pt, pl, pb, pr, groups, flags;
+	uint32_t out_coff;	/* first channel written (a Concat's slice) */
 	float *w;		/* CONV2D: oc * taps, OHWI */
 	float *b;		/* CONV2D: oc */
 	float lo, hi;		/* fused activation bounds (real) */

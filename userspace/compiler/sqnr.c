@@ -53,7 +53,7 @@ static void compare(struct emit *m, struct acc *a, size_t k)
 	size_t hw = (size_t)t->h * t->w, i, c;
 
 	for (i = 0; i < hw; i++)
-		for (c = 0; c < t->c; c++) {
+		for (c = n->out_coff; c < n->out_coff + n->layer.out_c; c++) {
 			double want = f[c * hw + i];
 			double got = t->scale *
 				(a->buf[n->out][i * t->cstride + c] - t->zero_point);
@@ -78,7 +78,7 @@ static int run_image(struct emit *m, struct acc *a, const uint8_t *img,
 	for (k = 0; k < m->p->n; k++) {
 		const struct potnpu_model_node *n = &m->n[k];
 		struct potnpu_ref_buffers b = { .in = a->buf[n->in],
-			.out = a->buf[n->out], .weights = n->weights,
+			.out = a->buf[n->out] + n->out_coff, .weights = n->weights,
 			.table = n->table, .chan = n->chan };
 
 		if (n->kind != POTNPU_NODE_LAYER)

@@ -150,25 +150,40 @@ static void frame(struct b *b)
 	b->g.output = b->outs;
 }
 
-static void layers(struct b *b, int relu_first)
+static void conv_relu(struct b *b, const char *in, const char *conv,
+		      const char *c, const char *relu, const char *r)
+{
+	static const int64_t pads[4] = { 1, 1, 1, 1 };
+	const char *conv_in[3] = { in, "W", "B" }, *r_in[1] = { c };
+
+	node(b, "Conv", conv, conv_in, 3, c);
+	attr(b, "pads", pads, 4, 1);
+	node(b, "Relu", relu, r_in, 1, r);
+}
+
+static void layers(struct b *b, int variant)
 {
 	static const int64_t wd[4] = { 2, 1, 3, 3 }, bd[1] = { 2 };
-	static const int64_t gd[2] = { 3, 8 }, gbd[1] = { 3 };
-	static const int64_t pads[4] = { 1, 1, 1, 1 }, k2[2] = { 2, 2 };
-	static const int64_t one = 1;
-	const char *conv_in[3] = { relu_first ? "x0" : "x", "W", "B" };
-	const char *r_in[1] = { "c" }, *x_in[1] = { "x" }, *m_in[1] = { "r" };
+	static const int64_t gbd[1] = { 3 }, k2[2] = { 2, 2 }, one = 1;
+	int64_t gd[2] = { 3, variant == SMALL_CONCAT ? 16 : 8 };
+	const char *x_in[1] = { "x" }, *m_in[1] = { "r" };
 	const char *f_in[1] = { "m" }, *g_in[3] = { "f", "G", "GB" };
+	const char *cat_in[2] = { "r1", "r2" };
 
 	init(b, "W", wd, 4, 1);
 	init(b, "B", bd, 1, 2);
 	init(b, "G", gd, 2, 3);
 	init(b, "GB", gbd, 1, 4);
-	if (relu_first)
+	if (variant == SMALL_RELU_FIRST)
 		node(b, "Relu", "first_relu", x_in, 1, "x0");
-	node(b, "Conv", "conv", conv_in, 3, "c");
-	attr(b, "pads", pads, 4, 1);
-	node(b, "Relu", "relu", r_in, 1, "r");
+	if (variant == SMALL_CONCAT) {
+		conv_relu(b, "x", "conv", "c", "relu", "r1");
+		conv_relu(b, "x", "conv_b", "cb", "relu_b", "r2");
+		node(b, "Concat", "concat", cat_in, 2, "r");
+		attr(b, "axis", &one, 1, 0);
+	} else {
+		conv_relu(b, variant ? "x0" : "x", "conv", "c", "relu", "r");
+	}
 	node(b, "MaxPool", "pool", m_in, 1, "m");
 	attr(b, "kernel_shape", k2, 2, 1);
 	attr(b, "strides", k2, 2, 1);
@@ -177,7 +192,7 @@ static void layers(struct b *b, int relu_first)
 	attr(b, "transB", &one, 1, 0);
 }
 
-uint8_t *compile_onnx_small(int relu_first, size_t *len)
+uint8_t *compile_onnx_small(int variant, size_t *len)
 {
 	struct b *b = calloc(1, sizeof(*b));
 	uint8_t *buf = NULL;
@@ -185,7 +200,7 @@ uint8_t *compile_onnx_small(int relu_first, size_t *len)
 	if (!b)
 		return NULL;
 	frame(b);
-	layers(b, relu_first);
+	layers(b, variant);
 	*len = onnx__model_proto__get_packed_size(&b->m);
 	buf = malloc(*len);
 	if (buf)

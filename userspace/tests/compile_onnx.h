@@ -11,9 +11,11 @@
 
 /*
  * x [1, 1, 4, 4] -> Conv 3x3 pad 1 (1 -> 2, bias) -> Relu -> MaxPool 2x2
- * stride 2 -> Flatten -> Gemm transB (8 -> 3) -> y. With relu_first, a
- * Relu reads x first (which potnpu-compile cannot fuse).
+ * stride 2 -> Flatten -> Gemm transB (8 -> 3) -> y. SMALL_RELU_FIRST: a
+ * Relu reads x first (which potnpu-compile cannot fuse); SMALL_CONCAT: two
+ * such Conv + Relu branches concatenated along channels (Gemm 16 -> 3).
  */
-uint8_t *compile_onnx_small(int relu_first, size_t *len);
+enum { SMALL_PLAIN, SMALL_RELU_FIRST, SMALL_CONCAT };
+uint8_t *compile_onnx_small(int variant, size_t *len);
 
 #endif

@@ -4,7 +4,8 @@
  * default model compiled with uniform8 and nhot2 (64 calibration images)
  * runs on the CPU reference over the first 1000 test images, within a
  * stated bound of the float executor's top-1 accuracy; a small hand-built
- * ONNX model (Conv, Relu, MaxPool, Flatten, Gemm) compiles to a file the
+ * ONNX model (Conv, Relu, MaxPool, Flatten, Gemm; once more with two
+ * branches joined by a Concat) compiles to a file the
  * model reader accepts whose outputs follow the float executor's; an
  * unsupported graph is rejected naming the node and op.
  */
@@ -156,10 +157,10 @@ static uint8_t *write_idx(const char *path, size_t n)
 	return px;
 }
 
-static void write_onnx(const char *path, int relu_first)
+static void write_onnx(const char *path, int variant)
 {
 	size_t len;
-	uint8_t *buf = compile_onnx_small(relu_first, &len);
+	uint8_t *buf = compile_onnx_small(variant, &len);
 	FILE *f = fopen(path, "wb");
 
 	assert_non_null(buf);
@@ -221,13 +222,17 @@ static void test_small(void **state)
 	snprintf(onnx, sizeof(onnx), "/tmp/potnpu-small-%d.onnx", (int)getpid());
 	snprintf(idx, sizeof(idx), "/tmp/potnpu-small-%d.idx", (int)getpid());
 	snprintf(bin, sizeof(bin), "/tmp/potnpu-small-%d.bin", (int)getpid());
-	write_onnx(onnx, 0);
 	px = write_idx(idx, 32);
+	write_onnx(onnx, SMALL_PLAIN);
+	if (pc_compile(&o, &e))
+		fail_msg("%s", e.msg);
+	compare_small(onnx, bin, px, 32);
+	write_onnx(onnx, SMALL_CONCAT);
 	if (pc_compile(&o, &e))
 		fail_msg("%s", e.msg);
 	compare_small(onnx, bin, px, 32);
 	free(px);
-	write_onnx(onnx, 1);
+	write_onnx(onnx, SMALL_RELU_FIRST);
 	assert_int_not_equal(pc_compile(&o, &e), 0);
 	print_message("# error: %s\n", e.msg);
 	assert_non_null(strstr(e.msg, "'first_relu' (Relu)"));
