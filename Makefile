@@ -14,12 +14,14 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 export POTNPU_BUILD ?= $(ROOT)/build
 # Run inside common.sh's environment so every target sees the same versions.
 ENV := . $(ROOT)/scripts/common.sh && load_versions &&
-MODEL ?=
+# The default model, compiled from the committed ONNX file (no training).
+DEFAULT_MODEL := $(POTNPU_BUILD)/models/fashion-mnist-cnn.bin
+MODEL ?= /usr/lib/potnpu/models/fashion-mnist-cnn.bin
 
 .PHONY: all setup qemu module firmware userspace selftests guest-image \
-	run check shell clean
+	models run check shell clean
 
-all: qemu module firmware userspace selftests
+all: qemu module firmware userspace selftests models
 
 setup:
 	@$(ROOT)/scripts/setup.sh
@@ -35,6 +37,17 @@ userspace: setup
 
 firmware: userspace
 	@$(MAKE) -s -C $(ROOT)/firmware all
+
+# uniform8, calibrated on 256 training images (docs/compiler.md).
+models: userspace
+	@$(MAKE) -s -f $(ROOT)/Makefile $(DEFAULT_MODEL)
+
+$(DEFAULT_MODEL): $(ROOT)/models/fashion-mnist-cnn.onnx \
+		$(ROOT)/models/fashion-mnist-labels.txt \
+		$(POTNPU_BUILD)/userspace/bin/potnpu-compile
+	@mkdir -p $(dir $@)
+	@$(POTNPU_BUILD)/userspace/bin/potnpu-compile -q $< -o $@ \
+		--labels-file $(ROOT)/models/fashion-mnist-labels.txt
 
 selftests: setup
 	@$(ENV) $(MAKE) -s -C $(ROOT)/tests/selftests all \

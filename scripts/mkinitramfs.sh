@@ -94,10 +94,25 @@ install_userspace() {
 	install -m 0755 "$POTNPU_ROOT"/tests/guest/*.sh "$ROOT/usr/lib/potnpu/tests/"
 }
 
+# Compiled models, and the Fashion-MNIST test set the main job runs them on.
+install_models() {
+	local data=/usr/share/datasets/fashion-mnist f
+	mkdir -p "$ROOT/usr/lib/potnpu/models"
+	for f in "$POTNPU_BUILD"/models/*.bin; do
+		[ -f "$f" ] && install -m 0644 "$f" "$ROOT/usr/lib/potnpu/models/"
+	done
+	for f in "$data"/t10k-images-idx3-ubyte.gz "$data"/t10k-labels-idx1-ubyte.gz; do
+		[ -f "$f" ] || continue
+		mkdir -p "$ROOT$data"
+		install -m 0644 "$f" "$ROOT$data/"
+	done
+}
+
 install_busybox
 install_modules
 cp "$FIRMWARE" "$ROOT/lib/firmware/potnpu/"
 install_userspace
+install_models
 install -m 0755 "$POTNPU_ROOT/tests/guest/init" "$ROOT/init"
 echo "$KERNEL_RELEASE" >"$ROOT/etc/potnpu-kernel-release"
 

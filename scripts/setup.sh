@@ -17,6 +17,7 @@ PACKAGES=(
 	libdrm-dev libjson-c-dev libcmocka-dev zlib1g-dev sparse dwarves libelf-dev libssl-dev
 	clang libclang-rt-dev llvm
 	protobuf-c-compiler libprotobuf-c-dev libonnx-dev libonnx-testdata
+	dataset-fashion-mnist
 	linux-source-6.12
 )
 BACKPORTS_PACKAGES=(meson python3-pycotap)
