@@ -52,6 +52,7 @@ $(DEFAULT_MODEL): $(ROOT)/models/fashion-mnist-cnn.onnx \
 selftests: setup
 	@$(ENV) $(MAKE) -s -C $(ROOT)/tests/selftests all \
 		KSELFTEST_DIR=$$KSRC/tools/testing/selftests
+	@$(MAKE) -s -C $(ROOT)/tests/fuzz/ioctl all
 
 guest-image: all
 	@$(ROOT)/scripts/mkinitramfs.sh

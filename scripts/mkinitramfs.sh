@@ -92,6 +92,11 @@ install_userspace() {
 		done
 	fi
 	install -m 0755 "$POTNPU_ROOT"/tests/guest/*.sh "$ROOT/usr/lib/potnpu/tests/"
+	# The ioctl fuzzer (tests/fuzz/ioctl), run by run-tests.sh.
+	b=$POTNPU_BUILD/fuzz-ioctl/potnpu-ioctl-fuzz
+	if [ -x "$b" ]; then
+		install_binary "$b" /usr/lib/potnpu/tests/potnpu-ioctl-fuzz
+	fi
 }
 
 # Compiled models, and the Fashion-MNIST test set the main job runs them on.
