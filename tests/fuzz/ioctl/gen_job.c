@@ -258,10 +258,26 @@ static void fz_submit_done(struct fz_proc *p, struct fz_file *f,
 		};
 }
 
+/* The last point of a syncobj, as SYNCOBJ_QUERY has it; -errno. */
+static long long fz_sync_point(struct fz_proc *p, struct fz_file *f,
+			       uint32_t handle)
+{
+	uint64_t point = 0;
+	struct drm_syncobj_timeline_array a = {
+		.handles = (uintptr_t)&handle, .points = (uintptr_t)&point,
+		.count_handles = 1,
+	};
+	int err = fz_ioctl(p, OP_SYNCOBJ_QUERY, f->fd, DRM_IOCTL_SYNCOBJ_QUERY,
+			   &a, FZ_OK("diagnostic"));
+
+	return err ? -err : (long long)point;
+}
+
 void fz_do_submit(struct fz_proc *p, struct fz_file *f)
 {
 	struct fz_submit sub;
 	struct fz_expect e = fz_submit_build(p, f, &sub);
+	long long before = 0;
 	int err;
 
 	if (!sub.a.cmd_size)
@@ -271,7 +287,14 @@ void fz_do_submit(struct fz_proc *p, struct fz_file *f)
 	if (e.kind == EXP_OK && !(f->caps & DRM_POTNPU_CAP_JOBS))
 		e = FZ_FAIL("device runs no jobs", ENODEV);
 	e = fz_submit_extra(f, e);
+	if (e.kind == EXP_FAIL && sub.out && sub.a.out_point)
+		before = fz_sync_point(p, f, sub.out->handle);
 	err = fz_ioctl(p, OP_SUBMIT, f->fd, DRM_IOCTL_POTNPU_SUBMIT, &sub.a, e);
+	if (!err && e.kind == EXP_FAIL && sub.out && sub.a.out_point)
+		fz_fail(p, "SUBMIT took point %llu on syncobj %u (tracked: state %d, point %llu; kernel's last point before: %lld)",
+			(unsigned long long)sub.a.out_point, sub.out->handle,
+			sub.out->state, (unsigned long long)sub.out->last_point,
+			before);
 	if (err == EIO)
 		f->banned = true;
 	if (err)

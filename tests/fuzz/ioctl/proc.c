@@ -303,9 +303,13 @@ int fz_child(struct fz_proc *p, uint64_t calls, int64_t deadline_ns)
 		perror("potnpu-ioctl-fuzz: guard pages");
 		return 2;
 	}
-	if (fz_file_open(p, &p->files[0], p->home)) {
-		fz_fail(p, "cannot open %s", p->devs[p->home].path);
-		return 1;
+	/* Other processes may hold all MMU slots for a while. */
+	for (i = 0; fz_file_open(p, &p->files[0], p->home); i++) {
+		if (i == 100) {
+			fz_fail(p, "cannot open %s", p->devs[p->home].path);
+			return 1;
+		}
+		usleep(100000);
 	}
 	while (fz_calls_made(p->slot) < calls &&
 	       (!deadline_ns || fz_now_ns() < deadline_ns))
