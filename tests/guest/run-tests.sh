@@ -17,6 +17,14 @@ for t in "$TESTS"/potnpu_*_test; do
 done
 "$TESTS"/tools-test.sh || rc=1
 "$TESTS"/layer-test.sh || rc=1
+# The ioctl fuzzer, bounded: 20000 calls (7-18 s in TCG, by host load)
+# or 30 s, whichever comes first. Longer runs: docs/reliability.md.
+if [ -x "$TESTS"/potnpu-ioctl-fuzz ]; then
+	"$TESTS"/potnpu-ioctl-fuzz --seed 1 --calls 20000 --time 30 || rc=1
+else
+	echo "not ok 1 - ioctl-fuzz: $TESTS/potnpu-ioctl-fuzz missing"
+	rc=1
+fi
 # Anything the kernel considered a bug during the tests fails the layer.
 if dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|refcount_t'; then
 	echo "not ok 1 - kernel log free of warnings and oopses"

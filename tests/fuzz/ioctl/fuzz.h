@@ -167,6 +167,12 @@ struct fz_file {
 	unsigned int nr_watch;
 	uint32_t closed_bo;	/* a handle this file closed, 0 if none */
 	uint32_t closed_sync;
+	/*
+	 * Opened by the parent before the fork: every process uses it at
+	 * once, so nothing about its handles is certain (the oracle makes no
+	 * claim) but what jobs must never do.
+	 */
+	bool shared;
 };
 
 struct fz_dev {
@@ -182,6 +188,8 @@ struct fz_proc {
 	const struct fz_dev *devs;
 	int nr_devs;
 	int home;		/* device this process mostly uses */
+	/* The parent's files, one per device, shared by every process. */
+	const int *shared_fds;
 	bool verbose;
 	struct fz_file files[FZ_MAX_FDS];
 	struct fz_map maps[FZ_MAX_MAPS];
@@ -234,6 +242,8 @@ struct fz_expect {
  */
 int fz_ioctl(struct fz_proc *p, enum fz_op op, int fd, unsigned long cmd,
 	     void *arg, struct fz_expect e);
+/* @e, or no claim at all when @fd is a file every process shares. */
+struct fz_expect fz_on_fd(const struct fz_proc *p, int fd, struct fz_expect e);
 /* Start and end of a non-ioctl call, for the watchdog and the counts. */
 void fz_call_begin(struct fz_proc *p, enum fz_op op);
 int fz_call_end(struct fz_proc *p, enum fz_op op, int err,
@@ -249,6 +259,8 @@ int64_t fz_now_ns(void);
 
 /* Open a file on a device: 0 or -1. */
 int fz_file_open(struct fz_proc *p, struct fz_file *f, int dev);
+/* Take the shared file of a device into slot @f: 0 or -1. */
+int fz_file_attach(struct fz_proc *p, struct fz_file *f, int dev);
 void fz_file_close(struct fz_proc *p, struct fz_file *f);
 struct fz_file *fz_pick_file(struct fz_proc *p);
 struct fz_bo *fz_pick_bo(struct fz_proc *p, struct fz_file *f, bool own);

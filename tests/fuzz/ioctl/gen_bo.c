@@ -157,7 +157,9 @@ static void fz_bo_track(struct fz_proc *p, struct fz_file *f,
 	if (fz_ioctl(p, OP_BO_INFO, f->fd, DRM_IOCTL_POTNPU_BO_INFO, &i,
 		     FZ_OK("new BO")))
 		return;
-	if (i.size != c->size || i.va != c->va || i.flags != c->flags || i.pad1)
+	/* On a shared file another process may have closed it already. */
+	if (!f->shared && (i.size != c->size || i.va != c->va ||
+			   i.flags != c->flags || i.pad1))
 		fz_fail(p, "BO_INFO of a new BO disagrees with BO_CREATE");
 	if (f->nr_bos == FZ_MAX_BOS) {
 		struct drm_gem_close cl = { .handle = c->handle };
@@ -248,7 +250,7 @@ void fz_do_bo_info(struct fz_proc *p, struct fz_file *f)
 		break;
 	}
 	err = fz_ioctl(p, OP_BO_INFO, f->fd, DRM_IOCTL_POTNPU_BO_INFO, &i, e);
-	if (!err && e.kind == EXP_OK &&
+	if (!err && e.kind == EXP_OK && !f->shared &&
 	    (i.size != bo->size || i.va != bo->va || i.flags != bo->flags ||
 	     i.mmap_offset != bo->mmap_offset || i.pad1))
 		fz_fail(p, "BO_INFO of handle %u changed: size %llu va %#llx",
@@ -325,6 +327,14 @@ void fz_do_flink(struct fz_proc *p, struct fz_file *f)
 	if (fz_ioctl(p, OP_GEM_OPEN, g->fd, DRM_IOCTL_GEM_OPEN, &op,
 		     FZ_OK("name just made")))
 		return;
+	if (f->shared || g->shared) {
+		/* Which object the name is, other processes decide. */
+		struct drm_gem_close c = { .handle = op.handle };
+
+		fz_ioctl(p, OP_GEM_CLOSE, g->fd, DRM_IOCTL_GEM_CLOSE, &c,
+			 FZ_ANY("shared file"));
+		return;
+	}
 	if (op.size != bo->size)
 		fz_fail(p, "GEM_OPEN: size %llu, the BO has %llu",
 			(unsigned long long)op.size,
@@ -431,8 +441,9 @@ void fz_do_mmap(struct fz_proc *p, struct fz_file *f)
 		fz_call_begin(p, OP_MMAP);
 		addr = mmap(NULL, len, prot, flags, g->fd, bo->mmap_offset);
 		err = addr == MAP_FAILED ? errno : 0;
-		fz_call_end(p, OP_MMAP, err,
-			    FZ_FAIL("offset of another file's BO", EACCES));
+		/* A BO of a shared file may be gone: then EINVAL. */
+		fz_call_end(p, OP_MMAP, err, fz_on_fd(p, f->fd, fz_on_fd(p, g->fd,
+			    FZ_FAIL("offset of another file's BO", EACCES))));
 		if (!err)
 			munmap(addr, len);
 		return;
@@ -450,7 +461,7 @@ void fz_do_mmap(struct fz_proc *p, struct fz_file *f)
 	fz_call_begin(p, OP_MMAP);
 	addr = mmap(NULL, len, prot, flags, f->fd, bo->mmap_offset);
 	err = addr == MAP_FAILED ? errno : 0;
-	fz_call_end(p, OP_MMAP, err, e);
+	fz_call_end(p, OP_MMAP, err, fz_on_fd(p, f->fd, e));
 	if (err)
 		return;
 	if (prot & PROT_WRITE)

@@ -237,7 +237,8 @@ static struct fz_expect fz_submit_extra(const struct fz_file *f,
 static void fz_submit_done(struct fz_proc *p, struct fz_file *f,
 			   struct fz_submit *sub)
 {
-	if (sub->a.job_id != f->last_job + 1)
+	/* Ids count up per file; other processes submit to a shared one. */
+	if (!f->shared && sub->a.job_id != f->last_job + 1)
 		fz_fail(p, "SUBMIT: job id %llu after %llu",
 			(unsigned long long)sub->a.job_id,
 			(unsigned long long)f->last_job);
@@ -287,10 +288,11 @@ void fz_do_submit(struct fz_proc *p, struct fz_file *f)
 	if (e.kind == EXP_OK && !(f->caps & DRM_POTNPU_CAP_JOBS))
 		e = FZ_FAIL("device runs no jobs", ENODEV);
 	e = fz_submit_extra(f, e);
-	if (e.kind == EXP_FAIL && sub.out && sub.a.out_point)
+	if (e.kind == EXP_FAIL && sub.out && sub.a.out_point && !f->shared)
 		before = fz_sync_point(p, f, sub.out->handle);
 	err = fz_ioctl(p, OP_SUBMIT, f->fd, DRM_IOCTL_POTNPU_SUBMIT, &sub.a, e);
-	if (!err && e.kind == EXP_FAIL && sub.out && sub.a.out_point)
+	if (!err && e.kind == EXP_FAIL && sub.out && sub.a.out_point &&
+	    !f->shared)
 		fz_fail(p, "SUBMIT took point %llu on syncobj %u (tracked: state %d, point %llu; kernel's last point before: %lld)",
 			(unsigned long long)sub.a.out_point, sub.out->handle,
 			sub.out->state, (unsigned long long)sub.out->last_point,

@@ -201,6 +201,7 @@ struct fz_run {
 	struct fz_dev devs[FZ_MAX_DEVICES];
 	int nr_devs;
 	struct fz_slot *slots;
+	int shared_fds[FZ_MAX_DEVICES];
 	pid_t pids[FZ_MAX_PROCS];
 	int status[FZ_MAX_PROCS];
 	bool hung[FZ_MAX_PROCS];
@@ -213,6 +214,10 @@ static void fz_spawn(struct fz_run *r)
 		fz_now_ns() + (int64_t)r->o.time_s * 1000000000 : 0;
 	uint64_t x = r->o.seed;
 	int i;
+
+	/* One file per device that every process uses concurrently. */
+	for (i = 0; i < r->nr_devs; i++)
+		r->shared_fds[i] = open(r->devs[i].path, O_RDWR);
 
 	for (i = 0; i < r->o.procs; i++) {
 		uint64_t share = r->o.calls / r->o.procs +
@@ -233,6 +238,7 @@ static void fz_spawn(struct fz_run *r)
 			p->nr_devs = r->nr_devs;
 			p->home = i % r->nr_devs;
 			p->verbose = r->o.verbose;
+			p->shared_fds = r->shared_fds;
 			_exit(fz_child(p, share, deadline));
 		}
 		r->pids[i] = pid;
@@ -240,6 +246,9 @@ static void fz_spawn(struct fz_run *r)
 		if (pid < 0)
 			r->exited[i] = true;
 	}
+	for (i = 0; i < r->nr_devs; i++)
+		if (r->shared_fds[i] >= 0)
+			close(r->shared_fds[i]);
 }
 
 /* Wait for the children; kill one whose call outlives the watchdog. */

@@ -49,13 +49,37 @@ static int fz_cmd_bo(struct fz_proc *p, struct fz_file *f)
 	return 0;
 }
 
-int fz_file_open(struct fz_proc *p, struct fz_file *f, int dev)
+/* Capabilities and the command BO of a file just opened or attached. */
+static int fz_file_setup(struct fz_proc *p, struct fz_file *f)
 {
 	struct drm_potnpu_device_info info = { 0 };
 	struct drm_potnpu_query q = {
 		.param = DRM_POTNPU_QUERY_DEVICE_INFO, .size = sizeof(info),
 		.data = (uintptr_t)&info,
 	};
+
+	if (fz_ioctl(p, OP_QUERY, f->fd, DRM_IOCTL_POTNPU_QUERY, &q,
+		     FZ_OK("device info at open")) || fz_cmd_bo(p, f))
+		return -1;
+	f->caps = info.capabilities;
+	return 0;
+}
+
+int fz_file_attach(struct fz_proc *p, struct fz_file *f, int dev)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = p->shared_fds[dev];
+	f->dev = dev;
+	f->shared = true;
+	if (f->fd < 0 || fz_file_setup(p, f)) {
+		f->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+int fz_file_open(struct fz_proc *p, struct fz_file *f, int dev)
+{
 	int fd, err;
 
 	memset(f, 0, sizeof(*f));
@@ -67,12 +91,10 @@ int fz_file_open(struct fz_proc *p, struct fz_file *f, int dev)
 		return -1;
 	f->fd = fd;
 	f->dev = dev;
-	if (fz_ioctl(p, OP_QUERY, fd, DRM_IOCTL_POTNPU_QUERY, &q,
-		     FZ_OK("device info at open")) || fz_cmd_bo(p, f)) {
+	if (fz_file_setup(p, f)) {
 		fz_file_close(p, f);
 		return -1;
 	}
-	f->caps = info.capabilities;
 	return 0;
 }
 
@@ -159,7 +181,9 @@ static void fz_do_files(struct fz_proc *p)
 	/* Closing right behind a submit: the job is still queued or running. */
 	if (fz_chance(&p->rng, 50))
 		fz_do_submit(p, f);
-	fz_file_close(p, f);
+	/* The shared file stays: its fd number must not name another one. */
+	if (!f->shared)
+		fz_file_close(p, f);
 }
 
 typedef void (*fz_gen)(struct fz_proc *p, struct fz_file *f);
@@ -311,6 +335,8 @@ int fz_child(struct fz_proc *p, uint64_t calls, int64_t deadline_ns)
 		}
 		usleep(100000);
 	}
+	if (p->shared_fds)
+		fz_file_attach(p, &p->files[FZ_MAX_FDS - 1], p->home);
 	while (fz_calls_made(p->slot) < calls &&
 	       (!deadline_ns || fz_now_ns() < deadline_ns))
 		fz_step(p);
