@@ -247,8 +247,7 @@ static void fz_submit_done(struct fz_proc *p, struct fz_file *f,
 	if (sub->out && sub->a.out_syncobj == sub->out->handle &&
 	    sub->out->state != SYNC_UNKNOWN) {
 		sub->out->state = sub->a.out_point ? SYNC_CHAIN : SYNC_PLAIN;
-		if (sub->a.out_point)
-			sub->out->last_point = sub->a.out_point;
+		sub->out->last_point = sub->a.out_point;
 	}
 	if (f->nr_watch == FZ_MAX_WATCH)
 		fz_check_jobs(p, f, false);

@@ -238,15 +238,18 @@ void fz_do_syncobj_signal(struct fz_proc *p, struct fz_file *f)
 				continue;
 			if (kind == 0) {
 				s->state = SYNC_PLAIN;
+				s->last_point = 0;
 			} else if (kind == 1) {
 				s->state = SYNC_EMPTY;
+				s->last_point = 0;
 			} else if (s->state == SYNC_PLAIN) {
 				/* A point on a plain fence: leave it be. */
 				s->state = SYNC_UNKNOWN;
 			} else {
+				/* A chain's seqno never goes down. */
+				if (s->state == SYNC_EMPTY || pt[i] > s->last_point)
+					s->last_point = pt[i];
 				s->state = SYNC_CHAIN;
-				s->last_point = pt[i] > s->last_point ?
-						pt[i] : s->last_point;
 			}
 		}
 }
