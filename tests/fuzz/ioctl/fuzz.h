@@ -65,6 +65,7 @@ enum fz_op {
 	OP_MUNMAP,
 	OP_OPEN,
 	OP_CLOSE,
+	OP_EXIT,	/* a process that dies with jobs queued, reaped */
 	OP_COUNT
 };
 

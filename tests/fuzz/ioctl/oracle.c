@@ -45,6 +45,7 @@ const char *const fz_op_names[OP_COUNT] = {
 	[OP_MUNMAP] = "munmap",
 	[OP_OPEN] = "open",
 	[OP_CLOSE] = "close (fd)",
+	[OP_EXIT] = "exit with jobs queued",
 };
 
 /* Failures printed per process; the rest are only counted. */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -169,6 +170,52 @@ static int fz_pick_dev(struct fz_proc *p)
 	return (int)fz_below(&p->rng, (uint32_t)p->nr_devs);
 }
 
+/*
+ * A process that opens a file, maps a BO, queues jobs and dies: by
+ * _exit() with everything open, or by SIGKILL from this process at some
+ * point (the one signal the fuzzer provokes). The kernel tears the file
+ * down with jobs queued or running; reaping it is the call the watchdog
+ * times.
+ */
+static void fz_do_exit(struct fz_proc *p)
+{
+	struct fz_file f;
+	unsigned int i, n = 1 + fz_below(&p->rng, 8);
+	bool kill_it = fz_chance(&p->rng, 50);
+	int64_t delay_us = fz_below(&p->rng, 20000);
+	int st, err;
+	pid_t pid;
+
+	fflush(stdout);
+	fz_call_begin(p, OP_EXIT);
+	pid = fork();
+	if (pid == 0) {
+		/* Its own random stream: the parent's stays as it was. */
+		fz_rng_seed(&p->rng, fz_rand(&p->rng) ^ (uint64_t)getpid());
+		if (fz_file_open(p, &f, fz_pick_dev(p)))
+			_exit(0);
+		for (i = 0; i < 3; i++)
+			fz_do_bo_create(p, &f);
+		fz_do_mmap(p, &f);
+		for (i = 0; i < n; i++)
+			fz_do_submit(p, &f);
+		_exit(p->slot->failures ? 1 : 0);
+	}
+	if (pid < 0) {
+		fz_call_end(p, OP_EXIT, errno, FZ_ANY("fork"));
+		return;
+	}
+	if (kill_it) {
+		usleep(delay_us);
+		kill(pid, SIGKILL);
+	}
+	err = waitpid(pid, &st, 0) < 0 ? errno : 0;
+	fz_call_end(p, OP_EXIT, err, FZ_OK("reap"));
+	if (!err && WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+		fz_fail(p, "a process with jobs queued died by signal %d",
+			WTERMSIG(st));
+}
+
 /* Open a file in a free slot, or close one (jobs may be running). */
 static void fz_do_files(struct fz_proc *p)
 {
@@ -242,7 +289,10 @@ static void fz_step(struct fz_proc *p)
 			total += fz_actions[i].weight;
 	f = fz_pick_file(p);
 	if (!f || fz_chance(&p->rng, 1)) {
-		fz_do_files(p);
+		if (f && fz_chance(&p->rng, 30))
+			fz_do_exit(p);
+		else
+			fz_do_files(p);
 		return;
 	}
 	r = fz_below(&p->rng, total);
