@@ -31,7 +31,8 @@
  * Environment: POTNPU_FUZZ_SEED (default FUZZ_SEED), POTNPU_FUZZ_CASES
  * (cases per path), POTNPU_FUZZ_SECONDS (stop a path after this many
  * seconds, default 12), POTNPU_FUZZ_CASE (run only this case index),
- * POTNPU_FUZZ_CASE_TIMEOUT (default 30), POTNPU_QTEST_FW_IMAGE and
+ * POTNPU_FUZZ_CASE_TIMEOUT (default 30), POTNPU_FUZZ_VERBOSE (print
+ * each well-formed job's completion), POTNPU_QTEST_FW_IMAGE and
  * POTNPU_QTEST_FIRMWARE_DIRS as for potnpu-test.
  */
 
@@ -39,6 +40,7 @@
 #include "libqtest.h"
 #include "qemu/bswap.h"
 #include "qemu/cutils.h"
+#include "qemu/host-utils.h"
 #include "libqos/libqos-pc.h"
 #include "libqos/pci.h"
 #include "potnpu/potnpu_regs.h"
@@ -86,6 +88,12 @@ typedef struct Fuzz {
     uint8_t *fw;                /* the firmware image file, or NULL */
     gsize fw_len;
     GRand *r;                   /* the current case's generator */
+    /* What the cases reached, for the summary. */
+    unsigned trapped, watchdog, booted, jobs;
+    unsigned job_status[8];     /* by POTNPU_JOB_*, 7 = anything else */
+    unsigned clean_jobs, clean_ok;
+    unsigned dma_status[8], sae_status[8];
+    bool clean[64];             /* job i of the case (seqno 1000 + i) */
 } Fuzz;
 
 /* What the abort handler reports: the case being run. */
@@ -249,6 +257,11 @@ static void wr(Fuzz *f, uint32_t off, uint32_t val)
     qtest_writel(f->qts, f->bar_addr + off, val);
 }
 
+static uint32_t mem_rd(Fuzz *f, uint32_t off)
+{
+    return qtest_readl(f->qts, f->bar4_addr + off);
+}
+
 static void mem_wr(Fuzz *f, uint32_t off, uint32_t val)
 {
     qtest_writel(f->qts, f->bar4_addr + off, val);
@@ -348,6 +361,9 @@ static uint32_t enc_j(int32_t imm, int rd)
 #define LUI(rd, hi)         ((uint32_t)(hi) << 12 | (rd) << 7 | 0x37)
 #define ADDI(rd, rs1, imm)  enc_i(imm, rs1, 0, rd, 0x13)
 #define SW(rs2, rs1, imm)   enc_s(imm, rs2, rs1, 2)
+#define ANDI(rd, rs1, imm)  enc_i(imm, rs1, 7, rd, 0x13)
+#define SLLI(rd, rs1, sh)   enc_i(sh, rs1, 1, rd, 0x13)
+#define ADD(rd, a, b)       ((b) << 20 | (a) << 15 | (rd) << 7 | 0x33)
 #define LW(rd, rs1, imm)    enc_i(imm, rs1, 2, rd, 0x03)
 #define CSRRW(rd, csr, rs1) enc_i(csr, rs1, 1, rd, 0x73)
 #define CSRRS(rd, csr, rs1) enc_i(csr, rs1, 2, rd, 0x73)
@@ -413,6 +429,26 @@ static uint32_t random_insn(Fuzz *f)
     return insn;
 }
 
+/*
+ * Tallies in DMEM that the programs keep of their transfers' and tiles'
+ * results: a word per status at D_DMA_TALLY and D_SAE_TALLY.
+ */
+#define D_DMA_TALLY         0x7c0       /* after the tiles */
+#define D_SAE_TALLY         0x7e0
+#define TALLY_WORDS         8
+
+/* tally[status & 7]++, status read from CORE_IO register @reg. */
+static void emit_tally(Prog *p, uint32_t reg, int32_t tally)
+{
+    emit(p, LW(T1, XIO, reg));
+    emit(p, ANDI(T1, T1, TALLY_WORDS - 1));
+    emit(p, SLLI(T1, T1, 2));
+    emit(p, ADD(T1, T1, S0));
+    emit(p, LW(T2, T1, tally));
+    emit(p, ADDI(T2, T2, 1));
+    emit(p, SW(T2, T1, tally));
+}
+
 /* sw <value>, <reg>(x25): program one CORE_IO register. */
 static void io_store(Prog *p, uint32_t reg, uint32_t val)
 {
@@ -424,7 +460,9 @@ static uint32_t dma_space_addr(Fuzz *f, unsigned space)
 {
     switch (space) {
     case POTNPU_DMA_SPACE_DMEM:
-        return rnd(f, 8) ? rnd(f, POTNPU_CORE_DMEM_SIZE) : rval(f);
+        /* Mostly above the tiles and tallies, so that they last. */
+        return rnd(f, 8) ? 0x1000 + rnd(f, POTNPU_CORE_DMEM_SIZE - 0x1000)
+                         : rval(f);
     case POTNPU_DMA_SPACE_SRAM:
         return rnd(f, 8) ? rnd(f, POTNPU_SRAM_SIZE) : rval(f);
     case POTNPU_DMA_SPACE_BUS:
@@ -455,63 +493,59 @@ static void emit_dma(Fuzz *f, Prog *p)
     io_store(p, POTNPU_IO_DMA_DST_STRIDE, chance(f, 50) ? len : rval(f));
     io_store(p, POTNPU_IO_DMA_PATTERN, g_rand_int(f->r));
     io_store(p, POTNPU_IO_DMA_START, 1);
+    emit_tally(p, POTNPU_IO_DMA_STATUS, D_DMA_TALLY);
 }
 
-/* A random but often plausible shift-add engine tile at DMEM @off. */
+/*
+ * A shift-add engine tile at DMEM @off: a whole small layer, consistent
+ * (the engine can run it unless SRAM holds a bad table), then sometimes a
+ * few fields anything at all.
+ */
 static void put_tile(Fuzz *f, uint32_t off)
 {
-    static const uint32_t ops[] = {
-        POTNPU_OP_CONV2D, POTNPU_OP_MAXPOOL, POTNPU_OP_AVGPOOL,
-        POTNPU_OP_ADD, POTNPU_OP_REQUANT,
-    };
-    struct potnpu_sae_tile t;
+    struct potnpu_sae_tile t = { 0 };
     uint32_t *w = (uint32_t *)&t;
     unsigned i;
 
-    t.op = chance(f, 95) ? ops[rnd(f, ARRAY_SIZE(ops))] : rval(f);
-    t.flags = chance(f, 80) ? rnd(f, 2) : rval(f);
-    t.in = rnd(f, POTNPU_SRAM_IN_SIZE);
-    t.in2 = rnd(f, POTNPU_SRAM_IN_SIZE);
-    t.out = POTNPU_SRAM_OUT + rnd(f, POTNPU_SRAM_OUT_SIZE);
-    t.weights = POTNPU_SRAM_W + rnd(f, POTNPU_SRAM_W_SIZE);
-    t.table = POTNPU_SRAM_W;
-    t.chan = POTNPU_SRAM_W + POTNPU_SRAM_TABLE_SIZE + rnd(f, 0x1000);
-    t.in_h = 1 + rnd(f, 16);
-    t.in_w = 1 + rnd(f, 16);
-    t.in_c = 1 + rnd(f, 16);
-    t.in_cstride = t.in_c + rnd(f, 2);
-    t.in2_cstride = t.in_c;
-    t.row_lo = rnd(f, 2);
+    t.op = POTNPU_OP_CONV2D + rnd(f, 5);
+    t.in_h = 1 + rnd(f, 8);
+    t.in_w = 1 + rnd(f, 8);
+    t.in_c = t.in_cstride = t.in2_cstride = 1 + rnd(f, 8);
+    t.kh = t.kw = t.sh = t.sw = t.dh = t.dw = 1;
+    if (t.op <= POTNPU_OP_AVGPOOL) {
+        t.kh = 1 + rnd(f, MIN(t.in_h, 3));
+        t.kw = 1 + rnd(f, MIN(t.in_w, 3));
+        t.sh = 1 + rnd(f, 2);
+        t.sw = 1 + rnd(f, 2);
+        t.pad_t = t.pad_b = rnd(f, 2) ? 0 : t.kh / 2;
+        t.pad_l = t.pad_r = rnd(f, 2) ? 0 : t.kw / 2;
+    }
     t.rows_in = t.in_h;
-    t.out_row0 = 0;
-    t.out_rows = 1 + rnd(f, 16);
-    t.out_w = 1 + rnd(f, 16);
-    t.out_c = 1 + rnd(f, 16);
-    t.oc0 = 0;
+    t.out_rows = (t.in_h + t.pad_t + t.pad_b - t.kh) / t.sh + 1;
+    t.out_w = (t.in_w + t.pad_l + t.pad_r - t.kw) / t.sw + 1;
+    t.out_c = t.op == POTNPU_OP_CONV2D ? 1 + rnd(f, 8) : t.in_c;
     t.ocb = t.out_c;
-    t.kh = 1 + rnd(f, 5);
-    t.kw = 1 + rnd(f, 5);
-    t.sh = 1 + rnd(f, 3);
-    t.sw = 1 + rnd(f, 3);
-    t.dh = 1 + rnd(f, 2);
-    t.dw = 1 + rnd(f, 2);
-    t.pad_t = rnd(f, 3);
-    t.pad_l = rnd(f, 3);
-    t.pad_b = rnd(f, 3);
-    t.pad_r = rnd(f, 3);
-    t.groups = 1 + rnd(f, 2);
-    t.wbits = 1 + rnd(f, 8);
+    t.groups = 1;
+    t.wbits = 4;
+    t.flags = t.op == POTNPU_OP_AVGPOOL ? rnd(f, 2) : 0;
+    t.in = rnd(f, 64) * 64;
+    t.in2 = 0x8000 + rnd(f, 64) * 64;
+    t.out = POTNPU_SRAM_OUT + rnd(f, 64) * 64;
+    t.table = POTNPU_SRAM_W;
+    t.chan = POTNPU_SRAM_W + POTNPU_SRAM_TABLE_SIZE;
+    t.weights = POTNPU_SRAM_W + 0x1000 + rnd(f, 64) * 64;
     t.in_zp = (int8_t)rnd(f, 256);
     t.in2_zp = (int8_t)rnd(f, 256);
     t.out_zp = (int8_t)rnd(f, 256);
     t.lo = -128 + rnd(f, 64);
     t.hi = 127 - rnd(f, 64);
-    t.shift = rnd(f, 32);
+    t.shift = rnd(f, 16);
     t.m_a = rnd(f, 65536);
     t.m_b = rnd(f, 65536);
-    /* Then a few fields anything at all. */
-    for (i = rnd(f, 4); i > 0; i--) {
-        w[rnd(f, sizeof(t) / 4)] = rval(f);
+    if (chance(f, 40)) {
+        for (i = 1 + rnd(f, 3); i > 0; i--) {
+            w[rnd(f, sizeof(t) / 4)] = rval(f);
+        }
     }
     for (i = 0; i < sizeof(t) / 4; i++) {
         mem_wr(f, POTNPU_CORE_DMEM_BASE + off + 4 * i, w[i]);
@@ -854,6 +888,7 @@ static void build_program(Fuzz *f, Prog *p)
             io_store(p, POTNPU_IO_SAE_DESC,
                      chance(f, 90) ? rnd(f, 8) * 0x100 : rval(f));
             io_store(p, POTNPU_IO_SAE_START, 1);
+            emit_tally(p, POTNPU_IO_SAE_STATUS, D_SAE_TALLY);
             break;
         case 17:
             emit(p, WFI);
@@ -903,6 +938,7 @@ static void case_program(Fuzz *f)
     g_autofree uint8_t *junk = g_malloc(POTNPU_PAGE_SIZE);
     uint64_t ns = 0, instret;
     unsigned i, steps;
+    uint32_t st;
     bool reset = false;
     Prog p;
 
@@ -912,6 +948,9 @@ static void case_program(Fuzz *f)
     mem_write(f, POTNPU_CORE_DMEM_BASE + 0x1000, junk, POTNPU_PAGE_SIZE);
     for (i = 0; i < 8; i++) {
         put_tile(f, i * 0x100);
+    }
+    for (i = 0; i < 2 * TALLY_WORDS; i++) {
+        mem_wr(f, POTNPU_CORE_DMEM_BASE + D_DMA_TALLY + 4 * i, 0);
     }
     random_tables(f);
     build_program(f, &p);
@@ -957,6 +996,17 @@ static void case_program(Fuzz *f)
         check(instret <= (ns / SLICE_NS + 1) * SLICE_INSNS,
               "instret %" PRIu64 " after %" PRIu64 " ns", instret, ns);
     }
+    /* A stray store or transfer may hit a tally: drop what cannot be. */
+    for (i = 0; i < TALLY_WORDS; i++) {
+        uint32_t d = mem_rd(f, POTNPU_CORE_DMEM_BASE + D_DMA_TALLY + 4 * i);
+        uint32_t t = mem_rd(f, POTNPU_CORE_DMEM_BASE + D_SAE_TALLY + 4 * i);
+
+        f->dma_status[i] += d < 100000 ? d : 0;
+        f->sae_status[i] += t < 100000 ? t : 0;
+    }
+    st = rd(f, POTNPU_REG_CORE_STATUS);
+    f->trapped += !!(st & POTNPU_CORE_STATUS_TRAPPED);
+    f->watchdog += !!(st & POTNPU_CORE_STATUS_WATCHDOG);
     wr(f, POTNPU_REG_CORE_CTRL, 0);
 }
 
@@ -973,64 +1023,134 @@ static uint64_t job_va(Fuzz *f)
     return chance(f, 50) ? rval(f) : (uint64_t)rval(f) << 32 | rval(f);
 }
 
-/* A random layer command, mostly inside the mapped VAs. */
-static void layer_cmd(Fuzz *f, uint32_t *w)
+/*
+ * Data pages of the job address space: VA page 1 in, 2 in2, 3 weights,
+ * 4 table (+0) and channel records (+0x100), 5 out, 6 counters; commands
+ * go in pages 0 and 7.
+ */
+#define DATA_VA(page)   (CMD_VA + (page) * POTNPU_PAGE_SIZE)
+
+/* A plausible layer: a consistent shape, its buffers in their pages. */
+static void clean_layer(Fuzz *f, struct potnpu_layer_desc *d)
+{
+    uint32_t span_h, span_w;
+
+    d->op = POTNPU_OP_CONV2D + rnd(f, 5);
+    d->in_h = 1 + rnd(f, 8);
+    d->in_w = 1 + rnd(f, 8);
+    d->in_c = d->in_cstride = d->in2_cstride = 1 + rnd(f, 8);
+    d->kh = d->kw = d->sh = d->sw = d->dh = d->dw = 1;
+    if (d->op <= POTNPU_OP_AVGPOOL) {
+        d->kh = 1 + rnd(f, MIN(d->in_h, 3));
+        d->kw = 1 + rnd(f, MIN(d->in_w, 3));
+        d->sh = 1 + rnd(f, 2);
+        d->sw = 1 + rnd(f, 2);
+        d->pad_t = d->pad_b = rnd(f, 2) ? 0 : d->kh / 2;
+        d->pad_l = d->pad_r = rnd(f, 2) ? 0 : d->kw / 2;
+    }
+    span_h = d->in_h + d->pad_t + d->pad_b - d->kh;
+    span_w = d->in_w + d->pad_l + d->pad_r - d->kw;
+    d->out_h = span_h / d->sh + 1;
+    d->out_w = span_w / d->sw + 1;
+    d->out_c = d->op == POTNPU_OP_CONV2D ? 1 + rnd(f, 8) : d->in_c;
+    d->out_cstride = d->out_c;
+    d->groups = 1;
+    d->wbits = 4;
+    d->in_va = DATA_VA(1);
+    d->in2_va = d->op == POTNPU_OP_ADD ? DATA_VA(2) : 0;
+    d->weights_va = d->op == POTNPU_OP_CONV2D ? DATA_VA(3) : 0;
+    d->table_va = d->op == POTNPU_OP_CONV2D ? DATA_VA(4) : 0;
+    d->chan_va = d->op == POTNPU_OP_CONV2D || d->op == POTNPU_OP_AVGPOOL ||
+                 d->op == POTNPU_OP_REQUANT ? DATA_VA(4) + 0x100 : 0;
+    d->out_va = DATA_VA(5);
+    d->counters_va = chance(f, 50) ? DATA_VA(6) : 0;
+    d->in_zp = (int8_t)rnd(f, 256);
+    d->in2_zp = (int8_t)rnd(f, 256);
+    d->out_zp = (int8_t)rnd(f, 256);
+    d->lo = -128;
+    d->hi = 127;
+    d->shift = rnd(f, 16);
+    d->m_a = 1 + rnd(f, 65535);
+    d->m_b = 1 + rnd(f, 65535);
+}
+
+/*
+ * The decode table (codes 1 and 5 non-zero, as numerics.md's example) and
+ * a channel record per output channel, for the layers of this job.
+ */
+static void put_layer_data(Fuzz *f)
+{
+    uint64_t page = f->pool[8 + 4];
+    unsigned i;
+
+    for (i = 0; i < 16; i++) {
+        qtest_writel(f->qts, page + 4 * i,
+                     i == 5 ? 0x0000c442 : i == 1 ? 0x00000040 : 0);
+    }
+    for (i = 0; i < 16; i++) {
+        qtest_writel(f->qts, page + 0x100 + 8 * i, rnd(f, 512) - 256);
+        qtest_writel(f->qts, page + 0x104 + 8 * i, 32768 | 15 << 16);
+    }
+}
+
+/* A random layer command: plausible (@clean), or with random fields. */
+static void layer_cmd(Fuzz *f, uint32_t *w, bool clean)
 {
     struct potnpu_layer_desc d = { 0 };
 
-    d.op = POTNPU_OP_CONV2D + rnd(f, 5);
-    d.in_va = job_va(f);
-    d.in2_va = job_va(f);
-    d.out_va = job_va(f);
-    d.weights_va = job_va(f);
-    d.table_va = job_va(f) & ~3ull;
-    d.chan_va = job_va(f) & ~3ull;
-    d.counters_va = chance(f, 50) ? 0 : job_va(f) & ~7ull;
-    d.in_h = 1 + rnd(f, 12);
-    d.in_w = 1 + rnd(f, 12);
-    d.in_c = 1 + rnd(f, 16);
-    d.in_cstride = d.in_c;
-    d.in2_cstride = d.in_c;
-    d.kh = 1 + rnd(f, 3);
-    d.kw = 1 + rnd(f, 3);
-    d.sh = d.sw = 1 + rnd(f, 2);
-    d.dh = d.dw = 1;
-    d.pad_t = d.pad_l = d.pad_b = d.pad_r = rnd(f, 2);
-    d.out_h = 1 + rnd(f, 12);
-    d.out_w = 1 + rnd(f, 12);
-    d.out_c = 1 + rnd(f, 16);
-    d.out_cstride = d.out_c;
-    d.wbits = 4;
-    d.groups = 1;
-    d.in_zp = (int8_t)rnd(f, 256);
-    d.out_zp = (int8_t)rnd(f, 256);
-    d.lo = -128;
-    d.hi = 127;
-    d.shift = rnd(f, 24);
-    d.m_a = rnd(f, 65536);
-    d.m_b = rnd(f, 65536);
+    clean_layer(f, &d);
+    if (!clean) {
+        d.in_va = job_va(f);
+        d.out_va = job_va(f);
+        d.weights_va = job_va(f);
+        d.in_h = 1 + rnd(f, 64);
+        d.out_w = 1 + rnd(f, 64);
+        d.out_c = 1 + rnd(f, 64);
+        d.kh = 1 + rnd(f, 5);
+        d.pad_r = rnd(f, 4);
+        d.groups = 1 + rnd(f, 3);
+        d.wbits = 1 + rnd(f, 8);
+        d.flags = rnd(f, 2);
+    }
     potnpu_layer_encode(&d, w);
-    if (chance(f, 30)) {
+    if (!clean && chance(f, 30)) {
         w[rnd(f, POTNPU_LAYER_WORDS)] = rval(f);
     }
 }
 
-/* A command stream of random commands; its size in bytes. */
-static uint32_t put_commands(Fuzz *f, uint64_t page)
+/* A data VA for a plain command: in the data pages when @clean. */
+static uint64_t cmd_data_va(Fuzz *f, bool clean, unsigned align,
+                            uint32_t len)
+{
+    if (!clean) {
+        return job_va(f);
+    }
+    return DATA_VA(1 + rnd(f, 6)) +
+           ROUND_DOWN(rnd(f, POTNPU_PAGE_SIZE - len + 1), align);
+}
+
+/*
+ * A command stream of random commands at pool page @page; its size in
+ * bytes. @clean: every command well formed and inside the address space
+ * (it can still fault on a read-only page).
+ */
+static uint32_t put_commands(Fuzz *f, uint64_t page, bool clean)
 {
     uint32_t w[POTNPU_LAYER_WORDS], n = 0, i, k, len;
     unsigned cmds = 1 + rnd(f, 6);
     uint64_t va;
 
-    for (k = 0; k < cmds && n < 900; k++) {
-        va = job_va(f);
-        len = chance(f, 80) ? 1 + rnd(f, 2 * POTNPU_PAGE_SIZE) : rval(f);
-        switch (rnd(f, 7)) {
+    /* At most 6 commands of at most 32 words: 768 bytes. */
+    for (k = 0; k < cmds; k++) {
+        len = clean ? 1 + rnd(f, 2048) :
+              chance(f, 80) ? 1 + rnd(f, 2 * POTNPU_PAGE_SIZE) : rval(f);
+        switch (rnd(f, clean ? 6 : 7)) {
         case 0:
             w[0] = POTNPU_CMD_HDR(POTNPU_OP_NOP, 1);
             i = 1;
             break;
         case 1:
+            va = cmd_data_va(f, clean, 4, 4);
             w[0] = POTNPU_CMD_HDR(POTNPU_OP_FENCE, 4);
             w[1] = va;
             w[2] = va >> 32;
@@ -1038,22 +1158,25 @@ static uint32_t put_commands(Fuzz *f, uint64_t page)
             i = 4;
             break;
         case 2:
+            va = cmd_data_va(f, clean, 8, 8);
             w[0] = POTNPU_CMD_HDR(POTNPU_OP_TIMESTAMP, 3);
             w[1] = va;
             w[2] = va >> 32;
             i = 3;
             break;
         case 3:
+            va = cmd_data_va(f, clean, 1, len);
             w[0] = POTNPU_CMD_HDR(POTNPU_OP_COPY, 6);
             w[1] = va;
             w[2] = va >> 32;
-            va = job_va(f);
+            va = cmd_data_va(f, clean, 1, len);
             w[3] = va;
             w[4] = va >> 32;
             w[5] = len;
             i = 6;
             break;
         case 4:
+            va = cmd_data_va(f, clean, 1, len);
             w[0] = POTNPU_CMD_HDR(POTNPU_OP_FILL, 5);
             w[1] = va;
             w[2] = va >> 32;
@@ -1062,7 +1185,7 @@ static uint32_t put_commands(Fuzz *f, uint64_t page)
             i = 5;
             break;
         case 5:
-            layer_cmd(f, w);
+            layer_cmd(f, w, clean);
             i = POTNPU_LAYER_WORDS;
             break;
         default:
@@ -1089,7 +1212,7 @@ static void job_tables(Fuzz *f)
     qtest_writeq(f->qts, l1 + 8, l2 | POTNPU_PTE_VALID);
     for (j = 0; j < 8; j++) {
         uint64_t pte = f->pool[8 + j] | POTNPU_PTE_VALID |
-                       (chance(f, 80) ? POTNPU_PTE_WRITE : 0);
+                       (chance(f, 95) ? POTNPU_PTE_WRITE : 0);
 
         qtest_writeq(f->qts, l2 + 8 * j,
                      chance(f, 90) ? pte : random_pte(f, true));
@@ -1104,16 +1227,49 @@ static uint32_t pow2_or_not(Fuzz *f)
     return chance(f, 90) ? 2u << rnd(f, 6) : rval(f);
 }
 
+/* Tally the records written since *@done (a ring of @size in one page). */
+static void count_completions(Fuzz *f, uint64_t cq, uint32_t size,
+                              uint32_t *done)
+{
+    uint32_t tail = rd(f, POTNPU_REG_CQ_TAIL), st;
+
+    if (tail - *done > 64 || !is_power_of_2(size) || size > 128) {
+        *done = tail;
+        return;
+    }
+    for (; *done != tail; (*done)++) {
+        uint64_t rec = cq + 32 * (*done % size);
+        uint32_t job = qtest_readl(f->qts, rec) - 1000;
+
+        st = qtest_readl(f->qts, rec + 4);
+        f->job_status[MIN(st, 7)]++;
+        f->jobs++;
+        if (job < ARRAY_SIZE(f->clean) && f->clean[job]) {
+            f->clean_jobs++;
+            f->clean_ok += st == POTNPU_JOB_OK;
+            if (g_getenv("POTNPU_FUZZ_VERBOSE")) {
+                g_test_message("job %u: status %u offset %u info 0x%x "
+                               "fault 0x%x", job, st,
+                               qtest_readl(f->qts, rec + 8),
+                               qtest_readl(f->qts, rec + 12),
+                               qtest_readl(f->qts, rec + 16));
+            }
+            f->clean[job] = false;
+        }
+    }
+}
+
 static void case_firmware_common(Fuzz *f, unsigned mutations)
 {
     uint64_t jq = f->pool[16], cq = f->pool[17];
-    uint32_t size = pow2_or_not(f), entry, njobs, i, tail = 0;
+    uint32_t size = pow2_or_not(f), entry, njobs, i, tail = 0, done = 0;
     unsigned rounds;
 
     if (!f->fw) {
         return;
     }
     device_reset(f);
+    memset(f->clean, 0, sizeof(f->clean));
     job_tables(f);
     if (chance(f, 20)) {
         random_tables(f);
@@ -1125,6 +1281,7 @@ static void case_firmware_common(Fuzz *f, unsigned mutations)
             qtest_memset(f->qts, f->pool[8 + i], v & 0xff, POTNPU_PAGE_SIZE);
         }
     }
+    put_layer_data(f);
     wr(f, POTNPU_REG_JQ_BASE_LO, chance(f, 95) ? jq : rval(f));
     wr(f, POTNPU_REG_JQ_BASE_HI, chance(f, 95) ? 0 : rval(f));
     wr(f, POTNPU_REG_JQ_SIZE, size);
@@ -1137,8 +1294,8 @@ static void case_firmware_common(Fuzz *f, unsigned mutations)
     wr(f, POTNPU_REG_CORE_WDOG_LIMIT, chance(f, 80) ? 0 : rnd(f, 1000000));
     wr(f, POTNPU_REG_CORE_ENTRY, entry);
     wr(f, POTNPU_REG_CORE_CTRL, POTNPU_CORE_CTRL_RUN);
-    wait_reg(f, POTNPU_REG_FW_STATUS, POTNPU_FW_STATUS_READY,
-             mutations ? 5 : 50);
+    f->booted += wait_reg(f, POTNPU_REG_FW_STATUS, POTNPU_FW_STATUS_READY,
+                          mutations ? 5 : 50);
 
     rounds = 1 + rnd(f, 4);
     while (rounds--) {
@@ -1146,23 +1303,31 @@ static void case_firmware_common(Fuzz *f, unsigned mutations)
         for (i = 0; i < njobs; i++) {
             /* The ring is one pool page: at most 64 entries of it used. */
             uint64_t d = jq + 64 * ((tail + i) % MAX(MIN(size, 64), 1));
-            unsigned page = rnd(f, 8);
-            uint32_t bytes = put_commands(f, f->pool[8 + page]);
-            uint64_t va = CMD_VA + page * POTNPU_PAGE_SIZE;
+            /* Its own 1 KiB of a command page: the jobs run later. */
+            unsigned page = rnd(f, 2) ? 0 : 7;
+            bool clean = chance(f, 60);
+            unsigned job = tail + i;
+            uint32_t bytes = put_commands(f, f->pool[8 + page] + 1024 * i,
+                                          clean);
+            uint64_t va = DATA_VA(page) + 1024 * i;
 
             qtest_memset(f->qts, d, 0, 64);
-            qtest_writel(f->qts, d, 1000 + tail + i);
-            qtest_writew(f->qts, d + 4, chance(f, 90) ? FW_SLOT : rval(f));
-            qtest_writew(f->qts, d + 6, chance(f, 95) ? 0 : rval(f));
-            qtest_writeq(f->qts, d + 8, chance(f, 90) ? va : job_va(f));
+            qtest_writel(f->qts, d, 1000 + job);
+            f->clean[job % ARRAY_SIZE(f->clean)] = clean;
+            /* A well-formed job has a well-formed descriptor too. */
+            qtest_writew(f->qts, d + 4,
+                         clean || chance(f, 90) ? FW_SLOT : rval(f));
+            qtest_writew(f->qts, d + 6, clean || chance(f, 90) ? 0 : rval(f));
+            qtest_writeq(f->qts, d + 8,
+                         clean || chance(f, 90) ? va : job_va(f));
             qtest_writel(f->qts, d + 16,
-                         chance(f, 90) ? bytes : rval(f));
-            if (chance(f, 5)) {
+                         clean || chance(f, 90) ? bytes : rval(f));
+            if (!clean && chance(f, 10)) {
                 qtest_writel(f->qts, d + 20 + 4 * rnd(f, 11), rval(f));
             }
         }
         tail += njobs;
-        wr(f, POTNPU_REG_JQ_TAIL, chance(f, 95) ? tail : rval(f));
+        wr(f, POTNPU_REG_JQ_TAIL, chance(f, 98) ? tail : rval(f));
         /* Let it work: sometimes long, sometimes cut short by a reset. */
         step(f, rnd(f, 3) ? rnd(f, 3 * MS) : rnd(f, SLICE_NS));
         switch (rnd(f, 10)) {
@@ -1187,7 +1352,8 @@ static void case_firmware_common(Fuzz *f, unsigned mutations)
             break;
         }
         step(f, rnd(f, 2 * MS));
-        wr(f, POTNPU_REG_CQ_HEAD, rd(f, POTNPU_REG_CQ_TAIL));
+        count_completions(f, cq, size, &done);
+        wr(f, POTNPU_REG_CQ_HEAD, done);
     }
 }
 
@@ -1274,6 +1440,25 @@ static void run_cases(const char *name, CaseFn fn)
     g_test_message("%s: seed 0x%x: %u cases in %.1f s (%.1f cases/s), "
                    "deep checks passed", name, seed, done, us / 1e6,
                    done / (us / 1e6));
+    if (fn == case_program) {
+        g_test_message("%s: the core ended %u cases trapped, %u by the "
+                       "watchdog; DMA results seen: %u OK, %u EINVAL, "
+                       "%u ERANGE, %u EMMU, %u EBUS; tiles: %u OK, "
+                       "%u EINVAL, %u ERANGE, %u ETABLE, %u EWORK", name,
+                       f.trapped, f.watchdog, f.dma_status[0],
+                       f.dma_status[1], f.dma_status[2], f.dma_status[3],
+                       f.dma_status[4], f.sae_status[0], f.sae_status[1],
+                       f.sae_status[2], f.sae_status[3], f.sae_status[4]);
+    } else if (f.fw) {
+        g_test_message("%s: firmware READY in %u cases; %u completions: "
+                       "%u OK, %u EILLEGAL, %u EINVAL, %u EMMU, %u EBUS, "
+                       "%u EDESC, %u ABORTED, %u other; of them %u "
+                       "well-formed jobs, %u OK", name, f.booted,
+                       f.jobs, f.job_status[0], f.job_status[1],
+                       f.job_status[2], f.job_status[3], f.job_status[4],
+                       f.job_status[5], f.job_status[6], f.job_status[7],
+                       f.clean_jobs, f.clean_ok);
+    }
     fuzz_stop(&f);
 }
 
