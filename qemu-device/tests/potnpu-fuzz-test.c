@@ -20,7 +20,8 @@
  *   firmware  the real firmware image, intact or mutated, serving random
  *             but plausible job rings, page tables and command streams
  *             (layer commands included), with RESET and aborts mid-job
- *   regress   the cases that once failed (docs/reliability.md)
+ *   regress   the cases that once failed, recorded and hand-made
+ *             (docs/reliability.md)
  *
  * After every case QEMU must answer (ID register) and the device state be
  * sane; every few cases and at the end, a RESET must bring the device back
@@ -1449,7 +1450,7 @@ static void run_cases(const char *name, CaseFn fn)
                        f.dma_status[1], f.dma_status[2], f.dma_status[3],
                        f.dma_status[4], f.sae_status[0], f.sae_status[1],
                        f.sae_status[2], f.sae_status[3], f.sae_status[4]);
-    } else if (f.fw) {
+    } else if (f.fw && fn != case_regs) {
         g_test_message("%s: firmware READY in %u cases; %u completions: "
                        "%u OK, %u EILLEGAL, %u EINVAL, %u EMMU, %u EBUS, "
                        "%u EDESC, %u ABORTED, %u other; of them %u "
@@ -1482,6 +1483,80 @@ static void test_firmware_mutated(void)
     run_cases("firmware-mutated", case_firmware_mutated);
 }
 
+/*
+ * REQUANT tile with m_a and m_b of 16 NAF digits (they are ADD's only):
+ * once a stack overrun in the engine (docs/reliability.md, found as
+ * program, seed 0x1111, case 46). The core starts it and stores
+ * SAE_STATUS at DMEM 0x400.
+ */
+static void regress_requant_mantissas(Fuzz *f)
+{
+    struct potnpu_sae_tile t = {
+        .op = POTNPU_OP_REQUANT, .in = POTNPU_SRAM_IN,
+        .out = POTNPU_SRAM_OUT, .chan = POTNPU_SRAM_W,
+        .in_h = 1, .in_w = 1, .in_c = 1, .in_cstride = 1, .rows_in = 1,
+        .out_rows = 1, .out_w = 1, .out_c = 1, .ocb = 1, .kh = 1, .kw = 1,
+        .sh = 1, .sw = 1, .dh = 1, .dw = 1, .lo = -128, .hi = 127,
+        .m_a = 0x55555555u, .m_b = 0x55555555u, .shift = 0xffffffffu,
+    };
+    Prog p = { .n = 0 };
+
+    device_reset(f);
+    mem_write(f, POTNPU_CORE_DMEM_BASE, &t, sizeof(t));
+    emit(&p, LUI(S0, POTNPU_CORE_DMEM_BASE >> 12));
+    emit(&p, LUI(XIO, IO_BASE_HI));
+    io_store(&p, POTNPU_IO_SAE_DESC, 0);
+    io_store(&p, POTNPU_IO_SAE_START, 1);
+    emit(&p, LW(T1, XIO, POTNPU_IO_SAE_STATUS));
+    emit(&p, SW(T1, S0, 0x400));
+    emit(&p, WFI);
+    emit(&p, enc_j(-4, X0));
+    mem_wr(f, POTNPU_CORE_DMEM_BASE + 0x400, 0xdead);
+    mem_write(f, 0, p.w, 4 * p.n);
+    wr(f, POTNPU_REG_CORE_CTRL, POTNPU_CORE_CTRL_RUN);
+    step(f, MS);
+    check(mem_rd(f, POTNPU_CORE_DMEM_BASE + 0x400) == POTNPU_SAE_OK,
+          "REQUANT with 32-bit m_a, m_b: status 0x%x",
+          mem_rd(f, POTNPU_CORE_DMEM_BASE + 0x400));
+}
+
+/* The generated cases that once failed: path, seed, case index. */
+static const struct {
+    CaseFn fn;
+    uint32_t seed;
+    unsigned index;
+} regressions[] = {
+    { case_program, 0x1111, 46 },       /* REQUANT mantissas */
+};
+
+static void case_regress(Fuzz *f)
+{
+    regress_requant_mantissas(f);
+}
+
+static void test_regress(void)
+{
+    unsigned timeout = env_uint("POTNPU_FUZZ_CASE_TIMEOUT",
+                                FUZZ_CASE_TIMEOUT);
+    unsigned i;
+    Fuzz f;
+
+    cur_path = "regress";
+    fuzz_start(&f);
+    run_case(&f, case_regress, 0, 0, timeout);
+    for (i = 0; i < ARRAY_SIZE(regressions); i++) {
+        run_case(&f, regressions[i].fn, regressions[i].seed,
+                 regressions[i].index, timeout);
+    }
+    cur_case = -1;
+    alarm(timeout);
+    check_sane(&f);
+    alarm(0);
+    g_test_message("regress: %zu recorded cases and the hand-made ones "
+                   "passed", ARRAY_SIZE(regressions));
+    fuzz_stop(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1489,5 +1564,6 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu-fuzz/program", test_program);
     qtest_add_func("/potnpu-fuzz/firmware", test_firmware);
     qtest_add_func("/potnpu-fuzz/firmware-mutated", test_firmware_mutated);
+    qtest_add_func("/potnpu-fuzz/regress", test_regress);
     return g_test_run();
 }
