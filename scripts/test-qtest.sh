@@ -96,7 +96,9 @@ PATTERNS=("$@")
 cases=()
 while IFS= read -r path; do
 	selected "$path" && cases+=("$QEMU_PLAIN $path")
-done < <("$TEST_BIN" -l | grep '^/')
+done < <(QTEST_QEMU_BINARY=$QEMU_PLAIN/qemu-system-x86_64 "$TEST_BIN" -l |
+	grep '^/')
+[ ${#cases[@]} -gt 0 ] || [ $# -gt 0 ] || die "$TEST_BIN lists no tests"
 
 fuzz_setup_failed=
 # The sanitized build only when the fuzzer may be selected.
@@ -111,7 +113,8 @@ if [ "${POTNPU_QTEST_FUZZ:-1}" != 0 ] &&
 	   [ -x "$FUZZ_BIN" ]; then
 		while IFS= read -r path; do
 			selected "$path" && cases+=("$QEMU_SAN $path")
-		done < <("$FUZZ_BIN" -l | grep '^/')
+		done < <(QTEST_QEMU_BINARY=$QEMU_SAN/qemu-system-x86_64 \
+			"$FUZZ_BIN" -l | grep '^/')
 	else
 		fuzz_setup_failed=${fuzz_setup_failed:-build-qemu.sh --sanitize}
 	fi
