@@ -101,6 +101,7 @@ typedef struct Fuzz {
 static const char *cur_path = "";
 static uint32_t cur_seed;
 static int cur_case = -1;
+static pid_t qemu_pid;          /* killed outright on a hang */
 
 static const uint32_t bar0_regs[] = {
     POTNPU_REG_ID, POTNPU_REG_VERSION, POTNPU_REG_CAPS, POTNPU_REG_SCRATCH,
@@ -199,6 +200,13 @@ static void on_alarm(int sig)
     if (write(2, msg, sizeof(msg) - 1) < 0) {
         /* Nothing more to say: abort anyway. */
     }
+    /*
+     * A QEMU whose main loop hangs never acts on libqtest's SIGTERM, and
+     * the abort path would wait for it forever.
+     */
+    if (qemu_pid > 0) {
+        kill(qemu_pid, SIGKILL);
+    }
     abort();
 }
 
@@ -222,6 +230,7 @@ static void fuzz_start(Fuzz *f)
     f->qs = qtest_pc_boot("-machine q35 -nodefaults%s"
                           " -device potnpu,addr=%02x.0", fw, POTNPU_SLOT);
     f->qts = f->qs->qts;
+    qemu_pid = qtest_pid(f->qts);
     f->dev = qpci_device_find(f->qs->pcibus, QPCI_DEVFN(POTNPU_SLOT, 0));
     g_assert(f->dev);
     map_device(f);
