@@ -44,6 +44,7 @@
 #include "qemu/host-utils.h"
 #include "libqos/libqos-pc.h"
 #include "libqos/pci.h"
+#include "hw/pci/pci_regs.h"
 #include "potnpu/potnpu_regs.h"
 #include "potnpu/potnpu_core.h"
 #include "potnpu/potnpu_job.h"
@@ -296,6 +297,38 @@ static void step(Fuzz *f, int64_t ns)
 static void device_reset(Fuzz *f)
 {
     wr(f, POTNPU_REG_RESET, POTNPU_RESET_MAGIC);
+}
+
+/*
+ * A machine reset (the PCI bus reset path of the device): BARs and the
+ * command register are cleared; put back the same addresses, so the
+ * pool and the mappings stay valid.
+ */
+static void system_reset(Fuzz *f)
+{
+    uint32_t bars[6], cmd = qpci_config_readw(f->dev, PCI_COMMAND);
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(bars); i++) {
+        bars[i] = qpci_config_readl(f->dev, PCI_BASE_ADDRESS_0 + 4 * i);
+    }
+    qtest_qmp_assert_success(f->qts, "{ 'execute': 'system_reset' }");
+    qtest_qmp_eventwait(f->qts, "RESET");
+    for (i = 0; i < ARRAY_SIZE(bars); i++) {
+        qpci_config_writel(f->dev, PCI_BASE_ADDRESS_0 + 4 * i, bars[i]);
+    }
+    qpci_config_writew(f->dev, PCI_COMMAND, cmd);
+}
+
+/* Bus mastering and INTx off or on under the device's feet. */
+static void toggle_command(Fuzz *f, bool master, bool intx_off)
+{
+    uint16_t cmd = qpci_config_readw(f->dev, PCI_COMMAND);
+
+    cmd = (cmd & ~(PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE)) |
+          PCI_COMMAND_MEMORY | (master ? PCI_COMMAND_MASTER : 0) |
+          (intx_off ? PCI_COMMAND_INTX_DISABLE : 0);
+    qpci_config_writew(f->dev, PCI_COMMAND, cmd);
 }
 
 /* ---- Random values ----------------------------------------------------- */
@@ -813,6 +846,9 @@ static void case_regs(Fuzz *f)
 {
     unsigned n = 50 + rnd(f, 250), i;
 
+    if (chance(f, 3)) {
+        system_reset(f);
+    }
     if (chance(f, 50)) {
         random_tables(f);
     }
@@ -854,12 +890,16 @@ static void case_regs(Fuzz *f)
         case 11:
             wr(f, POTNPU_REG_H2F_DOORBELL, rval(f));
             break;
+        case 12:
+            toggle_command(f, chance(f, 50), chance(f, 50));
+            break;
         default:
             wr(f, reg, reg == POTNPU_REG_RESET && chance(f, 50) ?
                POTNPU_RESET_MAGIC : rval(f));
             break;
         }
     }
+    toggle_command(f, true, false);
 }
 
 /* ---- Case: control-core programs --------------------------------------- */
@@ -995,10 +1035,19 @@ static void case_program(Fuzz *f)
         case 4:
             random_tables(f);
             break;
+        case 5:
+            if (chance(f, 20)) {
+                system_reset(f);
+                reset = true;
+            } else {
+                toggle_command(f, chance(f, 50), false);
+            }
+            break;
         default:
             break;
         }
     }
+    toggle_command(f, true, false);
     /* The core paces itself: at most its budget of slots retired. */
     instret = rd(f, POTNPU_REG_CORE_INSTRET_LO) |
               (uint64_t)rd(f, POTNPU_REG_CORE_INSTRET_HI) << 32;
@@ -1358,6 +1407,16 @@ static void case_firmware_common(Fuzz *f, unsigned mutations)
         case 4:
             wr(f, POTNPU_REG_CORE_CTRL, 0);
             return;
+        case 5:
+            if (chance(f, 30)) {
+                system_reset(f);
+                return;
+            }
+            /* The firmware's transfers fail while bus mastering is off. */
+            toggle_command(f, false, false);
+            step(f, rnd(f, MS));
+            toggle_command(f, true, false);
+            break;
         default:
             break;
         }
