@@ -20,7 +20,8 @@
 #                 once, recognised afterwards by its marker comment);
 #   3. configure: only when $QEMU_BUILD is not configured yet or the flags
 #                 changed (stamp file);
-#   4. build:     ninja qemu-system-x86_64 and tests/qtest/potnpu-test.
+#   4. build:     ninja qemu-system-x86_64, tests/qtest/potnpu-test and
+#                 tests/qtest/potnpu-fuzz-test.
 #
 # Output: $QEMU_BUILD/qemu-system-x86_64,
 # $QEMU_BUILD/tests/qtest/potnpu-test and tests/qtest/potnpu-fuzz-test
