@@ -95,10 +95,13 @@ static int32_t clamp(int64_t v, int32_t lo, int32_t hi)
     return v < lo ? lo : v > hi ? hi : (int32_t)v;
 }
 
-/* The non-adjacent form of @m (0..65535): at most 17 steps. */
-static void naf_of(uint32_t m, SaeNaf *f)
+/*
+ * The non-adjacent form of @m: at most 17 steps and SAE_NAF_MAX digits.
+ * The type is the bound: a wider value would overrun f->k and f->neg.
+ */
+static void naf_of(uint16_t m16, SaeNaf *f)
 {
-    uint32_t k = 0;
+    uint32_t m = m16, k = 0;
 
     f->n = 0;
     while (m) {
@@ -661,11 +664,14 @@ static void add_channel(SaeTile *st, uint32_t j, const SaeNaf *ma,
 /* ADD and REQUANT: elementwise, one tap per element. */
 static void elementwise(SaeTile *st)
 {
-    SaeNaf ma, mb;
+    SaeNaf ma = { 0 }, mb = { 0 };
     uint32_t j;
 
-    naf_of(st->t->m_a, &ma);
-    naf_of(st->t->m_b, &mb);
+    /* Only ADD has mantissas; REQUANT's m_a and m_b are not checked. */
+    if (st->t->op == POTNPU_OP_ADD) {
+        naf_of(st->t->m_a, &ma);
+        naf_of(st->t->m_b, &mb);
+    }
     for (j = 0; j < st->t->ocb; j++) {
         if (st->t->op == POTNPU_OP_ADD) {
             add_channel(st, j, &ma, &mb);

@@ -3,7 +3,13 @@
 #
 # Build qemu-system-x86_64 with the potnpu device, and the potnpu qtest.
 #
-#   scripts/build-qemu.sh
+#   scripts/build-qemu.sh [--sanitize]
+#
+# --sanitize (or POTNPU_QEMU_SANITIZE=1): build the same QEMU with ASan and
+# UBSan (--enable-asan --enable-ubsan) into its own tree,
+# $POTNPU_CACHE/qemu/build-san-$QEMU_VERSION, cached and incremental like
+# the normal one; the fuzzer (qemu-device/tests/potnpu-fuzz-test.c) runs
+# against it. Both trees share the synced source.
 #
 # Idempotent and incremental:
 #   1. sync:      qemu-device/ -> $QEMU_SRC/hw/potnpu/ and include/potnpu/*.h
@@ -14,16 +20,25 @@
 #                 once, recognised afterwards by its marker comment);
 #   3. configure: only when $QEMU_BUILD is not configured yet or the flags
 #                 changed (stamp file);
-#   4. build:     ninja qemu-system-x86_64 and tests/qtest/potnpu-test.
+#   4. build:     ninja qemu-system-x86_64, tests/qtest/potnpu-test and
+#                 tests/qtest/potnpu-fuzz-test.
 #
-# Output: $QEMU_BUILD/qemu-system-x86_64 and
-# $QEMU_BUILD/tests/qtest/potnpu-test. Timings are printed per stage.
+# Output: $QEMU_BUILD/qemu-system-x86_64,
+# $QEMU_BUILD/tests/qtest/potnpu-test and tests/qtest/potnpu-fuzz-test
+# (build-san-* for --sanitize). Timings are printed per stage.
 
 set -euo pipefail
 
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 load_versions
+
+SANITIZE=${POTNPU_QEMU_SANITIZE:-0}
+case ${1:-} in
+--sanitize) SANITIZE=1 ;;
+"") ;;
+*) die "usage: build-qemu.sh [--sanitize]" ;;
+esac
 
 MARKER="potnpu: hooked by scripts/build-qemu.sh"
 DEVICE_SRC=$POTNPU_ROOT/qemu-device
@@ -40,6 +55,12 @@ CONFIGURE_FLAGS=(
 	--disable-install-blobs
 	--enable-werror
 )
+CONFIGURE_LOG=$POTNPU_CACHE/qemu/configure.log
+if [ "$SANITIZE" = 1 ]; then
+	QEMU_BUILD=$POTNPU_CACHE/qemu/build-san-$QEMU_VERSION
+	CONFIGURE_LOG=$POTNPU_CACHE/qemu/configure-san.log
+	CONFIGURE_FLAGS+=(--enable-asan --enable-ubsan)
+fi
 
 [ -f "$QEMU_SRC/meson.build" ] || die "no QEMU source in $QEMU_SRC: run scripts/setup.sh"
 [ -f "$DEVICE_SRC/potnpu.c" ] || die "no $DEVICE_SRC/potnpu.c"
@@ -131,6 +152,19 @@ endif
   qtests += {'potnpu-test': [potnpu_dep]}
 endif
 "
+	# The fuzzer: built like a qtest (scripts/test-qtest.sh runs it
+	# against the sanitized build).
+	if [ "$(readlink "$QEMU_SRC/tests/qtest/potnpu-fuzz-test.c" 2>/dev/null)" != \
+	     ../../hw/potnpu/tests/potnpu-fuzz-test.c ]; then
+		ln -sfn ../../hw/potnpu/tests/potnpu-fuzz-test.c \
+			"$QEMU_SRC/tests/qtest/potnpu-fuzz-test.c"
+	fi
+	hook_insert "$QEMU_SRC/tests/qtest/meson.build" fuzz '^qtest_executables = \{\}$' before \
+"if config_all_devices.has_key('CONFIG_POTNPU')
+  qtests_x86_64 += ['potnpu-fuzz-test']
+  qtests += {'potnpu-fuzz-test': [potnpu_dep]}
+endif
+"
 }
 
 configure_qemu() {
@@ -148,15 +182,16 @@ configure_qemu() {
 	fi
 	mkdir -p "$QEMU_BUILD"
 	(cd "$QEMU_BUILD" && "$QEMU_SRC/configure" "${CONFIGURE_FLAGS[@]}") \
-		>"$POTNPU_CACHE/qemu/configure.log" 2>&1 || {
-		tail -n 40 "$POTNPU_CACHE/qemu/configure.log" >&2
-		die "QEMU configure failed (full log: $POTNPU_CACHE/qemu/configure.log)"
+		>"$CONFIGURE_LOG" 2>&1 || {
+		tail -n 40 "$CONFIGURE_LOG" >&2
+		die "QEMU configure failed (full log: $CONFIGURE_LOG)"
 	}
 	printf '%s\n' "$want" >"$stamp"
 }
 
 build_qemu() {
-	ninja -C "$QEMU_BUILD" -j"$JOBS" qemu-system-x86_64 tests/qtest/potnpu-test
+	ninja -C "$QEMU_BUILD" -j"$JOBS" qemu-system-x86_64 \
+		tests/qtest/potnpu-test tests/qtest/potnpu-fuzz-test
 }
 
 total_start=$(date +%s)

@@ -23,6 +23,14 @@
 # POTNPU_QTEST_FW_IMAGE (the potnpu firmware image the firmware/* cases
 # boot; default $POTNPU_BUILD/firmware/potnpu-fw.bin when it exists, else
 # those cases skip: build it with 'make -C firmware').
+#
+# The fuzzer (qemu-device/tests/potnpu-fuzz-test.c, /x86_64/potnpu-fuzz/*)
+# runs against the ASan/UBSan build (scripts/build-qemu.sh --sanitize),
+# bounded by a fixed seed and POTNPU_FUZZ_SECONDS per path (default 10);
+# it needs the firmware image, built here when missing. Any sanitizer
+# report in a case's output fails the case. POTNPU_QTEST_FUZZ=0 skips the
+# fuzzer; docs/reliability.md ("QEMU device under sanitizers") has the
+# longer runs.
 
 set -uo pipefail
 
@@ -66,35 +74,67 @@ if ! bash "$POTNPU_ROOT/scripts/build-qemu.sh" >&2; then
 	die "build failed"
 fi
 
-export QTEST_QEMU_BINARY=$QEMU_BUILD/qemu-system-x86_64
+QEMU_PLAIN=$QEMU_BUILD
+QEMU_SAN=$POTNPU_CACHE/qemu/build-san-$QEMU_VERSION
+TEST_BIN=$QEMU_PLAIN/tests/qtest/potnpu-test
+FUZZ_BIN=$QEMU_SAN/tests/qtest/potnpu-fuzz-test
+[ -x "$TEST_BIN" ] || die "no $TEST_BIN"
+
+# selected PATH: true when no PATTERN was given or one matches PATH.
+selected() {
+	local pat
+	[ ${#PATTERNS[@]} -eq 0 ] && return 0
+	for pat in "${PATTERNS[@]}"; do
+		# shellcheck disable=SC2053
+		[[ $1 == $pat ]] && return 0
+	done
+	return 1
+}
+PATTERNS=("$@")
+
+# Each case: "BUILD_DIR TEST_PATH".
+cases=()
+while IFS= read -r path; do
+	selected "$path" && cases+=("$QEMU_PLAIN $path")
+done < <(QTEST_QEMU_BINARY=$QEMU_PLAIN/qemu-system-x86_64 "$TEST_BIN" -l |
+	grep '^/')
+[ ${#cases[@]} -gt 0 ] || [ $# -gt 0 ] || die "$TEST_BIN lists no tests"
+
+fuzz_setup_failed=
+# The sanitized build only when the fuzzer may be selected.
+if [ "${POTNPU_QTEST_FUZZ:-1}" != 0 ] &&
+   { [ $# -eq 0 ] || [[ "$*" == *fuzz* ]]; }; then
+	if [ ! -f "$POTNPU_BUILD/firmware/potnpu-fw.bin" ] &&
+	   [ -z "${POTNPU_QTEST_FW_IMAGE:-}" ]; then
+		make -s -C "$POTNPU_ROOT/firmware" all >&2 || fuzz_setup_failed=firmware
+	fi
+	if [ -z "$fuzz_setup_failed" ] &&
+	   bash "$POTNPU_ROOT/scripts/build-qemu.sh" --sanitize >&2 &&
+	   [ -x "$FUZZ_BIN" ]; then
+		while IFS= read -r path; do
+			selected "$path" && cases+=("$QEMU_SAN $path")
+		done < <(QTEST_QEMU_BINARY=$QEMU_SAN/qemu-system-x86_64 \
+			"$FUZZ_BIN" -l | grep '^/')
+	else
+		fuzz_setup_failed=${fuzz_setup_failed:-build-qemu.sh --sanitize}
+	fi
+fi
+[ "${#cases[@]}" -gt 0 ] || [ -n "$fuzz_setup_failed" ] || die "no test matches: $*"
+
 if [ -z "${POTNPU_QTEST_FW_IMAGE:-}" ] &&
    [ -f "$POTNPU_BUILD/firmware/potnpu-fw.bin" ]; then
 	export POTNPU_QTEST_FW_IMAGE=$POTNPU_BUILD/firmware/potnpu-fw.bin
 fi
-TEST_BIN=$QEMU_BUILD/tests/qtest/potnpu-test
-[ -x "$TEST_BIN" ] || die "no $TEST_BIN"
+# Sanitizer reports end QEMU (and the test) at once, as an abort.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=1:detect_leaks=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
+export POTNPU_FUZZ_SECONDS=${POTNPU_FUZZ_SECONDS:-10}
+SAN_REPORT='ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|SUMMARY: UndefinedBehaviorSanitizer'
 
-mapfile -t all < <("$TEST_BIN" -l | grep '^/')
-[ "${#all[@]}" -gt 0 ] || die "$TEST_BIN lists no tests"
-
-cases=()
-for path in "${all[@]}"; do
-	if [ $# -eq 0 ]; then
-		cases+=("$path")
-		continue
-	fi
-	for pat in "$@"; do
-		# shellcheck disable=SC2053
-		if [[ $path == $pat ]]; then
-			cases+=("$path")
-			break
-		fi
-	done
-done
-[ "${#cases[@]}" -gt 0 ] || die "no test matches: $*"
-
+n_setup=0
+[ -n "$fuzz_setup_failed" ] && n_setup=1
 log "stage qtest: start (${#cases[@]} cases, $n_engine engine checks)"
-printf '1..%d\n' $(( ${#cases[@]} + n_engine ))
+printf '1..%d\n' $(( ${#cases[@]} + n_engine + n_setup ))
 
 out=$(mktemp)
 trap 'rm -f "$out" "$engine_tap"' EXIT
@@ -116,16 +156,31 @@ while IFS= read -r line; do
 		;;
 	esac
 done <"$engine_tap"
-for path in "${cases[@]}"; do
+if [ -n "$fuzz_setup_failed" ]; then
+	n=$((n + 1))
+	failed=$((failed + 1))
+	printf 'not ok %d potnpu-fuzz: %s failed\n' "$n" "$fuzz_setup_failed"
+fi
+for entry in "${cases[@]}"; do
+	build=${entry%% *}
+	path=${entry#* }
+	bin=$TEST_BIN
+	if [ "$build" = "$QEMU_SAN" ]; then
+		bin=$FUZZ_BIN
+	fi
 	n=$((n + 1))
 	case_start=$(date +%s%N)
-	(cd "$QEMU_BUILD" && timeout --kill-after=10 "$TIMEOUT" \
-		"$TEST_BIN" --tap -p "$path") >"$out" 2>&1
+	(cd "$build" && QTEST_QEMU_BINARY=$build/qemu-system-x86_64 \
+		timeout --kill-after=10 "$TIMEOUT" "$bin" --tap -p "$path") \
+		>"$out" 2>&1
 	rc=$?
 	ms=$(( ($(date +%s%N) - case_start) / 1000000 ))
 
 	# The case's own result line, e.g. "ok 1 /x86_64/... # SKIP reason".
 	result=$(grep -E '^(not )?ok 1 ' "$out" | tail -n1)
+	if grep -qE "$SAN_REPORT" "$out"; then
+		rc=99
+	fi
 	if [ $rc -eq 0 ] && [[ $result == "ok 1 "* ]]; then
 		printf 'ok %d %s\n' "$n" "${result#ok 1 }"
 		# Messages the case left for the log (g_test_message).
@@ -136,6 +191,8 @@ for path in "${cases[@]}"; do
 		failed=$((failed + 1))
 		if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 			why="timed out after ${TIMEOUT}s"
+		elif [ $rc -eq 99 ]; then
+			why="sanitizer report"
 		else
 			why="exit status $rc"
 		fi

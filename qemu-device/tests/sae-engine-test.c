@@ -174,6 +174,20 @@ static void test_requant(void)
           "requant: (x - in_zp) + bias, then clamp to lo..hi");
     CHECK(r.taps == 2 && r.terms == 0 && r.cycles == 1 + 4 + 16,
           "requant: one tap per element, cycles 21");
+
+    /*
+     * REQUANT ignores m_a and m_b, whatever they hold. Found by the QEMU
+     * fuzzer (docs/reliability.md): 32-bit values once overran the
+     * 9-digit NAF arrays on the stack (the -san build catches it).
+     */
+    t = base_tile(POTNPU_OP_REQUANT);
+    memset(sram, 0, sizeof(sram));
+    t.m_a = t.m_b = 0x55555555u;       /* 16 NAF digits */
+    t.shift = 0xffffffffu;
+    set_chan(0, 7, 1, 0);
+    r = run(&t);
+    CHECK(r.status == POTNPU_SAE_OK && out_at(0) == 7,
+          "requant: m_a, m_b (0x55555555) and shift are ignored");
 }
 
 /*
