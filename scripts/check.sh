@@ -54,6 +54,11 @@ layer_guest() {
 		echo "not ok 1 - deterministic mode (-icount): firmware boots, jobs and BOs check out"
 		rc=1
 	fi
+	# Hot-unplug: its own boot, a potnpu behind a pcie-root-port removed
+	# and added back over QMP (tests/hotplug/run-hotplug.py).
+	"$POTNPU_ROOT/tests/hotplug/run-hotplug.py" \
+		--log "$RESULTS/hotplug-console.log" \
+		--results "$RESULTS/hotplug.raw" || rc=1
 	return $rc
 }
 

@@ -4,7 +4,8 @@
 # attached and run one command in it.
 #
 #   run-guest.sh [--devices N] [--deterministic] [--log FILE] [--results FILE]
-#                [--timeout S] [--hotplug-devices N] [--qmp SOCKET] -- CMD...
+#                [--timeout S] [--hotplug-devices N [--native-hotplug]]
+#                [--qmp SOCKET] -- CMD...
 #   run-guest.sh --shell [--devices N]
 #
 # CMD runs as a shell command line in the guest; its output is shown and
@@ -15,13 +16,16 @@
 # --hotplug-devices N adds N more potnpu devices, each behind its own
 # pcie-root-port (QEMU ids rp1.. and hp1..), so that they can be removed and
 # added back (device_del/device_add) through the QMP socket --qmp opens;
-# devices on pcie.0 itself cannot be unplugged.
+# devices on pcie.0 itself cannot be unplugged. The guest handles those
+# slots through ACPI (acpiphp), or with --native-hotplug through the root
+# ports' own PCIe hotplug (pciehp).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 load_versions
 
 devices=1
 hotplug_devices=0
+native_hotplug=0
 qmp=
 shell=0
 timeout_s=${POTNPU_GUEST_TIMEOUT:-600}
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--devices) devices=$2; shift 2 ;;
 	--hotplug-devices) hotplug_devices=$2; shift 2 ;;
 	--qmp) qmp=$2; shift 2 ;;
+	--native-hotplug) native_hotplug=1; shift ;;
 	--log) log_file=$2; shift 2 ;;
 	--results) results=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
@@ -87,6 +92,8 @@ for i in $(seq 1 "$hotplug_devices"); do
 	args+=(-device "pcie-root-port,id=rp$i,bus=pcie.0,chassis=$i,slot=$i"
 		-device "potnpu,id=hp$i,bus=rp$i")
 done
+[ $native_hotplug = 0 ] ||
+	args+=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off)
 [ -z "$qmp" ] || args+=(-qmp "unix:$qmp,server=on,wait=off")
 
 if [ $shell = 1 ]; then

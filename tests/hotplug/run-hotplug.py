@@ -13,7 +13,12 @@ The guest's TAP lines and the host's own (one per QMP step, one for the
 guest's exit status) come out as one TAP stream on stdout. Exit status 0
 only when every line is "ok".
 
-  run-hotplug.py [--cycles N] [--timeout S] [--log FILE] [--results FILE]
+  run-hotplug.py [--cycles N] [--native] [--timeout S] [--log FILE]
+                 [--results FILE]
+
+The guest kernel handles the slot through ACPI (acpiphp), or with
+--native through the root port's PCIe hotplug (pciehp, which waits 5 s
+after the attention button before it removes the device).
 """
 
 import argparse
@@ -158,6 +163,8 @@ def main():
     build = os.environ.get('POTNPU_BUILD', os.path.join(ROOT, 'build'))
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--cycles', type=int, default=2)
+    ap.add_argument('--native', action='store_true',
+                    help='PCIe native hotplug (pciehp) instead of ACPI')
     ap.add_argument('--timeout', type=int, default=400)
     ap.add_argument('--log', default=os.path.join(build, 'guest',
                                                   'hotplug-console.log'))
@@ -176,12 +183,15 @@ def main():
     cmd = 'modprobe potnpu && /usr/lib/potnpu/tests/potnpu_hotplug_guest %d' \
         % args.cycles
     start = time.monotonic()
-    guest = subprocess.Popen(
-        [os.path.join(ROOT, 'scripts', 'run-guest.sh'), '--quiet',
-         '--devices', '1', '--hotplug-devices', '1', '--qmp', sock,
-         '--timeout', str(args.timeout), '--log', args.log,
-         '--results', args.results, '--', cmd],
-        stdin=subprocess.DEVNULL, stdout=sys.stderr)
+    argv = [os.path.join(ROOT, 'scripts', 'run-guest.sh'), '--quiet',
+            '--devices', '1', '--hotplug-devices', '1', '--qmp', sock,
+            '--timeout', str(args.timeout), '--log', args.log,
+            '--results', args.results]
+    if args.native:
+        argv.append('--native-hotplug')
+    mode = 'pciehp' if args.native else 'acpiphp'
+    guest = subprocess.Popen(argv + ['--', cmd], stdin=subprocess.DEVNULL,
+                             stdout=sys.stderr)
     ok = True
     try:
         qmp = Qmp(sock, lambda: guest.poll() is None)
@@ -193,8 +203,8 @@ def main():
         # The guest waits for a device change that will not come.
         guest.terminate()
     rc = guest.wait()
-    tap.line(rc == 0, 'hot-unplug guest run exited %d (%d cycles, %.0f s)'
-             % (rc, args.cycles, time.monotonic() - start))
+    tap.line(rc == 0, 'hot-unplug guest run (%s) exited %d (%d cycles, %.0f s)'
+             % (mode, rc, args.cycles, time.monotonic() - start))
     if rc != 0:
         tap.comment('console log: %s' % args.log)
     print('1..%d' % tap.n, flush=True)

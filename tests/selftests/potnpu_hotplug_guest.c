@@ -333,46 +333,181 @@ static void say(const char *what)
 	fflush(stdout);
 }
 
-/* The idle file: a checked job done, BOs mapped, kept open over the unplug. */
-static int idle_open(int index, struct checked *w)
-{
-	int fd = open_index(index);
+/*
+ * The file kept open over the unplug: a checked job done, BOs mapped, the
+ * device's debugfs "stats" held open, and a chain of long jobs queued
+ * that is still running when the device goes.
+ */
+struct idle {
+	int fd;
+	struct checked c;
+	struct bo big;
+	uint64_t dst_offset;	/* mmap offset of c.dst */
+	int debugfs;
+	uint32_t last;		/* syncobj: the chain's last job */
+};
 
-	if (fd < 0 || checked_init(fd, w) ||
-	    checked_job(fd, w, 1))
+#define CHAIN	8
+
+static int idle_open(int index, const char *addr, struct idle *w)
+{
+	struct drm_potnpu_bo_info bi = {};
+	char path[256];
+	uint64_t id;
+	int k;
+
+	w->debugfs = -1;
+	w->fd = open_index(index);
+	if (w->fd < 0 || checked_init(w->fd, &w->c) ||
+	    checked_job(w->fd, &w->c, 1) ||
+	    bo_new(w->fd, 16 << 20, 0, &w->big))
 		return -1;
-	return fd;
+	bi.handle = w->c.dst.handle;
+	if (ioctl(w->fd, DRM_IOCTL_POTNPU_BO_INFO, &bi))
+		return -1;
+	w->dst_offset = bi.mmap_offset;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/stats", addr);
+	w->debugfs = open(path, O_RDONLY | O_CLOEXEC);
+	w->last = syncobj_new(w->fd);
+	if (w->debugfs < 0 || !w->last)
+		return -1;
+	for (k = 0; k < CHAIN; k++)
+		if (submit_long(w->fd, &w->c.cmd, 1024 + k * 256, &w->big,
+				w->last, &id))
+			return -1;
+	return 0;
 }
 
-/* The idle file after the unplug: everything ENODEV, then closed. */
-static bool idle_after(int fd, struct checked *w)
+/*
+ * The idle file after the unplug: its ioctls ENODEV; the BO mapped before
+ * still holds the last job's bytes, and mapping it again either works
+ * (same bytes) or fails cleanly; the debugfs file held open reads
+ * nothing of the freed device; everything closes.
+ */
+static bool idle_after(struct idle *w, char *how, size_t size)
 {
 	struct drm_potnpu_device_info info;
 	struct bo extra;
+	char buf[256];
 	bool ok = true;
+	ssize_t n;
+	void *p;
 
-	ok &= potnpu_query_info(fd, &info) == ENODEV;
-	ok &= bo_new(fd, 4096, 0, &extra) == ENODEV;
-	ok &= checked_job(fd, w, 2) == ENODEV;
-	/* The last job's bytes are still there to read. */
-	ok &= memcmp(w->dst.map, w->model, w->dst.size) == 0;
-	checked_fini(w);
-	ok &= close(fd) == 0;
+	ok &= potnpu_query_info(w->fd, &info) == ENODEV;
+	ok &= bo_new(w->fd, 4096, 0, &extra) == ENODEV;
+	ok &= checked_job(w->fd, &w->c, 2) == ENODEV;
+	ok &= memcmp(w->c.dst.map, w->c.model, w->c.dst.size) == 0;
+	touch(&w->big);
+	p = mmap(NULL, w->c.dst.size, PROT_READ, MAP_SHARED, w->fd,
+		 w->dst_offset);
+	if (p != MAP_FAILED) {
+		ok &= memcmp(p, w->c.model, w->c.dst.size) == 0;
+		munmap(p, w->c.dst.size);
+	}
+	n = read(w->debugfs, buf, sizeof(buf));
+	snprintf(how, size, "new mmap %s, debugfs read %s",
+		 p == MAP_FAILED ? strerror(errno) : "same bytes",
+		 n < 0 ? strerror(errno) : n ? "data" : "EOF");
+	ok &= close(w->debugfs) == 0;
+	checked_fini(&w->c);
+	bo_unmap(&w->big);
+	ok &= close(w->fd) == 0;
 	return ok;
 }
 
-static int unplug_cycle(int cycle, int index, const char *addr)
+/* A job on the other device waiting for the fence of the idle chain. */
+struct cross {
+	int fd;
+	struct checked c;
+	uint32_t in;
+	uint64_t id;
+	bool pending;	/* the fence was not signalled yet at the unplug */
+};
+
+#define CROSS_PATTERN	0xc0ffee11u
+
+static int cross_submit(int other, struct idle *w, struct cross *x)
 {
-	struct checked w;
-	int pipefd[2], fd, rc;
+	struct drm_syncobj_handle imp = {
+		.flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE,
+	};
+	struct pollfd pfd = { .events = POLLIN };
+	struct stream s;
+	struct submit sub;
+	int err;
+
+	x->fd = open_index(other);
+	if (x->fd < 0 || checked_init(x->fd, &x->c))
+		return -1;
+	x->in = syncobj_new(x->fd);
+	imp.fd = fence_fd(w->fd, w->last);
+	if (!x->in || imp.fd < 0)
+		return -1;
+	imp.handle = x->in;
+	err = ioctl(x->fd, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp);
+	pfd.fd = imp.fd;
+	x->pending = poll(&pfd, 1, 0) == 0;
+	close(imp.fd);
+	if (err)
+		return -1;
+	s = (struct stream){ (uint32_t *)x->c.cmd.map, 0 };
+	cmd_fill(&s, x->c.dst.va, 4096, CROSS_PATTERN);
+	submit_init(&sub, &x->c.cmd, s.n * 4);
+	submit_bo(&sub, &x->c.dst);
+	sub.in[sub.args.in_syncobj_count++] = x->in;
+	sub.args.out_syncobj = x->c.sync;
+	if (submit(x->fd, &sub))
+		return -1;
+	x->id = sub.args.job_id;
+	return 0;
+}
+
+/*
+ * After the unplug: the dependent job's fence signals (the removed
+ * device's fence did), and the job either ran, with the right bytes, or
+ * was cancelled.
+ */
+static bool cross_after(struct cross *x, const char **how)
+{
+	struct drm_potnpu_job_status st;
+	bool ok = !syncobj_wait(x->fd, x->c.sync, 0) &&
+		  !job_status(x->fd, x->id, &st) &&
+		  st.state == DRM_POTNPU_JOB_DONE;
+
+	*how = "did not complete";
+	if (ok && st.status == DRM_POTNPU_JOB_OK) {
+		*how = "ran";
+		ok = filled(x->c.dst.map, 4096, CROSS_PATTERN);
+	} else if (ok) {
+		*how = "was cancelled";
+		ok = st.status == DRM_POTNPU_JOB_CANCELLED;
+	}
+	checked_fini(&x->c);
+	close(x->fd);
+	return ok;
+}
+
+static int unplug_cycle(int cycle, int index, const char *addr, int other)
+{
+	struct idle w;
+	struct cross x;
+	const char *cross_how;
+	char how[128];
+	int pipefd[2], rc;
 	double t0;
 	pid_t busy;
 	char c;
 
-	fd = idle_open(index, &w);
-	tap(fd >= 0, "cycle %d: open file with a checked job on %s", cycle,
-	    addr);
-	if (fd < 0 || pipe(pipefd))
+	rc = idle_open(index, addr, &w);
+	tap(rc == 0,
+	    "cycle %d: open file on %s: checked job, BOs mapped, debugfs open, %d long jobs queued",
+	    cycle, addr, CHAIN);
+	if (rc || pipe(pipefd))
+		return -1;
+	rc = cross_submit(other, &w, &x);
+	tap(rc == 0, "cycle %d: a job on the other device waits for that chain",
+	    cycle);
+	if (rc)
 		return -1;
 	busy = fork();
 	if (busy == 0) {
@@ -397,9 +532,13 @@ static int unplug_cycle(int cycle, int index, const char *addr)
 	tap(rc == 0,
 	    "cycle %d: busy process: submit/status fail with ENODEV, fences signal, mappings read, file closes (exit %d)",
 	    cycle, rc);
-	tap(idle_after(fd, &w),
-	    "cycle %d: idle file: ioctls ENODEV, mapped bytes intact, closes",
-	    cycle);
+	tap(idle_after(&w, how, sizeof(how)),
+	    "cycle %d: idle file: ioctls ENODEV, mapped bytes intact, %s, closes",
+	    cycle, how);
+	rc = cross_after(&x, &cross_how);
+	tap(rc,
+	    "cycle %d: the other device's dependent job %s (its fence %s at the unplug)",
+	    cycle, cross_how, x.pending ? "still pending" : "already signalled");
 	tap(!path_exists("/sys/kernel/debug/accel/%s", addr) &&
 	    !path_exists("/sys/bus/pci/drivers/potnpu/%s", addr) &&
 	    open_index(index) < 0,
@@ -475,7 +614,7 @@ int main(int argc, char **argv)
 	}
 
 	for (cycle = 1; cycle <= cycles; cycle++) {
-		if (unplug_cycle(cycle, victim, addr))
+		if (unplug_cycle(cycle, victim, addr, other))
 			break;
 		say("plug");
 		victim = wait_back(addr, sizeof(addr));

@@ -415,7 +415,7 @@ static int checker_run(int index, bool retry, const char *lock, int out)
 		return 2;
 	/* Its own open: flock()s of one open file are shared across fork. */
 	if (lock) {
-		c.lock = open(lock, O_RDONLY | O_CLOEXEC);
+		c.lock = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
 		if (c.lock < 0)
 			return 2;
 	}

@@ -118,13 +118,13 @@ static int node_index(int k)
 	return -1;
 }
 
-/* POTNPU_RELOAD_CYCLES, default 3. */
+/* POTNPU_RELOAD_CYCLES, default 5. */
 static int reload_cycles(void)
 {
 	const char *env = getenv("POTNPU_RELOAD_CYCLES");
-	int n = env ? atoi(env) : 3;
+	int n = env ? atoi(env) : 5;
 
-	return n > 0 ? n : 3;
+	return n > 0 ? n : 5;
 }
 
 /*
