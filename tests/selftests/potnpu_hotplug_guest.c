@@ -17,7 +17,8 @@
  * driver binding or debugfs directory of the device is left. The device
  * added back probes and runs jobs that are checked byte by byte. All the
  * while a third process runs jobs on the other device and checks each of
- * them. At the end the module unloads (nothing leaked a reference) and
+ * them. Every second cycle, recoveries are forced on the victim in a loop
+ * while it goes. At the end the module unloads (nothing leaked a reference) and
  * loads again, and the kernel log holds no warning.
  *
  * Not a kselftest: this name does not match potnpu_*_test, so
@@ -193,6 +194,14 @@ static int fence_fd(int fd, uint32_t sync)
 	return ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h) ? -errno : h.fd;
 }
 
+/* A sync_file's fence not signalled yet. */
+static bool fence_pending(int sfd)
+{
+	struct pollfd p = { .fd = sfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 0;
+}
+
 /* Wait for a sync_file to signal, 20 s at most; closes it. 0 or -1. */
 static int fence_wait(int sfd)
 {
@@ -207,13 +216,14 @@ static int fence_wait(int sfd)
  * Wait for the @n jobs of a round through sync_files taken at submit
  * (@sfd; -ENODEV where the export found the device gone), which need no
  * ioctl of the device: 0 when all completed OK; ENODEV when the device
- * went away (a job cancelled, or its status refused); -1 when a fence did
- * not signal in time or a job failed otherwise.
+ * went away (an export or a status refused); ECANCELED when a recovery
+ * cancelled some of them; -1 when a fence did not signal in time or a job
+ * failed otherwise.
  */
 static int busy_round_wait(int fd, const int *sfd, const uint64_t *id, int n)
 {
 	struct drm_potnpu_job_status st;
-	int k, err, gone = 0, bad = 0;
+	int k, err, gone = 0, bad = 0, cancelled = 0;
 
 	for (k = 0; k < n; k++) {
 		if (sfd[k] == -ENODEV) {
@@ -226,23 +236,26 @@ static int busy_round_wait(int fd, const int *sfd, const uint64_t *id, int n)
 			continue;
 		}
 		err = job_status(fd, id[k], &st);
-		if (err == ENODEV || (!err && st.status == DRM_POTNPU_JOB_CANCELLED)) {
+		if (err == ENODEV) {
 			gone = 1;
+		} else if (!err && st.status == DRM_POTNPU_JOB_CANCELLED) {
+			cancelled = 1;
 		} else if (err || st.status != DRM_POTNPU_JOB_OK) {
 			fprintf(stderr, "# busy: job %d: %s, status %u\n", k,
 				strerror(err), st.status);
 			bad = 1;
 		}
 	}
-	return bad ? -1 : gone ? ENODEV : 0;
+	return bad ? -1 : gone ? ENODEV : cancelled ? ECANCELED : 0;
 }
 
 /*
  * The victim's busy process: QUEUE long jobs at a time, checked, until a
- * call fails. Writes one byte to @ready after the first round. The first
- * failure must be ENODEV (a submit, a job status, or jobs cancelled by the
- * removal); then the file's other calls fail the same way, its mappings
- * read, unmap and close. Exit status: 0, or the step that went wrong.
+ * call fails. Writes one byte to @ready after the first round. Rounds a
+ * recovery cancelled jobs of are not checked. The first failure must be
+ * ENODEV (a submit, a fence export or a job status); then the file's
+ * other calls fail the same way, its mappings read, unmap and close. Exit
+ * status: 0, or the step that went wrong.
  */
 static int busy_worker(int index, int ready)
 {
@@ -251,7 +264,7 @@ static int busy_worker(int index, int ready)
 	uint64_t id[QUEUE];
 	int sfd[QUEUE];
 	struct bo cmd, big, extra;
-	unsigned int rounds = 0;
+	unsigned int rounds = 0, cancelled = 0;
 	int fd = open_index(index), err = 0, k, n;
 	const char *how = "submit";
 
@@ -275,9 +288,13 @@ static int busy_worker(int index, int ready)
 		k = busy_round_wait(fd, sfd, id, n);
 		if (k < 0)
 			return 11;
-		if (!err && k) {
+		if (!err && k == ENODEV) {
 			err = k;
-			how = "queued jobs cancelled or status";
+			how = "fence export or job status";
+		}
+		if (!err && k == ECANCELED) {
+			cancelled++;
+			continue;
 		}
 		if (!err && !filled(big.map, big.size, 0x02020202u)) {
 			/* A round that completed whole must be right. */
@@ -302,8 +319,8 @@ static int busy_worker(int index, int ready)
 	bo_unmap(&big);
 	if (close(fd))
 		return 17;
-	printf("# busy: %u rounds of %d jobs before the unplug, then ENODEV (%s)\n",
-	       rounds, QUEUE, how);
+	printf("# busy: %u rounds of %d jobs checked (%u more cut by recoveries) before the unplug, then ENODEV (%s)\n",
+	       rounds, QUEUE, cancelled, how);
 	fflush(stdout);
 	return 0;
 }
@@ -353,8 +370,6 @@ static int idle_open(int index, const char *addr, struct idle *w)
 {
 	struct drm_potnpu_bo_info bi = {};
 	char path[256];
-	uint64_t id;
-	int k;
 
 	w->debugfs = -1;
 	w->fd = open_index(index);
@@ -371,6 +386,15 @@ static int idle_open(int index, const char *addr, struct idle *w)
 	w->last = syncobj_new(w->fd);
 	if (w->debugfs < 0 || !w->last)
 		return -1;
+	return 0;
+}
+
+/* The chain of long jobs, queued just before the unplug request. */
+static int idle_chain(struct idle *w)
+{
+	uint64_t id;
+	int k;
+
 	for (k = 0; k < CHAIN; k++)
 		if (submit_long(w->fd, &w->c.cmd, 1024 + k * 256, &w->big,
 				w->last, &id))
@@ -390,6 +414,7 @@ static bool idle_after(struct idle *w, char *how, size_t size)
 	struct bo extra;
 	char buf[256];
 	bool ok = true;
+	int map_err;
 	ssize_t n;
 	void *p;
 
@@ -400,13 +425,14 @@ static bool idle_after(struct idle *w, char *how, size_t size)
 	touch(&w->big);
 	p = mmap(NULL, w->c.dst.size, PROT_READ, MAP_SHARED, w->fd,
 		 w->dst_offset);
+	map_err = p == MAP_FAILED ? errno : 0;
 	if (p != MAP_FAILED) {
 		ok &= memcmp(p, w->c.model, w->c.dst.size) == 0;
 		munmap(p, w->c.dst.size);
 	}
 	n = read(w->debugfs, buf, sizeof(buf));
 	snprintf(how, size, "new mmap %s, debugfs read %s",
-		 p == MAP_FAILED ? strerror(errno) : "same bytes",
+		 map_err ? strerror(map_err) : "same bytes",
 		 n < 0 ? strerror(errno) : n ? "data" : "EOF");
 	ok &= close(w->debugfs) == 0;
 	checked_fini(&w->c);
@@ -421,7 +447,8 @@ struct cross {
 	struct checked c;
 	uint32_t in;
 	uint64_t id;
-	bool pending;	/* the fence was not signalled yet at the unplug */
+	int sfd;	/* the awaited fence, as a sync_file */
+	bool pending;	/* it was not signalled yet at the unplug request */
 };
 
 #define CROSS_PATTERN	0xc0ffee11u
@@ -431,7 +458,6 @@ static int cross_submit(int other, struct idle *w, struct cross *x)
 	struct drm_syncobj_handle imp = {
 		.flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE,
 	};
-	struct pollfd pfd = { .events = POLLIN };
 	struct stream s;
 	struct submit sub;
 	int err;
@@ -445,9 +471,7 @@ static int cross_submit(int other, struct idle *w, struct cross *x)
 		return -1;
 	imp.handle = x->in;
 	err = ioctl(x->fd, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp);
-	pfd.fd = imp.fd;
-	x->pending = poll(&pfd, 1, 0) == 0;
-	close(imp.fd);
+	x->sfd = imp.fd;
 	if (err)
 		return -1;
 	s = (struct stream){ (uint32_t *)x->c.cmd.map, 0 };
@@ -487,8 +511,45 @@ static bool cross_after(struct cross *x, const char **how)
 	return ok;
 }
 
-static int unplug_cycle(int cycle, int index, const char *addr, int other)
+/*
+ * Recoveries forced on the victim in a loop (debugfs force_recovery, held
+ * open) across the unplug, until a write fails. Exit status 0 when at
+ * least one recovery ran and the loop then ended on a failed write (the
+ * device gone), not on the timeout.
+ */
+static int recoverer(const char *addr)
 {
+	double end = now_s() + CHILD_TIMEOUT_S;
+	unsigned int n = 0;
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/force_recovery",
+		 addr);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 20;
+	while (write(fd, "1", 1) == 1) {
+		n++;
+		if (now_s() > end)
+			return 21;
+		usleep(20000);
+	}
+	printf("# recoverer: %u forced recoveries, then %s\n", n,
+	       strerror(errno));
+	fflush(stdout);
+	close(fd);
+	return n ? 0 : 22;
+}
+
+/*
+ * One unplug. With @storm, recoveries are forced on the device in a loop
+ * while it goes (the remove path against the recovery path).
+ */
+static int unplug_cycle(int cycle, int index, const char *addr, int other,
+			bool storm)
+{
+	pid_t storm_pid = -1;
 	struct idle w;
 	struct cross x;
 	const char *cross_how;
@@ -500,14 +561,9 @@ static int unplug_cycle(int cycle, int index, const char *addr, int other)
 
 	rc = idle_open(index, addr, &w);
 	tap(rc == 0,
-	    "cycle %d: open file on %s: checked job, BOs mapped, debugfs open, %d long jobs queued",
-	    cycle, addr, CHAIN);
+	    "cycle %d: open file on %s: checked job, BOs mapped, debugfs open",
+	    cycle, addr);
 	if (rc || pipe(pipefd))
-		return -1;
-	rc = cross_submit(other, &w, &x);
-	tap(rc == 0, "cycle %d: a job on the other device waits for that chain",
-	    cycle);
-	if (rc)
 		return -1;
 	busy = fork();
 	if (busy == 0) {
@@ -520,6 +576,26 @@ static int unplug_cycle(int cycle, int index, const char *addr, int other)
 		return -1;
 	}
 	close(pipefd[0]);
+	if (storm && path_exists("/sys/kernel/debug/accel/%s/force_recovery",
+				 addr)) {
+		storm_pid = fork();
+		if (storm_pid == 0)
+			_exit(recoverer(addr));
+		usleep(300000);
+	} else if (storm) {
+		printf("ok %d - cycle %d: recoveries across the unplug # SKIP no debugfs force_recovery\n",
+		       ++tap_n, cycle);
+	}
+	rc = idle_chain(&w);
+	if (!rc)
+		rc = cross_submit(other, &w, &x);
+	tap(rc == 0,
+	    "cycle %d: %d long jobs queued on that file, a job on the other device waits for them",
+	    cycle, CHAIN);
+	if (rc)
+		return -1;
+	x.pending = fence_pending(x.sfd);
+	close(x.sfd);
 	say("unplug");
 	t0 = now_s();
 	while (path_exists("/sys/bus/pci/devices/%s", addr) &&
@@ -528,6 +604,12 @@ static int unplug_cycle(int cycle, int index, const char *addr, int other)
 	tap(!path_exists("/sys/bus/pci/devices/%s", addr),
 	    "cycle %d: %s removed with jobs queued and files open (%.1f s)",
 	    cycle, addr, now_s() - t0);
+	if (storm_pid > 0) {
+		rc = wait_child(storm_pid, CHILD_TIMEOUT_S);
+		tap(rc == 0,
+		    "cycle %d: recoveries forced in a loop across the unplug: the last write fails cleanly (exit %d)",
+		    cycle, rc);
+	}
 	rc = wait_child(busy, CHILD_TIMEOUT_S);
 	tap(rc == 0,
 	    "cycle %d: busy process: submit/status fail with ENODEV, fences signal, mappings read, file closes (exit %d)",
@@ -614,7 +696,7 @@ int main(int argc, char **argv)
 	}
 
 	for (cycle = 1; cycle <= cycles; cycle++) {
-		if (unplug_cycle(cycle, victim, addr, other))
+		if (unplug_cycle(cycle, victim, addr, other, cycle % 2 == 0))
 			break;
 		say("plug");
 		victim = wait_back(addr, sizeof(addr));
