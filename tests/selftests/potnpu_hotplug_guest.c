@@ -667,9 +667,15 @@ static bool jobs_check_out(int index, unsigned int n)
 	return ok;
 }
 
+#define KLOG_BAD "BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|refcount_t|potnpu.*leak"
+
+/* No kernel report in the log; else the first one, in full, as comments. */
 static bool klog_clean(void)
 {
-	return potnpu_system("dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|refcount_t|potnpu.*leak'") == 1;
+	if (potnpu_system("dmesg | grep -qE '" KLOG_BAD "'") == 1)
+		return true;
+	potnpu_system("dmesg | grep -B4 -A40 -m1 -E '" KLOG_BAD "' | sed 's/^/# /'");
+	return false;
 }
 
 int main(int argc, char **argv)
