@@ -14,11 +14,12 @@ guest's exit status) come out as one TAP stream on stdout. Exit status 0
 only when every line is "ok".
 
   run-hotplug.py [--cycles N] [--native] [--timeout S] [--log FILE]
-                 [--results FILE]
+                 [--results FILE] [--guest-arg ARG]...
 
 The guest kernel handles the slot through ACPI (acpiphp), or with
 --native through the root port's PCIe hotplug (pciehp, which waits 5 s
-after the attention button before it removes the device).
+after the attention button before it removes the device). --guest-arg
+passes one more option to scripts/run-guest.sh (e.g. a debug kernel's).
 """
 
 import argparse
@@ -166,6 +167,8 @@ def main():
     ap.add_argument('--native', action='store_true',
                     help='PCIe native hotplug (pciehp) instead of ACPI')
     ap.add_argument('--timeout', type=int, default=400)
+    ap.add_argument('--guest-arg', action='append', default=[],
+                    help='one more option for scripts/run-guest.sh')
     ap.add_argument('--log', default=os.path.join(build, 'guest',
                                                   'hotplug-console.log'))
     ap.add_argument('--results', default=os.path.join(build, 'guest',
@@ -189,6 +192,7 @@ def main():
             '--results', args.results]
     if args.native:
         argv.append('--native-hotplug')
+    argv += args.guest_arg
     mode = 'pciehp' if args.native else 'acpiphp'
     guest = subprocess.Popen(argv + ['--', cmd], stdin=subprocess.DEVNULL,
                              stdout=sys.stderr)
