@@ -9,17 +9,21 @@
  *
  * The guest has one potnpu on pcie.0 (the "other" device, never removed)
  * and one behind a pcie-root-port (the "victim"). For each cycle, while a
- * process keeps jobs queued on the victim and this one holds another open
- * file with mapped BOs: the guest kernel removes the device (pciehp or
- * ACPI hotplug, then the driver's remove); the busy process's calls fail
- * with ENODEV (never hang, never crash: every wait is bounded), its
- * fences signal, its mappings stay readable, its files close; no node,
- * driver binding or debugfs directory of the device is left. The device
- * added back probes and runs jobs that are checked byte by byte. All the
- * while a third process runs jobs on the other device and checks each of
- * them. Every second cycle, recoveries are forced on the victim in a loop
- * while it goes. At the end the module unloads (nothing leaked a reference) and
- * loads again, and the kernel log holds no warning.
+ * process keeps jobs queued on the victim, this one holds another file
+ * with mapped BOs, its debugfs "stats" open and a chain of long jobs, and
+ * a job on the other device waits for that chain: the guest kernel
+ * removes the device (pciehp or ACPI hotplug, then the driver's remove).
+ * The busy process's calls fail with ENODEV (never hang, never crash:
+ * every wait is bounded), its fences signal, its mappings stay readable,
+ * its file closes; the idle file's ioctls and new mmaps fail, its old
+ * mappings hold the last bytes, the held debugfs file reads EIO; the
+ * other device's dependent job runs; no node, driver binding or debugfs
+ * directory of the device is left. Every second cycle, recoveries are
+ * forced on the victim in a loop while it goes. The device added back
+ * probes and runs jobs that are checked byte by byte. All the while a
+ * checker process runs jobs on the other device and checks each of them.
+ * At the end the module unloads (nothing leaked a reference) and loads
+ * again, and the kernel log holds no warning.
  *
  * Not a kselftest: this name does not match potnpu_*_test, so
  * tests/guest/run-tests.sh does not run it. Output is TAP.
