@@ -14,3 +14,7 @@ CONFIG_POTNPU=y
 
 # isa-debug-exit: lets a guest test end QEMU with a chosen exit status.
 CONFIG_ISA_DEBUG=y
+
+# pcie-root-port: a hot-pluggable slot, so the hot-unplug test can
+# device_del/device_add a potnpu (devices on pcie.0 itself cannot be removed).
+CONFIG_PCIE_PORT=y

@@ -54,6 +54,15 @@ layer_guest() {
 		echo "not ok 1 - deterministic mode (-icount): firmware boots, jobs and BOs check out"
 		rc=1
 	fi
+	# Hot-unplug: its own boots, a potnpu behind a pcie-root-port removed
+	# and added back over QMP (tests/hotplug/run-hotplug.py), the slot
+	# handled by ACPI (2 cycles), then by pciehp (1 cycle).
+	"$POTNPU_ROOT/tests/hotplug/run-hotplug.py" --cycles 2 \
+		--log "$RESULTS/hotplug-console.log" \
+		--results "$RESULTS/hotplug.raw" || rc=1
+	"$POTNPU_ROOT/tests/hotplug/run-hotplug.py" --native --cycles 1 \
+		--log "$RESULTS/hotplug-native-console.log" \
+		--results "$RESULTS/hotplug-native.raw" || rc=1
 	return $rc
 }
 

@@ -4,18 +4,29 @@
 # attached and run one command in it.
 #
 #   run-guest.sh [--devices N] [--deterministic] [--log FILE] [--results FILE]
-#                [--timeout S] -- CMD...
+#                [--timeout S] [--hotplug-devices N [--native-hotplug]]
+#                [--qmp SOCKET] -- CMD...
 #   run-guest.sh --shell [--devices N]
 #
 # CMD runs as a shell command line in the guest; its output is shown and
 # saved. The exit status is the guest command's own, read from the results
 # port's final "potnpu-guest-exit: N" line; a guest that never wrote that
 # line (crash, panic, hang until the timeout) yields 125.
+#
+# --hotplug-devices N adds N more potnpu devices, each behind its own
+# pcie-root-port (QEMU ids rp1.. and hp1..), so that they can be removed and
+# added back (device_del/device_add) through the QMP socket --qmp opens;
+# devices on pcie.0 itself cannot be unplugged. The guest handles those
+# slots through ACPI (acpiphp), or with --native-hotplug through the root
+# ports' own PCIe hotplug (pciehp).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 load_versions
 
 devices=1
+hotplug_devices=0
+native_hotplug=0
+qmp=
 shell=0
 timeout_s=${POTNPU_GUEST_TIMEOUT:-600}
 log_file=$POTNPU_BUILD/guest/console.log
@@ -25,6 +36,9 @@ icount=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--devices) devices=$2; shift 2 ;;
+	--hotplug-devices) hotplug_devices=$2; shift 2 ;;
+	--qmp) qmp=$2; shift 2 ;;
+	--native-hotplug) native_hotplug=1; shift ;;
 	--log) log_file=$2; shift 2 ;;
 	--results) results=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
@@ -74,6 +88,13 @@ args=(-M q35 -accel tcg -m 1G -smp 1
 for _ in $(seq 1 "$devices"); do
 	args+=(-device potnpu)
 done
+for i in $(seq 1 "$hotplug_devices"); do
+	args+=(-device "pcie-root-port,id=rp$i,bus=pcie.0,chassis=$i,slot=$i"
+		-device "potnpu,id=hp$i,bus=rp$i")
+done
+[ $native_hotplug = 0 ] ||
+	args+=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off)
+[ -z "$qmp" ] || args+=(-qmp "unix:$qmp,server=on,wait=off")
 
 if [ $shell = 1 ]; then
 	exec "$QEMU" "${args[@]}" -nographic -serial mon:stdio -serial null

@@ -4519,6 +4519,105 @@ static void test_two_devices(void)
     stop_vm(&t);
 }
 
+/*
+ * Hot-unplug as a hostile guest can do it: with the core running and its
+ * slice timer armed, the guest powers the pcie-root-port's slot off, and
+ * QEMU unrealizes the device on the spot. Nothing of it may run after
+ * that (virtual time goes on), QEMU stays up, and a device added back
+ * into the slot comes up in its reset state.
+ */
+#define UNPLUG_PORT_SLOT        6
+#define UNPLUG_DEVFN            (1 << 8)    /* bus 1, device 0 */
+
+static void unplug_bridge_setup(QPCIDevice *rp)
+{
+    qpci_config_writeb(rp, PCI_PRIMARY_BUS, 0);
+    qpci_config_writeb(rp, PCI_SECONDARY_BUS, 1);
+    qpci_config_writeb(rp, PCI_SUBORDINATE_BUS, 1);
+    /* Memory window 0xe0000000-0xe0ffffff: where libqos puts the BARs. */
+    qpci_config_writew(rp, PCI_MEMORY_BASE, 0xe000);
+    qpci_config_writew(rp, PCI_MEMORY_LIMIT, 0xe0f0);
+    qpci_config_writeb(rp, PCI_IO_BASE, 0xf0);
+    qpci_config_writeb(rp, PCI_IO_LIMIT, 0x00);
+    qpci_config_writew(rp, PCI_PREF_MEMORY_BASE, 0xfff0);
+    qpci_config_writew(rp, PCI_PREF_MEMORY_LIMIT, 0x0000);
+    qpci_config_writew(rp, PCI_COMMAND,
+                       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+}
+
+/* Power the root port's slot (and its indicator) off or on. */
+static void unplug_slot_power(QPCIDevice *rp, bool on)
+{
+    uint8_t exp = qpci_find_capability(rp, PCI_CAP_ID_EXP, 0);
+    uint16_t ctl;
+
+    g_assert(exp);
+    ctl = qpci_config_readw(rp, exp + PCI_EXP_SLTCTL);
+    ctl &= ~(PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_PIC);
+    ctl |= on ? PCI_EXP_SLTCTL_PWR_ON | PCI_EXP_SLTCTL_PWR_IND_ON :
+                PCI_EXP_SLTCTL_PWR_OFF | PCI_EXP_SLTCTL_PWR_IND_OFF;
+    qpci_config_writew(rp, exp + PCI_EXP_SLTCTL, ctl);
+}
+
+static void test_unplug_running(void)
+{
+    g_autofree char *fw = firmware_args();
+    QPCIDevice *rp;
+    PotnpuTest t;
+    Prog p;
+
+    memset(&t, 0, sizeof(t));
+    t.qs = qtest_pc_boot("-machine q35 -nodefaults%s"
+                         " -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
+                         " -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,addr=%02x.0"
+                         " -device potnpu,id=hp1,bus=rp1",
+                         fw, UNPLUG_PORT_SLOT);
+    t.qts = t.qs->qts;
+    rp = qpci_device_find(t.qs->pcibus, QPCI_DEVFN(UNPLUG_PORT_SLOT, 0));
+    g_assert(rp);
+    unplug_bridge_setup(rp);
+    t.dev = qpci_device_find(t.qs->pcibus, UNPLUG_DEVFN);
+    g_assert(t.dev);
+    assert_eq(qpci_config_readw(t.dev, PCI_DEVICE_ID), POTNPU_PCI_DEVICE_ID);
+    map_device(&t);
+    msix_setup(&t);
+
+    memset(&p, 0, sizeof(p));
+    emit(&p, ADDI(X5, X5, 1));
+    emit(&p, JAL(X0, -4));
+    core_load(&t, &p);
+    wr(&t, POTNPU_REG_HOST_ABI, 5);
+    set_root(&t, 2, 0x1000);
+    wr(&t, POTNPU_REG_JQ_TAIL, 9);
+    core_start(&t, 0);
+    step(&t, RUN_NS);
+    g_assert(rd(&t, POTNPU_REG_CORE_INSTRET_LO) > 0);
+
+    unplug_slot_power(rp, false);
+    qtest_qmp_eventwait(t.qts, "DEVICE_DELETED");
+    /* The freed device's timer and bottom half must never run. */
+    step(&t, 50 * RUN_NS);
+    assert_eq(qpci_config_readw(t.dev, PCI_VENDOR_ID), 0xffff);
+    g_free(t.dev);
+
+    /* Added back: a device in its reset state. */
+    unplug_slot_power(rp, true);
+    qtest_qmp_assert_success(t.qts,
+        "{ 'execute': 'device_add', 'arguments': {"
+        " 'driver': 'potnpu', 'id': 'hp2', 'bus': 'rp1' } }");
+    t.dev = qpci_device_find(t.qs->pcibus, UNPLUG_DEVFN);
+    g_assert(t.dev);
+    map_device(&t);
+    check_reset_values(&t);
+    step(&t, RUN_NS);
+    check_reset_values(&t);
+    qpci_iounmap(t.dev, t.bar);
+    qpci_iounmap(t.dev, t.bar4);
+    g_free(t.dev);
+    g_free(rp);
+    qtest_shutdown(t.qs);
+}
+
 static void test_migration(void)
 {
     g_autofree char *tmpdir = g_dir_make_tmp("potnpu-test-XXXXXX", NULL);
@@ -4637,6 +4736,7 @@ int main(int argc, char **argv)
     qtest_add_func("/potnpu/guest-error/storm", test_storm);
     qtest_add_func("/potnpu/system-reset", test_system_reset);
     qtest_add_func("/potnpu/two-devices", test_two_devices);
+    qtest_add_func("/potnpu/unplug-running", test_unplug_running);
     qtest_add_func("/potnpu/migration", test_migration);
     qtest_add_func("/potnpu/core/alu", test_core_alu);
     qtest_add_func("/potnpu/core/load-store", test_core_load_store);

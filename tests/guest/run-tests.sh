@@ -5,6 +5,12 @@
 # POTNPU_EXPECT_DEVICES tells how many potnpu devices QEMU attached.
 TESTS=/usr/lib/potnpu/tests
 export POTNPU_EXPECT_DEVICES=${POTNPU_EXPECT_DEVICES:-1}
+# Load and fault repetitions (docs/reliability.md, "Hot-unplug and load"):
+# jobs per process of the eight-process stress test, unload/reload cycles
+# under load, injected hangs and MMU faults.
+export POTNPU_STRESS_JOBS=${POTNPU_STRESS_JOBS:-1000}
+export POTNPU_RELOAD_CYCLES=${POTNPU_RELOAD_CYCLES:-5}
+export POTNPU_FAULT_REPEATS=${POTNPU_FAULT_REPEATS:-100}
 rc=0
 
 if ! modprobe potnpu; then

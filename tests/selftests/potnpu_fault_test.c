@@ -5,7 +5,10 @@
  * kept past its file, its device and its module; a closing file whose
  * jobs hurt another file's; a file pinning unbounded memory; the device
  * writing memory after its jobs' fences signalled on removal; and the
- * small disagreements between the uapi's contract and the driver.
+ * small disagreements between the uapi's contract and the driver. And
+ * the injected faults, repeated: a hung job and a job faulting in the
+ * device MMU, POTNPU_FAULT_REPEATS times each (default 100), each
+ * recovered or confined while another file's checked jobs stay right.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -456,6 +460,196 @@ TEST_F(fault, unbind_stops_dma_before_fences_signal)
 	ASSERT_EQ(0, driver_write("bind", addr));
 	self->fd = potnpu_open_node(0, &self->index);
 	ASSERT_GE(self->fd, 0);
+}
+
+/* POTNPU_FAULT_REPEATS, default 100. */
+static int fault_repeats(void)
+{
+	const char *env = getenv("POTNPU_FAULT_REPEATS");
+	int n = env ? atoi(env) : 100;
+
+	return n > 0 ? n : 100;
+}
+
+/* Held exclusively around an injection and its own submit: see checker. */
+#define INJECT_LOCK	"/tmp/potnpu-inject.lock"
+
+static int inject_lock(void)
+{
+	int fd = open(INJECT_LOCK, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd >= 0 && flock(fd, LOCK_EX)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Wait (5 s at most) for debugfs stat @key to reach @want: its value. */
+static long long stat_wait(const char *key, long long want)
+{
+	long long v = stat_get(key);
+	int i;
+
+	for (i = 0; i < 500 && v < want; i++) {
+		usleep(10000);
+		v = stat_get(key);
+	}
+	return v;
+}
+
+/*
+ * One injected hang and a checked job on a new file. The hang takes the
+ * next job the scheduler puts in the ring, this one or one of the other
+ * file's: held there without a doorbell, it times out and the device
+ * recovers, cancelling what is queued behind it. So the job here ends
+ * ECANCELED (timed out or cancelled), or 0 when it ran after the
+ * recovery; the test counts the recoveries.
+ */
+static int hang_once(unsigned int seed)
+{
+	struct checked c;
+	int fd = potnpu_open_node(0, NULL), err;
+
+	if (fd < 0)
+		return ENODEV;
+	err = checked_init(fd, &c);
+	if (!err && debugfs_write("inject_hang", "1"))
+		err = EIO;
+	if (!err)
+		err = checked_job(fd, &c, seed);
+	checked_fini(&c);
+	close(fd);
+	return err;
+}
+
+/*
+ * A hung job, POTNPU_FAULT_REPEATS times, with a 200 ms job timeout: each
+ * one recovers the device (exactly one recovery each), and a checked job
+ * of another file runs all the while; its jobs cancelled by a recovery
+ * run again, and every one that completes is right.
+ */
+TEST_F_TIMEOUT(fault, repeated_hangs_each_recovered, 900)
+{
+	int n = fault_repeats(), i, err, index;
+	long long recoveries, timed_out, got;
+	unsigned int jobs = 0, retried = 0;
+	struct checker ck;
+	int64_t t0 = now_ns();
+	char path[512];
+
+	if (debugfs_path("inject_hang", path, sizeof(path)) ||
+	    access(path, F_OK))
+		SKIP(return, "no debugfs inject_hang");
+	fault_close(self);
+	ASSERT_EQ(0, potnpu_reload_module("job_timeout_ms=200"));
+	recoveries = stat_get("recoveries");
+	timed_out = stat_get("jobs_timed_out");
+	ASSERT_GE(recoveries, 0);
+	close(potnpu_open_node(0, &index));
+	ASSERT_EQ(0, checker_start(&ck, index, true, NULL));
+	for (i = 0; i < n; i++) {
+		err = hang_once(i);
+		EXPECT_TRUE(err == ECANCELED || err == 0)
+			TH_LOG("hang %d: %s", i, strerror(err));
+		got = stat_wait("recoveries", recoveries + i + 1);
+		EXPECT_EQ(recoveries + i + 1, got) TH_LOG("hang %d", i);
+		if (got != recoveries + i + 1)
+			break;
+	}
+	EXPECT_EQ(0, checker_stop(&ck, &jobs, &retried));
+	EXPECT_EQ(timed_out + n, stat_get("jobs_timed_out"));
+	ksft_print_msg("%d hangs recovered in %.1f s; the other file: %u jobs checked, %u run again after a recovery\n",
+		       n, (now_ns() - t0) / 1e9, jobs, retried);
+	EXPECT_GT(jobs, 0);
+	ASSERT_EQ(0, potnpu_reload_module(""));
+}
+
+/*
+ * One job on a new file whose kernel copy the hook points at 4 GiB,
+ * beyond the address space: it ends in an MMU fault and bans its file
+ * (the next submit is EIO). 0, or what differed.
+ */
+static int mmu_fault_once(void)
+{
+	struct drm_potnpu_job_status st;
+	struct bo cmd, a;
+	struct submit sub;
+	struct stream s;
+	uint32_t sync;
+	int fd = potnpu_open_node(0, NULL), lock, err;
+
+	if (fd < 0)
+		return ENODEV;
+	sync = syncobj_new(fd);
+	err = bo_new(fd, 4096, DRM_POTNPU_BO_READ_ONLY, &cmd);
+	if (!err)
+		err = bo_new(fd, 4096, 0, &a);
+	if (err || !sync) {
+		close(fd);
+		return err ? err : EIO;
+	}
+	s = (struct stream){ (uint32_t *)cmd.map, 0 };
+	cmd_fence(&s, a.va, 7);
+	submit_init(&sub, &cmd, s.n * 4);
+	submit_bo(&sub, &a);
+	sub.args.out_syncobj = sync;
+	/* The checker submits nothing between the injection and this job. */
+	lock = inject_lock();
+	err = lock < 0 || debugfs_write("inject_cmd_va", "4294967296") ? EIO :
+	      submit(fd, &sub);
+	if (lock >= 0)
+		close(lock);
+	if (!err)
+		err = syncobj_wait(fd, sync, 0);
+	if (!err)
+		err = job_status(fd, sub.args.job_id, &st);
+	if (!err && (st.status != DRM_POTNPU_JOB_MMU_FAULT ||
+		     *(volatile uint32_t *)a.map != 0))
+		err = EBADMSG;
+	if (!err && submit(fd, &sub) != EIO)
+		err = EPERM;
+	bo_unmap(&cmd);
+	bo_unmap(&a);
+	close(fd);
+	return err;
+}
+
+/*
+ * A job faulting in the device MMU, POTNPU_FAULT_REPEATS times, each on a
+ * new file: each one faults, counted, bans only its file, needs no
+ * recovery; another file's checked jobs all complete right throughout,
+ * none cancelled.
+ */
+TEST_F_TIMEOUT(fault, repeated_mmu_faults_each_confined, 600)
+{
+	int n = fault_repeats(), i, err, index;
+	long long faults, recoveries;
+	unsigned int jobs = 0;
+	struct checker ck;
+	int64_t t0 = now_ns();
+
+	if (debugfs_write("inject_cmd_va", "0"))
+		SKIP(return, "no debugfs inject_cmd_va");
+	faults = stat_get("mmu_faults");
+	recoveries = stat_get("recoveries");
+	ASSERT_GE(faults, 0);
+	index = self->index;
+	fault_close(self);
+	ASSERT_EQ(0, checker_start(&ck, index, false, INJECT_LOCK));
+	for (i = 0; i < n; i++) {
+		err = mmu_fault_once();
+		EXPECT_EQ(0, err) TH_LOG("fault %d: %s", i, strerror(err));
+		if (err)
+			break;
+	}
+	EXPECT_EQ(0, checker_stop(&ck, &jobs, NULL));
+	EXPECT_EQ(faults + n, stat_wait("mmu_faults", faults + n));
+	EXPECT_EQ(recoveries, stat_get("recoveries"));
+	ksft_print_msg("%d MMU faults confined in %.1f s; the other file: %u jobs checked, none cancelled\n",
+		       n, (now_ns() - t0) / 1e9, jobs);
+	EXPECT_GT(jobs, 0);	/* A fresh firmware log for the tests after this one: 100 faults filled it. */
+	ASSERT_EQ(0, potnpu_reload_module(""));
 }
 
 TEST_HARNESS_MAIN

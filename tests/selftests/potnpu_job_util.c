@@ -2,11 +2,16 @@
 /* Helpers shared by the potnpu job selftests. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -299,4 +304,190 @@ uint32_t fw_boots(int fd)
 	if (potnpu_query(fd, &q))
 		return ~0u;
 	return fw.boots;
+}
+
+int checked_init(int fd, struct checked *c)
+{
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->lock = -1;
+	err = bo_new(fd, 4096, DRM_POTNPU_BO_READ_ONLY, &c->cmd);
+	if (!err)
+		err = bo_new(fd, 64 * 1024, 0, &c->dst);
+	if (err)
+		return err;
+	c->sync = syncobj_new(fd);
+	c->model = calloc(1, c->dst.size);
+	if (!c->model || !c->sync)
+		return ENOMEM;
+	memset(c->dst.map, 0, c->dst.size);
+	return 0;
+}
+
+void checked_fini(struct checked *c)
+{
+	bo_unmap(&c->cmd);
+	bo_unmap(&c->dst);
+	free(c->model);
+	c->model = NULL;
+	if (c->lock >= 0)
+		close(c->lock);
+	c->lock = -1;
+}
+
+static int checked_status(const struct drm_potnpu_job_status *st)
+{
+	if (st->state != DRM_POTNPU_JOB_DONE)
+		return EBADMSG;
+	switch (st->status) {
+	case DRM_POTNPU_JOB_OK:
+		return 0;
+	case DRM_POTNPU_JOB_CANCELLED:
+	case DRM_POTNPU_JOB_TIMEOUT:
+		return ECANCELED;
+	default:
+		return EBADMSG;
+	}
+}
+
+int checked_job(int fd, struct checked *c, unsigned int seed)
+{
+	uint32_t half = (uint32_t)c->dst.size / 2;
+	uint32_t len = 1 + seed % 5000, pattern = 0x9e3779b9u * (seed + 1);
+	uint32_t doff = (seed * 7919u) % (half - len);
+	uint32_t coff = half + (seed * 104729u) % (half - len);
+	struct drm_potnpu_job_status st;
+	struct stream s = { (uint32_t *)c->cmd.map, 0 };
+	struct submit sub;
+	size_t i;
+	int err;
+
+	/* Fill, then copy what the fill wrote: running it twice is harmless. */
+	cmd_fill(&s, c->dst.va + doff, len, pattern);
+	cmd_copy(&s, c->dst.va + doff, c->dst.va + coff, len);
+	submit_init(&sub, &c->cmd, s.n * 4);
+	submit_bo(&sub, &c->dst);
+	sub.args.out_syncobj = c->sync;
+	if (c->lock >= 0 && flock(c->lock, LOCK_SH))
+		return errno;
+	err = submit(fd, &sub);
+	if (c->lock >= 0)
+		flock(c->lock, LOCK_UN);
+	if (!err)
+		err = syncobj_wait(fd, c->sync, 0);
+	if (!err)
+		err = job_status(fd, sub.args.job_id, &st);
+	if (!err)
+		err = checked_status(&st);
+	if (err)
+		return err;
+	for (i = 0; i < len; i++)
+		c->model[doff + i] = c->model[coff + i] =
+			(uint8_t)(pattern >> 8 * (i % 4));
+	return memcmp(c->dst.map, c->model, c->dst.size) ? EBADMSG : 0;
+}
+
+static volatile sig_atomic_t checker_stopping;
+
+static void checker_on_term(int sig)
+{
+	(void)sig;
+	checker_stopping = 1;
+}
+
+/* The checker process: its exit status is 0 or the step that failed. */
+static int checker_run(int index, bool retry, const char *lock, int out)
+{
+	unsigned int counts[2] = { 0, 0 }, in_a_row = 0;
+	struct sigaction sa = { .sa_handler = checker_on_term,
+				.sa_flags = SA_RESTART };
+	struct checked c;
+	char path[64];
+	int fd, err;
+
+	sigaction(SIGTERM, &sa, NULL);
+	/* A test that failed half way must not leave it running. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	snprintf(path, sizeof(path), "/dev/accel/accel%d", index);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || checked_init(fd, &c))
+		return 2;
+	/* Its own open: flock()s of one open file are shared across fork. */
+	if (lock) {
+		c.lock = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (c.lock < 0)
+			return 2;
+	}
+	if (write(out, "r", 1) != 1)
+		return 2;
+	while (!checker_stopping) {
+		err = checked_job(fd, &c, counts[0]);
+		if (err == ECANCELED && retry && in_a_row++ < 100) {
+			counts[1]++;
+			continue;
+		}
+		if (err) {
+			fprintf(stderr, "# checker on accel%d: job %u: %s\n",
+				index, counts[0], strerror(err));
+			return 3;
+		}
+		in_a_row = 0;
+		counts[0]++;
+	}
+	checked_fini(&c);
+	close(fd);
+	if (write(out, counts, sizeof(counts)) != sizeof(counts))
+		return 5;
+	return counts[0] ? 0 : 4;
+}
+
+int checker_start(struct checker *ck, int index, bool retry,
+		  const char *lock)
+{
+	int p[2];
+	char c;
+
+	if (pipe(p))
+		return -1;
+	ck->pid = fork();
+	if (ck->pid == 0) {
+		close(p[0]);
+		_exit(checker_run(index, retry, lock, p[1]));
+	}
+	close(p[1]);
+	ck->pipe = p[0];
+	if (ck->pid < 0 || read(ck->pipe, &c, 1) != 1) {
+		checker_stop(ck, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int checker_stop(struct checker *ck, unsigned int *jobs,
+		 unsigned int *retried)
+{
+	unsigned int counts[2] = { 0, 0 };
+	int status, i;
+
+	if (ck->pid <= 0)
+		return -1;
+	kill(ck->pid, SIGTERM);
+	for (i = 0; waitpid(ck->pid, &status, WNOHANG) == 0; i++) {
+		if (i == 3000) {
+			kill(ck->pid, SIGKILL);
+			waitpid(ck->pid, &status, 0);
+			break;
+		}
+		usleep(20000);
+	}
+	ck->pid = -1;
+	if (read(ck->pipe, counts, sizeof(counts)) != sizeof(counts))
+		counts[0] = counts[1] = 0;
+	close(ck->pipe);
+	if (jobs)
+		*jobs = counts[0];
+	if (retried)
+		*retried = counts[1];
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

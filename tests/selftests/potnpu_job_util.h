@@ -6,6 +6,7 @@
 #ifndef POTNPU_JOB_UTIL_H
 #define POTNPU_JOB_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -80,5 +81,52 @@ long long stat_get(const char *key);
 /* The firmware's recoveries (~0 when it is not ready), and its boots. */
 uint32_t fw_recoveries(int fd);
 uint32_t fw_boots(int fd);
+
+/*
+ * Checked jobs: each FILLs a range of a 64 KiB destination BO and COPYs it
+ * to another range; after it, the whole destination is compared with a
+ * model kept on the CPU, byte for byte.
+ */
+struct checked {
+	struct bo cmd, dst;
+	uint8_t *model;
+	uint32_t sync;
+	int lock;	/* >= 0: held shared (flock) around each submit */
+};
+
+/* BOs, syncobj and model on @fd: 0 or errno. */
+int checked_init(int fd, struct checked *c);
+void checked_fini(struct checked *c);
+/*
+ * One checked job, ranges and pattern from @seed: 0; EBADMSG for wrong
+ * bytes or a job that ended in another status; ECANCELED for a job
+ * cancelled or timed out by a recovery (the model is left as it was,
+ * the same seed can run again); or the errno of the failing ioctl.
+ */
+int checked_job(int fd, struct checked *c, unsigned int seed);
+
+/* A process running checked jobs on one node, in the background. */
+struct checker {
+	int pid;
+	int pipe;	/* its ready byte, then its counts */
+};
+
+/*
+ * Start one on accel node @index; back once its first job is set up.
+ * With @retry, a job cancelled or timed out by a recovery runs again (at
+ * most 100 times in a row); without, that is a failure. With @lock (a
+ * path, or NULL), each submit holds a shared flock of that file, so that
+ * a test holding it exclusively knows the next job submitted is its own
+ * (the debugfs injections act on the device's next job). 0 or -1.
+ */
+int checker_start(struct checker *ck, int index, bool retry,
+		  const char *lock);
+/*
+ * Stop it and wait (60 s at most): 0 when every job was right and there
+ * was at least one, else the step that failed (-1: killed or stuck). The
+ * counts go to @jobs and @retried (each may be NULL).
+ */
+int checker_stop(struct checker *ck, unsigned int *jobs,
+		 unsigned int *retried);
 
 #endif /* POTNPU_JOB_UTIL_H */

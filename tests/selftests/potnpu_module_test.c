@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * potnpu module lifecycle selftests, run inside the guest as root: unload
- * and reload cycles, unload and unbind with the device open, refusal of
+ * and reload cycles, unload refused under load (processes running checked
+ * jobs) and reload once they exited, unload and unbind with the device
+ * open, refusal of
  * missing or corrupt firmware with a message naming the file and the reason,
  * and the range of the job_timeout_ms module parameter.
  * Every test leaves the module loaded with the original firmware in place.
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -99,6 +102,68 @@ TEST_F(module, unload_reload_cycles)
 		EXPECT_TRUE(info.capabilities & DRM_POTNPU_CAP_IRQ);
 		close(fd);
 	}
+}
+
+/* Accel index of the @k-th potnpu node (0-based), -1 if none. */
+static int node_index(int k)
+{
+	int i = 0, fd, index;
+
+	while ((fd = potnpu_open_node(i, &index)) >= 0) {
+		close(fd);
+		if (k-- == 0)
+			return index;
+		i = index + 1;
+	}
+	return -1;
+}
+
+/* POTNPU_RELOAD_CYCLES, default 5. */
+static int reload_cycles(void)
+{
+	const char *env = getenv("POTNPU_RELOAD_CYCLES");
+	int n = env ? atoi(env) : 5;
+
+	return n > 0 ? n : 5;
+}
+
+/*
+ * Under load: four processes run checked jobs spread over the devices;
+ * rmmod is refused while they run and their jobs stay right; once they
+ * exited the module unloads, loads again and runs jobs. Repeated
+ * POTNPU_RELOAD_CYCLES times.
+ */
+TEST_F_TIMEOUT(module, unload_under_load_refused_then_reload, 300)
+{
+	enum { NPROC = 4 };
+	int ndev = expected_devices(), cycles = reload_cycles(), c, i, rc;
+	struct checker ck[NPROC];
+	unsigned int jobs, total = 0;
+	struct timespec pause = { 0, 300000000 };
+
+	for (c = 0; c < cycles; c++) {
+		for (i = 0; i < NPROC; i++)
+			ASSERT_EQ(0, checker_start(&ck[i], node_index(i % ndev),
+						   false, NULL));
+		nanosleep(&pause, NULL);
+		EXPECT_NE(0, potnpu_system("rmmod potnpu 2>/dev/null"))
+			TH_LOG("cycle %d: rmmod succeeded with files open", c);
+		EXPECT_EQ(ndev, potnpu_count_nodes());
+		nanosleep(&pause, NULL);
+		for (i = 0; i < NPROC; i++) {
+			rc = checker_stop(&ck[i], &jobs, NULL);
+			EXPECT_EQ(0, rc) TH_LOG("cycle %d: process %d", c, i);
+			total += jobs;
+		}
+		ASSERT_EQ(0, potnpu_reload_module(""))
+			TH_LOG("cycle %d: unload or reload failed", c);
+	}
+	/* The last load runs jobs too. */
+	ASSERT_EQ(0, checker_start(&ck[0], node_index(0), false, NULL));
+	nanosleep(&pause, NULL);
+	EXPECT_EQ(0, checker_stop(&ck[0], &jobs, NULL));
+	ksft_print_msg("%d cycles, %u checked jobs under load, %u after\n",
+		       cycles, total, jobs);
 }
 
 TEST_F(module, unload_refused_while_open)

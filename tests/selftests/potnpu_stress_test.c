@@ -12,7 +12,8 @@
  *  - a job of one file that faults in the device MMU: that file is
  *    banned, another file's jobs before, around and after it all complete
  *    correctly, and a new file works;
- *  - eight processes submitting and checking jobs at once;
+ *  - eight processes submitting and checking jobs at once, 1000 each by
+ *    default (POTNPU_STRESS_JOBS=<n> sets the count);
  *  - both devices running jobs at the same time.
  * Random offsets and sizes come from a seed printed at the start of each
  * test; POTNPU_STRESS_SEED=<n> replays one.
@@ -892,15 +893,18 @@ TEST_F_TIMEOUT(stress, fault_confined_to_its_file, STRESS_TIMEOUT)
 }
 
 /*
- * One child's work: @rounds rounds of @per_round COPY/FILL jobs with
- * random sizes and offsets into disjoint 8 KiB regions, all queued, then
- * waited for and checked. Returns 0 or the number of the failed step.
+ * One child's work: @rounds rounds of @per_round (at most 64) COPY/FILL
+ * jobs with random sizes and offsets into disjoint 8 KiB regions, all of a
+ * round queued, then waited for and checked: every job's status, and the
+ * whole destination (what earlier rounds wrote included) and source
+ * against the model, byte for byte. Returns 0 or the number of the failed
+ * step.
  */
 static int child_work(int dev, uint64_t seed, uint32_t rounds,
 		      uint32_t per_round)
 {
 	const uint32_t region = 8192;
-	uint32_t total = rounds * per_round, r, k;
+	uint32_t r, k;
 	struct bo cmd, src, dst;
 	uint32_t *syncs;
 	uint64_t *ids;
@@ -910,15 +914,15 @@ static int child_work(int dev, uint64_t seed, uint32_t rounds,
 
 	if (fd < 0)
 		return 1;
-	syncs = calloc(total, sizeof(*syncs));
-	ids = calloc(total, sizeof(*ids));
+	syncs = calloc(per_round, sizeof(*syncs));
+	ids = calloc(per_round, sizeof(*ids));
 	if (!syncs || !ids)
 		return 2;
 	if (bo_new(fd, 4096, DRM_POTNPU_BO_READ_ONLY, &cmd) ||
 	    bo_new(fd, 64 * 1024, DRM_POTNPU_BO_READ_ONLY, &src) ||
-	    bo_new(fd, total * region, 0, &dst))
+	    bo_new(fd, per_round * region, 0, &dst))
 		return 3;
-	if (total * 64 > cmd.size)
+	if (per_round * 64 > cmd.size)
 		return 4;
 	model = malloc(dst.size);
 	src_model = malloc(src.size);
@@ -928,9 +932,14 @@ static int child_work(int dev, uint64_t seed, uint32_t rounds,
 	memcpy(dst.map, model, dst.size);
 	rnd_bytes(&rng, src_model, src.size);
 	memcpy(src.map, src_model, src.size);
+	for (k = 0; k < per_round; k++) {
+		syncs[k] = syncobj_new(fd);
+		if (!syncs[k])
+			return 6;
+	}
 
 	for (r = 0; r < rounds; r++) {
-		for (k = r * per_round; k < (r + 1) * per_round; k++) {
+		for (k = 0; k < per_round; k++) {
 			uint32_t len = 1 + (uint32_t)rnd_below(&rng, 6000);
 			uint32_t doff = k * region + 16 +
 				(uint32_t)rnd_below(&rng, region - 32 - len);
@@ -939,18 +948,15 @@ static int child_work(int dev, uint64_t seed, uint32_t rounds,
 			struct stream s = stream_at(&cmd, k * 64);
 			struct job j;
 
-			if (k % 2) {
+			if ((r + k) % 2) {
 				cmd_fill(&s, dst.va + doff, len, pattern);
 				model_fill(model + doff, len, pattern);
 			} else {
 				cmd_copy(&s, src.va + soff, dst.va + doff, len);
 				memcpy(model + doff, src_model + soff, len);
 			}
-			syncs[k] = syncobj_new(fd);
-			if (!syncs[k])
-				return 6;
 			job_init(&j, &cmd, k * 64, &s);
-			if (!(k % 2))
+			if (!((r + k) % 2))
 				job_bo(&j, &src);
 			job_bo(&j, &dst);
 			j.args.out_syncobj = syncs[k];
@@ -958,16 +964,16 @@ static int child_work(int dev, uint64_t seed, uint32_t rounds,
 				return 7;
 			ids[k] = j.args.job_id;
 		}
-		if (syncobj_wait_all(fd, syncs + r * per_round, per_round))
+		if (syncobj_wait_all(fd, syncs, per_round))
 			return 8;
-		for (k = r * per_round; k < (r + 1) * per_round; k++) {
+		for (k = 0; k < per_round; k++) {
 			struct drm_potnpu_job_status st;
 
 			if (job_status(fd, ids[k], &st) ||
 			    st.state != DRM_POTNPU_JOB_DONE ||
 			    st.status != DRM_POTNPU_JOB_OK) {
-				fprintf(stderr, "# pid %d job %u status 0x%x\n",
-					getpid(), k, st.status);
+				fprintf(stderr, "# pid %d round %u job %u status 0x%x\n",
+					getpid(), r, k, st.status);
 				return 9;
 			}
 		}
@@ -986,14 +992,34 @@ static int child_work(int dev, uint64_t seed, uint32_t rounds,
 	return 0;
 }
 
+/* Jobs per process of eight_processes: POTNPU_STRESS_JOBS, default 1000. */
+#define STRESS_JOBS_DEFAULT	1000
+#define STRESS_PER_ROUND	20
+
+static uint32_t stress_jobs(void)
+{
+	const char *env = getenv("POTNPU_STRESS_JOBS");
+	unsigned long n = env ? strtoul(env, NULL, 0) : STRESS_JOBS_DEFAULT;
+
+	return n ? (uint32_t)n : STRESS_JOBS_DEFAULT;
+}
+
+/*
+ * Eight processes, POTNPU_STRESS_JOBS checked jobs each (rounded up to
+ * whole rounds of 20), spread over the devices.
+ */
 TEST_F_TIMEOUT(stress, eight_processes, STRESS_TIMEOUT)
 {
 	enum { NPROC = 8 };
 	int ndev = potnpu_count_nodes(), i, status, failed = 0;
+	uint32_t rounds = (stress_jobs() + STRESS_PER_ROUND - 1) /
+			  STRESS_PER_ROUND;
 	uint64_t seed = rnd(&self->rng);
 	pid_t pids[NPROC];
 
 	ASSERT_GE(ndev, 1);
+	ksft_print_msg("eight_processes: %u jobs per process, %d devices\n",
+		       rounds * STRESS_PER_ROUND, ndev);
 	/* Nothing open in the parent: each device has its 16 slots. */
 	close(self->fd);
 	self->fd = -1;
@@ -1001,7 +1027,8 @@ TEST_F_TIMEOUT(stress, eight_processes, STRESS_TIMEOUT)
 		pids[i] = fork();
 		ASSERT_GE(pids[i], 0);
 		if (pids[i] == 0)
-			_exit(child_work(i % ndev, seed + i, 2, 10));
+			_exit(child_work(i % ndev, seed + i, rounds,
+					 STRESS_PER_ROUND));
 	}
 	for (i = 0; i < NPROC; i++) {
 		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
