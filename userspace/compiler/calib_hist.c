@@ -3,9 +3,10 @@
  * calib_hist.c: the calibration histogram of a tensor and the clipping
  * range each --calibrate method takes from it. min/max keeps the observed
  * range; percentile drops the given share of the values at each end;
- * mse searches the clipping factor whose int8 quantization (scale and
- * zero point as quantize.c derives them) has the least squared error over
- * the histogram, the values beyond the clip saturating.
+ * mse searches the clip of each end (coordinate descent, factors of the
+ * observed end) whose int8 quantization (scale and zero point as
+ * quantize.c derives them) has the least squared error over the
+ * histogram, the values beyond the clip saturating.
  */
 #include <math.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 /* Clip factors tried by mse: k / MSE_STEPS of the observed range. */
 #define MSE_STEPS 400
+#define MSE_ROUNDS 2
 
 void pc_hist_init(struct pc_hist *h, double lo, double hi)
 {
@@ -96,20 +98,38 @@ static double quantile(const struct pc_hist *h, double share, int upper)
 	return h->hi;
 }
 
-static void mse_range(const struct pc_hist *h, double *lo, double *hi)
+/* The best clip of one end (@hi_end) by factors k / MSE_STEPS of the
+ * observed end, the other end fixed. */
+static void mse_end(const struct pc_hist *h, int hi_end, double *lo, double *hi)
 {
-	double best = INFINITY;
+	double best = INFINITY, keep = hi_end ? *hi : *lo;
+	double full = hi_end ? h->hi : h->lo;
 	int k;
 
 	for (k = MSE_STEPS; k >= 1; k--) {
-		double a = h->lo * k / MSE_STEPS, b = h->hi * k / MSE_STEPS;
-		double m = pc_hist_mse(h, a, b);
+		double c = full * k / MSE_STEPS;
+		double m = hi_end ? pc_hist_mse(h, *lo, c) : pc_hist_mse(h, c, *hi);
 
 		if (m < best) {	/* ties keep the wider range */
 			best = m;
-			*lo = a;
-			*hi = b;
+			keep = c;
 		}
+	}
+	if (hi_end)
+		*hi = keep;
+	else
+		*lo = keep;
+}
+
+/* Coordinate descent over the two ends: they clip independently, so a
+ * tail on one side does not shrink the other. */
+static void mse_range(const struct pc_hist *h, double *lo, double *hi)
+{
+	int round;
+
+	for (round = 0; round < MSE_ROUNDS; round++) {
+		mse_end(h, 1, lo, hi);
+		mse_end(h, 0, lo, hi);
 	}
 }
 

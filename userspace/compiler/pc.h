@@ -138,12 +138,13 @@ int pc_schedule(struct cg_graph *g, struct pc_prog *p,
 /* Check a --scheme value without a graph. */
 int pc_scheme_check(const char *s, struct cg_error *e);
 
-/* fit.c: 2^bits integer levels in [-top, top] (0 among them, each at most
- * PC_FIT_TERMS terms) minimising the squared error of the values @u (already
- * in level units), by Lloyd's iteration over their histogram. Returns the
- * number of levels written to @lv (sorted), or -1. */
+/* fit.c: 2^bits integer levels (0 among them, each at most PC_FIT_TERMS
+ * terms) minimising the squared error of the values @u (max-abs scaled to
+ * [-127, 127]), by Lloyd's iteration over their histogram, at the full
+ * scale *@top (the level 127 maps to, searched from 127 down) that errs
+ * least. Returns the number of levels written to @lv (sorted), or -1. */
 #define PC_FIT_TERMS 2
-int pc_fit_levels(const float *u, size_t n, unsigned int bits, int32_t top,
+int pc_fit_levels(const float *u, size_t n, unsigned int bits, int32_t *top,
 		  int32_t *lv, struct cg_error *e);
 
 /* emit.c: quantize every layer and write model.bin. */

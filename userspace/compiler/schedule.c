@@ -25,7 +25,7 @@ static int fit_layer(struct pc_layer *l, unsigned int bits, struct cg_error *e)
 	size_t taps = (size_t)l->kh * l->kw * (l->ic / l->groups), k;
 	size_t n = taps * l->oc;
 	float *u = malloc(n * sizeof(float));
-	int32_t lv[256];
+	int32_t lv[256], top = 127;
 	uint32_t o;
 	int nl;
 
@@ -40,14 +40,14 @@ static int fit_layer(struct pc_layer *l, unsigned int bits, struct cg_error *e)
 		for (k = 0; k < taps; k++)
 			u[o * taps + k] = m > 0 ? (float)(w[k] / m * 127) : 0;
 	}
-	nl = pc_fit_levels(u, n, bits, 127, lv, e);
+	nl = pc_fit_levels(u, n, bits, &top, lv, e);
 	free(u);
 	if (nl < 0)
 		return -1;
 	if (potnpu_scheme_build(POTNPU_SCHEME_FITTED, 0, lv, (size_t)nl, &l->sc))
 		return cg_fail(e, "node '%s': fitted levels rejected (%s)",
 			       l->name, potnpu_last_error());
-	l->wtop = 127;
+	l->wtop = top;
 	snprintf(l->sc_name, sizeof(l->sc_name), "fitted%u", bits);
 	return 0;
 }
