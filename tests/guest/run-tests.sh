@@ -17,6 +17,7 @@ for t in "$TESTS"/potnpu_*_test; do
 done
 "$TESTS"/tools-test.sh || rc=1
 "$TESTS"/layer-test.sh || rc=1
+"$TESTS"/model-test.sh || rc=1
 # Anything the kernel considered a bug during the tests fails the layer.
 if dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|refcount_t'; then
 	echo "not ok 1 - kernel log free of warnings and oopses"
