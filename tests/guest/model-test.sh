@@ -27,7 +27,7 @@ for m in "$@"; do
 	out=$(potnpu-bench "$m" --verify --count "$c" 2>&1)
 	st=$?
 	if [ $st -eq 0 ] && echo "$out" | grep -q '^verified: *every byte of every inference equals the CPU reference'; then
-		echo "ok $n - model $name: $c inferences on the NPU equal the CPU reference byte for byte"
+		echo "ok $n - model $name: $c inference(s) on the NPU equal the CPU reference byte for byte"
 	else
 		echo "$out" | sed 's/^/# /'
 		echo "not ok $n - model $name: exit $st, device and CPU reference differ or the run failed"

@@ -125,7 +125,7 @@ static const char *g_mixed(struct og *b)
 	r = og_bn(b, "dw_bn", og_conv(b, "dw", t, &dw));
 	t = og_relu(b, "res_relu", og_add(b, "res_add", r, t));
 	cat[0] = og_relu(b, "br_a_relu", og_conv_k(b, "br_a", t, 8, 1, 1));
-	cat[1] = og_clip(b, "br_b_clip", og_conv_k(b, "br_b", t, 8, 3, 2 - 1), 0, 6);
+	cat[1] = og_clip(b, "br_b_clip", og_conv_k(b, "br_b", t, 8, 3, 1), 0, 6);
 	t = og_concat(b, "concat", cat, 2);
 	t = og_avgpool(b, "avg", t, 2, 2, 0, 0);
 	t = og_flatten(b, "flatten", og_gap(b, "gap", t));
