@@ -68,7 +68,8 @@ int pc_calib_parse(const char *s, struct pc_options *o, struct cg_error *e)
 		       s);
 }
 
-/* One image through the float executor; @fn sees every layer output. */
+/* Every image through the float executor; pass 0 records each layer
+ * output's min and max, pass 1 fills its histogram. */
 static int run_all(struct cg_graph *g, struct pc_prog *p, const uint8_t *img,
 		   size_t count, size_t item_bytes, int pass, struct cg_error *e)
 {
