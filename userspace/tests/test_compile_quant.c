@@ -9,6 +9,8 @@
  * and weightless layers, the progressive rule. Fitted levels: their form
  * and their error against uniform4 and APoT4 on Gaussian weights; the
  * default model compiled fitted (tables in the file). --json: parsed back.
+ * The command line: exit 2 on bad usage, 1 on a bad scheme or layer, the
+ * JSON on stdout with --json -.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -581,6 +584,63 @@ static void test_json(void **state)
 	small_teardown(&s);
 }
 
+/* ---- the command line -------------------------------------------------- */
+
+/* Run potnpu-compile with @args (shell words); its exit status, stdout in
+ * @out. */
+static int run_tool(const char *args, char *out, size_t len)
+{
+	const char *dir = getenv("POTNPU_BIN_DIR");
+	char cmd[1024];
+	size_t n;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "%s/potnpu-compile %s 2>&1", dir, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, len - 1, p);
+	out[n] = 0;
+	return WEXITSTATUS(pclose(p));
+}
+
+static void test_cli(void **state)
+{
+	static char out[1 << 16];
+	struct json_object *doc;
+	struct small s;
+	char args[512];
+
+	(void)state;
+	if (!getenv("POTNPU_BIN_DIR"))
+		skip();
+	small_setup(&s, SMALL_PLAIN);
+	snprintf(args, sizeof(args), "%s -o %s --calib %s --calib-count 16 --calibrate kl",
+		 s.onnx, s.bin, s.idx);
+	assert_int_equal(run_tool(args, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "--calibrate 'kl' not supported"));
+	snprintf(args, sizeof(args), "%s -o %s --calib %s --layer conv", s.onnx, s.bin, s.idx);
+	assert_int_equal(run_tool(args, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "--layer conv: expected NAME=SCHEME"));
+	snprintf(args, sizeof(args), "%s -o %s --calib %s --calib-count x", s.onnx, s.bin, s.idx);
+	assert_int_equal(run_tool(args, out, sizeof(out)), 2);
+	snprintf(args, sizeof(args), "%s -o %s --calib %s --layer nosuch=pot3", s.onnx, s.bin, s.idx);
+	assert_int_equal(run_tool(args, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "valid: conv, fc"));
+	snprintf(args, sizeof(args), "%s -o %s --calib %s --scheme fitted9", s.onnx, s.bin, s.idx);
+	assert_int_equal(run_tool(args, out, sizeof(out)), 1);
+	/* the JSON on stdout, the table silenced */
+	snprintf(args, sizeof(args), "%s -o %s --calib %s --calib-count 16 -q --progressive --layer fc=fitted2 --calibrate percentile=99.9 --json -",
+		 s.onnx, s.bin, s.idx);
+	assert_int_equal(run_tool(args, out, sizeof(out)), 0);
+	doc = json_tokener_parse(out);
+	assert_non_null(doc);
+	assert_string_equal(json_object_get_string(member(doc, "scheme")), "progressive");
+	assert_true(fabs(json_object_get_double(member(member(doc, "calibration"), "percentile")) - 99.9) < 1e-9);
+	assert_string_equal(json_object_get_string(member(json_object_array_get_idx(member(doc, "layers"), 2), "scheme")), "fitted2");
+	json_object_put(doc);
+	small_teardown(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -589,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_calib_uniform),
 		cmocka_unit_test(test_layer_overrides),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_fit_levels),
 		cmocka_unit_test(test_progressive),
 		cmocka_unit_test(test_fitted_model),
