@@ -38,9 +38,11 @@ userspace: setup
 firmware: userspace
 	@$(MAKE) -s -C $(ROOT)/firmware all
 
-# uniform8, calibrated on 256 training images (docs/compiler.md).
+# uniform8, calibrated on 256 training images (docs/compiler.md); and the
+# compiler's generated test models, which the guest tests run.
 models: userspace
 	@$(MAKE) -s -f $(ROOT)/Makefile $(DEFAULT_MODEL)
+	@$(MAKE) -s -C $(ROOT)/userspace compile-tests
 
 $(DEFAULT_MODEL): $(ROOT)/models/fashion-mnist-cnn.onnx \
 		$(ROOT)/models/fashion-mnist-labels.txt \

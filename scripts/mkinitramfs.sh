@@ -106,6 +106,11 @@ install_models() {
 	for f in "$POTNPU_BUILD"/models/*.bin; do
 		[ -f "$f" ] && install -m 0644 "$f" "$ROOT/usr/lib/potnpu/models/"
 	done
+	# potnpu-compile's generated test models (tests/guest/model-test.sh)
+	mkdir -p "$ROOT/usr/lib/potnpu/compile-tests"
+	for f in "$POTNPU_BUILD"/compile-tests/*.bin; do
+		[ -f "$f" ] && install -m 0644 "$f" "$ROOT/usr/lib/potnpu/compile-tests/"
+	done
 	for f in "$data"/t10k-images-idx3-ubyte.gz "$data"/t10k-labels-idx1-ubyte.gz; do
 		[ -f "$f" ] || continue
 		mkdir -p "$ROOT$data"

@@ -23,6 +23,7 @@ for t in "$TESTS"/potnpu_*_test; do
 done
 "$TESTS"/tools-test.sh || rc=1
 "$TESTS"/layer-test.sh || rc=1
+"$TESTS"/model-test.sh || rc=1
 # The ioctl fuzzer, bounded: 20000 calls (7-18 s in TCG, by host load)
 # or 30 s, whichever comes first. Longer runs: docs/reliability.md.
 if [ -x "$TESTS"/potnpu-ioctl-fuzz ]; then

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * compile.c: ONNX to model.bin: read, infer shapes, lower, calibrate,
- * quantize and emit.
+ * compile.c: ONNX to model.bin: read, infer shapes, lower, choose each
+ * layer's scheme, calibrate, quantize and emit.
  */
 #include <stdlib.h>
 
@@ -24,14 +24,13 @@ static int load_images(const struct pc_options *o, struct bench_idx *x,
 
 int pc_compile(const struct pc_options *o, struct cg_error *e)
 {
-	struct potnpu_scheme sc;
 	struct cg_graph g;
 	struct pc_prog p = { 0 };
 	struct bench_idx x = { 0 };
 	struct pc_images im;
 	int r;
 
-	if (pc_scheme_parse(o->scheme ? o->scheme : "uniform8", &sc, e))
+	if (pc_scheme_check(o->scheme ? o->scheme : "uniform8", e))
 		return -1;
 	if (cg_read_onnx_file(o->onnx, &g, e))
 		return -1;
@@ -39,11 +38,13 @@ int pc_compile(const struct pc_options *o, struct cg_error *e)
 	if (!r)
 		r = pc_lower(&g, &p, e);
 	if (!r)
+		r = pc_schedule(&g, &p, o, e);
+	if (!r)
 		r = load_images(o, &x, &im, e);
 	if (!r)
-		r = pc_calibrate(&g, &p, im.data, im.count, im.item_bytes, e);
+		r = pc_calibrate(&g, &p, im.data, im.count, im.item_bytes, o, e);
 	if (!r)
-		r = pc_emit(&g, &p, &sc, o, &im, e);
+		r = pc_emit(&g, &p, o, &im, e);
 	bench_idx_free(&x);
 	pc_prog_free(&p);
 	cg_graph_free(&g);

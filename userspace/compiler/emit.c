@@ -68,6 +68,22 @@ static void tensors(struct emit *m)
 	}
 }
 
+/* Terms per weight, averaged over the layer's codes. */
+static double mean_terms(const struct potnpu_scheme *sc, const uint8_t *codes,
+			 size_t n)
+{
+	double t = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned int k = 0;
+
+		potnpu_term_word(sc->table[codes[i]], NULL, &k);
+		t += k;
+	}
+	return n ? t / (double)n : 0;
+}
+
 static int conv_node(struct emit *m, const struct pc_layer *pl,
 		     struct potnpu_model_node *n, struct cg_error *e)
 {
@@ -81,26 +97,30 @@ static int conv_node(struct emit *m, const struct pc_layer *pl,
 	void *rows;
 	int r;
 
-	l->wbits = m->sc->wbits;
+	l->wbits = pl->sc.wbits;
 	rb = potnpu_layer_row_bytes(l) * pl->oc;
 	rows = own(m, rb);
 	if (!codes || !ws || !ch || !name || !rows) {
 		free(codes);
 		return cg_fail(e, "out of memory");
 	}
-	r = pc_quantize_conv(pl, m->sc, m->p->tq[pl->in].scale,
+	r = pc_quantize_conv(pl, m->p->tq[pl->in].scale,
 			     m->p->tq[pl->out].scale, codes, ws, ch, e);
+	if (!r)
+		m->wterms[n - m->n] = mean_terms(&pl->sc, codes,
+						 (size_t)pl->oc * taps);
 	if (!r && potnpu_layer_pack_weights(l, codes, rows, rb))
 		r = cg_fail(e, "node '%s' (%s): weights cannot be packed",
 			    pl->name, pl->op_type);
 	free(codes);
-	n->scheme = m->sc->kind;
-	n->scheme_param = m->sc->param;
+	n->scheme = pl->sc.kind;
+	n->scheme_param = pl->sc.param;
 	n->weights = rows;
-	n->table = m->sc->table;
+	n->table = pl->sc.table;
 	n->chan = ch;
 	n->wscale = ws;
-	n->scheme_name = potnpu_scheme_name(m->sc, name, 32);
+	snprintf(name, 32, "%s", pl->sc_name);
+	n->scheme_name = name;
 	return r;
 }
 
@@ -179,7 +199,9 @@ static int build(struct emit *m, struct cg_error *e)
 	m->t = calloc(m->p->n + 1, sizeof(*m->t));
 	m->n = calloc(m->p->n, sizeof(*m->n));
 	m->owned = calloc(5 * m->p->n + 1, sizeof(void *));
-	if (!m->dev || !m->t || !m->n || !m->owned)
+	m->wterms = calloc(m->p->n, sizeof(double));
+	m->terms = calloc(m->p->n, sizeof(double));
+	if (!m->dev || !m->t || !m->n || !m->owned || !m->wterms || !m->terms)
 		return cg_fail(e, "out of memory");
 	for (i = 0; i < nb; i++)
 		m->dev[i] = -1;
@@ -197,6 +219,8 @@ static void release(struct emit *m)
 	for (i = 0; i < m->nowned; i++)
 		free(m->owned[i]);
 	free(m->owned);
+	free(m->wterms);
+	free(m->terms);
 	free(m->dev);
 	free(m->t);
 	free(m->n);
@@ -233,11 +257,10 @@ static int save(struct emit *m, const struct pc_options *o,
 	return 0;
 }
 
-int pc_emit(struct cg_graph *g, struct pc_prog *p,
-	    const struct potnpu_scheme *sc, const struct pc_options *o,
+int pc_emit(struct cg_graph *g, struct pc_prog *p, const struct pc_options *o,
 	    const struct pc_images *im, struct cg_error *e)
 {
-	struct emit m = { .g = g, .p = p, .sc = sc };
+	struct emit m = { .g = g, .p = p };
 	int r = build(&m, e);
 
 	if (!r)
@@ -245,7 +268,9 @@ int pc_emit(struct cg_graph *g, struct pc_prog *p,
 	if (!r)
 		r = save(&m, o, e);
 	if (!r && !o->quiet)
-		pc_report(m.n, p->n, stdout);
+		pc_report(&m, stdout);
+	if (!r && o->json)
+		r = pc_report_json(&m, o, o->json, e);
 	release(&m);
 	return r;
 }

@@ -36,7 +36,7 @@ struct pc_layer *pc_layer_new(struct pc_prog *p, const struct cg_node *n,
 	l = &p->l[p->n++];
 	*l = (struct pc_layer){ .op = op, .name = cg_node_label(n),
 		.op_type = n->op_type, .in = pc_canon(p, n->in[0]), .in2 = -1,
-		.out = n->out[0], .kh = 1, .kw = 1, .sh = 1, .sw = 1, .dh = 1,
+		.out = n->out[0], .out0 = n->out[0], .kh = 1, .kw = 1, .sh = 1, .sw = 1, .dh = 1,
 		.dw = 1, .groups = 1, .lo = -INFINITY, .hi = INFINITY };
 	return l;
 }
@@ -260,6 +260,10 @@ void pc_prog_free(struct pc_prog *p)
 	for (i = 0; i < p->n; i++) {
 		free(p->l[i].w);
 		free(p->l[i].b);
+		if (p->tq) {
+			free(p->tq[p->l[i].out].hist);
+			p->tq[p->l[i].out].hist = NULL;	/* Concat: shared */
+		}
 	}
 	free(p->l);
 	free(p->alias);

@@ -13,14 +13,7 @@
 
 void pc_tq_from_range(struct pc_tq *q)
 {
-	double lo = fmin(q->min, 0), hi = fmax(q->max, 0);
-	double s = (hi - lo) / 255.0;
-
-	if (!(s > 1e-12))
-		s = 1e-12;
-	q->scale = (float)s;
-	q->zp = (int)lround(-128.0 - lo / q->scale);
-	q->zp = q->zp < -128 ? -128 : q->zp > 127 ? 127 : q->zp;
+	pc_range_to_q(q->min, q->max, &q->scale, &q->zp);
 }
 
 static int32_t clamp_q(double real, const struct pc_tq *q)
@@ -50,7 +43,7 @@ int pc_requant(double rescale, struct potnpu_chan *c, const char *name,
 	return 0;
 }
 
-static int32_t max_level(const struct potnpu_scheme *sc)
+int32_t pc_max_level(const struct potnpu_scheme *sc)
 {
 	int32_t hi = sc->levels[sc->nlevels - 1].value;
 	int32_t lo = -sc->levels[0].value;
@@ -59,12 +52,13 @@ static int32_t max_level(const struct potnpu_scheme *sc)
 }
 
 /* Codes, weight scales, biases and records of a CONV2D layer. */
-int pc_quantize_conv(const struct pc_layer *pl, const struct potnpu_scheme *sc,
-		     double s_in, double s_out, uint8_t *codes, float *wscale,
-		     struct potnpu_chan *chan, struct cg_error *e)
+int pc_quantize_conv(const struct pc_layer *pl, double s_in, double s_out,
+		     uint8_t *codes, float *wscale, struct potnpu_chan *chan,
+		     struct cg_error *e)
 {
+	const struct potnpu_scheme *sc = &pl->sc;
 	size_t taps = (size_t)pl->kh * pl->kw * (pl->ic / pl->groups), k;
-	int32_t top = max_level(sc);
+	int32_t top = pl->wtop;
 	uint32_t o;
 
 	for (o = 0; o < pl->oc; o++) {

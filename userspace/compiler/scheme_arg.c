@@ -34,6 +34,29 @@ int pc_scheme_parse(const char *s, struct potnpu_scheme *sc,
 			break;
 		return 0;
 	}
-	return cg_fail(e, "scheme '%s' not supported (supported: uniform8, uniform4, pot2..pot5, apot3..apot6, nhot1..nhot3)",
+	return cg_fail(e, "scheme '%s' not supported (supported: uniform8, uniform4, pot2..pot5, apot3..apot6, nhot1..nhot3, fitted, fitted2..fitted6, progressive[:S1,S2,...])",
 		       s);
+}
+
+int pc_scheme_is_fitted(const char *s, unsigned int *bits)
+{
+	char *end;
+	unsigned long v;
+
+	if (strncmp(s, "fitted", 6))
+		return 0;
+	if (!s[6]) {
+		*bits = 4;
+		return 1;
+	}
+	v = strtoul(s + 6, &end, 10);
+	if (*end || end == s + 6 || v < 2 || v > 6)
+		return 0;
+	*bits = (unsigned int)v;
+	return 1;
+}
+
+int pc_scheme_is_progressive(const char *s)
+{
+	return !strncmp(s, "progressive", 11) && (!s[11] || s[11] == ':');
 }

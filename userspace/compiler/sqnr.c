@@ -80,14 +80,16 @@ static int run_image(struct emit *m, struct acc *a, const uint8_t *img,
 		struct potnpu_ref_buffers b = { .in = a->buf[n->in],
 			.out = a->buf[n->out] + n->out_coff, .weights = n->weights,
 			.table = n->table, .chan = n->chan };
+		struct potnpu_layer_counts c;
 
 		if (n->kind != POTNPU_NODE_LAYER)
 			continue;
 		if (n->in2 != POTNPU_MODEL_NO_TENSOR)
 			b.in2 = a->buf[n->in2];
-		if (potnpu_reference_run(&n->layer, &b, NULL))
+		if (potnpu_reference_run(&n->layer, &b, &c))
 			return cg_fail(e, "node '%s': the CPU reference refused the layer",
 				       n->name);
+		m->terms[k] += (double)c.terms;
 		compare(m, a, k);
 	}
 	return 0;
@@ -103,9 +105,13 @@ int pc_sqnr(struct emit *m, const struct pc_images *im, struct cg_error *e)
 
 	for (i = 0; !r && i < im->count; i++)
 		r = run_image(m, &a, im->data + i * im->item_bytes, x, e);
-	for (i = 0; !r && i < m->p->n; i++)
+	for (i = 0; !r && i < m->p->n; i++) {
 		if (m->n[i].kind == POTNPU_NODE_LAYER && a.noise[i] > 0)
 			m->n[i].sqnr = (float)(10 * log10(a.sig[i] / a.noise[i]));
+		if (im->count)
+			m->terms[i] /= (double)im->count;
+	}
+	m->images = im->count;
 	free(x);
 	teardown(m, &a);
 	return r;
