@@ -94,12 +94,17 @@ install_userspace() {
 	install -m 0755 "$POTNPU_ROOT"/tests/guest/*.sh "$ROOT/usr/lib/potnpu/tests/"
 }
 
-# Compiled models, and the Fashion-MNIST test set the main job runs them on.
+# Compiled models with the accuracy test's float baseline (*.json), the
+# models of scripts/results.sh (models/results/, when it ran), and the
+# Fashion-MNIST test set the main job and the tests run them on.
 install_models() {
 	local data=/usr/share/datasets/fashion-mnist f
-	mkdir -p "$ROOT/usr/lib/potnpu/models"
-	for f in "$POTNPU_BUILD"/models/*.bin; do
+	mkdir -p "$ROOT/usr/lib/potnpu/models/results"
+	for f in "$POTNPU_BUILD"/models/*.bin "$POTNPU_BUILD"/models/*.json; do
 		[ -f "$f" ] && install -m 0644 "$f" "$ROOT/usr/lib/potnpu/models/"
+	done
+	for f in "$POTNPU_BUILD"/models/results/*.bin; do
+		[ -f "$f" ] && install -m 0644 "$f" "$ROOT/usr/lib/potnpu/models/results/"
 	done
 	for f in "$data"/t10k-images-idx3-ubyte.gz "$data"/t10k-labels-idx1-ubyte.gz; do
 		[ -f "$f" ] || continue

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Guest test layer: load the driver, run every selftest binary and the tool
-# checks. Output is TAP; the exit status is non-zero if anything failed.
+# Guest test layer: load the driver, run every selftest binary, the tool
+# checks, the layer checks and the model accuracy test. Output is TAP; the
+# exit status is non-zero if anything failed.
 # POTNPU_EXPECT_DEVICES tells how many potnpu devices QEMU attached.
 TESTS=/usr/lib/potnpu/tests
 export POTNPU_EXPECT_DEVICES=${POTNPU_EXPECT_DEVICES:-1}
@@ -17,6 +18,7 @@ for t in "$TESTS"/potnpu_*_test; do
 done
 "$TESTS"/tools-test.sh || rc=1
 "$TESTS"/layer-test.sh || rc=1
+"$TESTS"/accuracy-test.sh || rc=1
 # Anything the kernel considered a bug during the tests fails the layer.
 if dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|refcount_t'; then
 	echo "not ok 1 - kernel log free of warnings and oopses"
