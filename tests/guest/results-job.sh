@@ -37,6 +37,9 @@ for m in "$@"; do
 	vst=$?
 	echo "potnpu-results-verify $name $vst $VERIFY"
 	echo "potnpu-results-seconds $name $(( $(date +%s) - start ))"
-	[ $st = 0 ] && [ $vst = 0 ] || { rc=1; cat /tmp/r.err /tmp/v.out; }
+	if [ $st != 0 ] || [ $vst != 0 ]; then
+		rc=1
+		cat /tmp/r.err /tmp/v.out
+	fi
 done
 exit $rc
