@@ -61,10 +61,17 @@ def weight_layers(info):
 def model_row(run, name):
     info = load(os.path.join(run, name + ".info.json"))
     dev = load(os.path.join(run, name + ".device.json"))
-    cpu = load(os.path.join(run, name + ".cpu.json"))
-    if dev.get("status") != "ok" or cpu.get("status") != "ok":
+    cpu_path = os.path.join(run, name + ".cpu.json")
+    # A host reference that did not run: the column says so.
+    cpu = None
+    if os.path.exists(cpu_path) and os.path.getsize(cpu_path):
+        cpu = load(cpu_path)
+    if dev.get("status") != "ok" or (cpu and cpu.get("status") != "ok"):
         fail("%s: potnpu-bench did not succeed (device %s, cpu %s)" %
-             (name, dev.get("status"), cpu.get("status")))
+             (name, dev.get("status"), cpu and cpu.get("status")))
+    if cpu and cpu["graph"]["inferences"] != dev["graph"]["inferences"]:
+        fail("%s: the host reference ran %d images, the device %d" %
+             (name, cpu["graph"]["inferences"], dev["graph"]["inferences"]))
     layers = weight_layers(info)
     nw = sum(w for w, _, _ in layers)
     macs = sum(m for _, _, m in layers)
@@ -80,7 +87,7 @@ def model_row(run, name):
         "weight_bytes": sum(n.get("weight_bytes", 0) for n in info["nodes"]),
         "model_bytes": dev["model"]["size"],
         "top1_dev": 100.0 * dev["results"]["accuracy"],
-        "top1_cpu": 100.0 * cpu["results"]["accuracy"],
+        "top1_cpu": 100.0 * cpu["results"]["accuracy"] if cpu else None,
         "images": dev["graph"]["inferences"],
         "macs": total["macs"],
         "terms": total["terms"],
@@ -89,7 +96,6 @@ def model_row(run, name):
         "cycles": total["cycles"],
         "ips": dev["results"]["throughput_ips"],
         "p50_ms": dev["results"]["latency_ns"]["p50"] / 1e6,
-        "cpu_ips": cpu["results"]["throughput_ips"],
     }
 
 
@@ -116,9 +122,10 @@ def main_table(rows, fl, verify):
         label = r["name"]
         if r["mixed"]:
             label += " (" + ", ".join(r["schemes"]) + ")"
-        s += ("| %s | %s | %d | %d | %.2f %% | %.2f %% | %.3f | %d | %.2f | %d | %.1f | %s |\n" %
+        ref = "not run" if r["top1_cpu"] is None else "%.2f %%" % r["top1_cpu"]
+        s += ("| %s | %s | %d | %d | %.2f %% | %s | %.3f | %d | %.2f | %d | %.1f | %s |\n" %
               (label, fmt_bits(r), r["weight_bytes"], r["model_bytes"],
-               r["top1_dev"], r["top1_cpu"], r["terms_per_mac"], r["terms"],
+               r["top1_dev"], ref, r["terms_per_mac"], r["terms"],
                r["bitserial_per_mac"], r["cycles"], r["ips"],
                verify.get(r["name"], "?")))
     return s
@@ -223,14 +230,18 @@ def run_section(m, run):
         "commit %s, models by %s; guest Debian %s under QEMU %s TCG, one "
         "potnpu device, default core budget. Images: %s. Load average "
         "(1, 5, 15 min) at the start of the guest run %s, at its end %s (other "
-        "work shared the 2 cores). The whole `scripts/results.sh` took %.0f "
-        "minutes, the guest %.0f of them.\n" % (
+        "work shared the 2 cores). %s\n" % (
             m.get("date"), "the project's build machine", m.get("uname_m"),
             m.get("nproc"), m.get("cpu"), m.get("mem_gib"), m.get("os"),
             m.get("commit"), m.get("compiler"), m.get("kernel"), m.get("qemu"),
             "the first %s test images" % m["count"] if m.get("count", "0") != "0"
             else "all 10 000 Fashion-MNIST test images", m.get("load_start"),
-            m.get("load"), mins, guest / 60.0))
+            m.get("load"),
+            ("The guest run took %.0f minutes; the host's reference runs "
+             "were completed afterwards by `scripts/results.sh --resume` "
+             "(%.0f minutes)." % (guest / 60.0, mins)) if m.get("resumed") else
+            ("The whole `scripts/results.sh` took %.0f minutes, the guest "
+             "%.0f of them." % (mins, guest / 60.0))))
 
 
 def skipped_section(run):
@@ -258,13 +269,12 @@ def throughput_section(by, m, run):
         "| | NPU in the guest | CPU reference, host | ratio NPU / host |\n"
         "|---|---|---|---|\n"
         "| images per second | %.1f | %.1f | %.2f |\n"
-        "| latency per image, p50 | %.1f ms | %.1f ms | %.2f |\n"
-        "| top-1 | %.2f %% | %.2f %% (same images as the NPU: the CPU "
-        "reference run over them) | |\n" % (
+        "| latency per image, p50 | %.1f ms | %.1f ms | %.2f |\n" % (
             m.get("date"), m.get("uname_m"), m.get("nproc"), m.get("cpu"),
-            "all %d test images" % u8["images"], m.get("qemu"), m.get("load"),
+            ("all %d test images" if m.get("count", "0") == "0" else
+             "the first %d test images") % u8["images"], m.get("qemu"), m.get("load"),
             u8["ips"], ips, u8["ips"] / ips, u8["p50_ms"], p50,
-            u8["p50_ms"] / p50, u8["top1_dev"], u8["top1_cpu"]))
+            u8["p50_ms"] / p50))
 
 
 def plots(rows, fl, outdir):
@@ -358,7 +368,7 @@ def main():
         if w[0] == "potnpu-results-verify":
             verify[w[1]] = ("first %s inferences byte-exact" % w[3]) if w[2] == "0" else "**differs**"
     for r in rows:
-        if abs(r["top1_dev"] - r["top1_cpu"]) > 1e-9:
+        if r["top1_cpu"] is not None and abs(r["top1_dev"] - r["top1_cpu"]) > 1e-9:
             verify[r["name"]] = verify.get(r["name"], "") + "; **device and CPU top-1 differ**"
     results_md = os.path.join(docs, "results.md")
     replace_section(results_md, "run", run_section(m, run) + "\n" + skipped_section(run))

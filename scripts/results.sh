@@ -9,19 +9,25 @@
 # CPU reference natively on the host too, then write the tables and
 # plots (scripts/results-report.py, python3-matplotlib).
 #
-#   results.sh [--count N] [--verify N] [--compiler PATH] [--report-only]
+#   results.sh [--count N] [--verify N] [--compiler PATH] [--no-host]
+#              [--resume] [--report-only]
 #
 # --count N       the first N test images (default: all 10 000)
 # --verify N      inferences per model checked byte for byte in the guest
 #                 (default 20)
 # --compiler P    the potnpu-compile to use (default: this tree's build)
-# --report-only   rewrite the docs from the last run's JSON
-#                 ($POTNPU_BUILD/results/), booting nothing
+# --no-host       no CPU reference runs on the host (the table says "not
+#                 run"; the float baseline and the throughput still run)
+# --resume        keep the last run's models and guest log
+#                 ($POTNPU_BUILD/results/): run only the host reference
+#                 runs that did not finish, then the rest
+# --report-only   rewrite the docs from the last run's JSON, running nothing
 #
 # Schemes the compiler does not know yet (fitted, progressive: checked in
 # its --help) are skipped and the report says so. Takes about 40 minutes
-# on the project's 2-core machine (docs/results.md says how long the last
-# run took); it needs `make all` first (`make results` does both).
+# of guest time on the project's 2-core machine and as much host time for
+# the references (docs/results.md says how long the last run took); it
+# needs `make all` first (`make results` does both).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 load_versions
@@ -29,6 +35,8 @@ load_versions
 count=0
 verify=20
 report_only=0
+resume=0
+no_host=0
 BIN=$POTNPU_BUILD/userspace/bin
 compiler=$BIN/potnpu-compile
 while [ $# -gt 0 ]; do
@@ -37,6 +45,8 @@ while [ $# -gt 0 ]; do
 	--verify) verify=$2; shift 2 ;;
 	--compiler) compiler=$2; shift 2 ;;
 	--report-only) report_only=1; shift ;;
+	--resume) resume=1; shift ;;
+	--no-host) no_host=1; shift ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
 	esac
 done
@@ -92,17 +102,27 @@ compile_all() {
 	done
 }
 
-# The float model and each compiled one on the host's CPU reference, one
-# core, while the guest has the other.
+# The float model and each compiled one on the host's CPU reference, in
+# the order of SCHEMES (the default model first), one core, while the
+# guest has the other; a report is renamed into place only when complete,
+# so --resume redoes exactly the missing ones.
 host_runs() {
-	local m name count_args=()
+	local entry name count_args=()
 	[ "$count" = 0 ] || count_args=(--count "$count")
-	"$BIN/potnpu-onnx-top1" "$ONNX" --json --input "$IMAGES" --labels "$LABELS" \
-		"${count_args[@]}" >"$OUT/float.json"
-	for m in "$MODELS"/*.bin; do
-		name=$(basename "$m" .bin)
-		"$BIN/potnpu-bench" --cpu "$m" --json --input "$IMAGES" \
-			--labels "$LABELS" "${count_args[@]}" >"$OUT/$name.cpu.json"
+	if [ ! -s "$OUT/float.json" ]; then
+		"$BIN/potnpu-onnx-top1" "$ONNX" --json --input "$IMAGES" --labels "$LABELS" \
+			"${count_args[@]}" >"$OUT/float.json.tmp" || return 1
+		mv "$OUT/float.json.tmp" "$OUT/float.json"
+	fi
+	[ $no_host = 0 ] || return 0
+	for entry in "${SCHEMES[@]}"; do
+		name=${entry%%|*}
+		if [ ! -f "$MODELS/$name.bin" ] || [ -s "$OUT/$name.cpu.json" ]; then
+			continue
+		fi
+		"$BIN/potnpu-bench" --cpu "$MODELS/$name.bin" --json --input "$IMAGES" \
+			--labels "$LABELS" "${count_args[@]}" >"$OUT/$name.cpu.json.tmp" || return 1
+		mv "$OUT/$name.cpu.json.tmp" "$OUT/$name.cpu.json"
 	done
 }
 
@@ -131,6 +151,18 @@ host_throughput() {
 		--labels "$LABELS" --count 2000 >"$OUT/throughput.cpu.json"
 }
 
+tree_commit() {
+	echo "$(git -C "$POTNPU_ROOT" rev-parse --short HEAD)$(git -C "$POTNPU_ROOT" diff --quiet HEAD -- . ':!docs' || echo '-dirty')"
+}
+
+# What the guest run started from (a --resume keeps it).
+run_start() {
+	{
+		echo "load_start $(cut -d' ' -f1 /proc/loadavg)"
+		echo "commit $(tree_commit)"
+	} >"$OUT/run-start.txt"
+}
+
 machine() {
 	{
 		echo "date $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -139,18 +171,30 @@ machine() {
 		echo "cpu $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 		echo "mem_gib $(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)"
 		echo "os $(. /etc/os-release && echo "$PRETTY_NAME")"
-		echo "commit $(git -C "$POTNPU_ROOT" rev-parse --short HEAD)$(git -C "$POTNPU_ROOT" diff --quiet HEAD -- . ':!docs' || echo '-dirty')"
+		echo "commit $(tree_commit)"
 		echo "compiler $("$BIN/potnpu-model-info" --json "$MODELS/uniform8.bin" | sed -n 's/.*"producer": "\(.*\)".*/\1/p')"
 		echo "qemu $QEMU_VERSION"
 		echo "kernel $KERNEL_RELEASE"
 		echo "count $count"
 		echo "verify $verify"
 		echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
+		cat "$OUT/run-start.txt" 2>/dev/null
 	} >"$OUT/machine.txt"
 }
 
 report() {
 	"$PY" "$POTNPU_ROOT/scripts/results-report.py" "$OUT" "$POTNPU_ROOT/docs"
+}
+
+# After the guest: its reports, the machine, the host throughput, the docs.
+finish() {
+	split_guest
+	machine
+	stage throughput host_throughput
+	echo "total_seconds $(( $(date +%s) - t0 ))" >>"$OUT/machine.txt"
+	[ $resume = 0 ] || echo "resumed 1" >>"$OUT/machine.txt"
+	report
+	log "results: docs/results.md, docs/results/*.png, docs/benchmarks.md ($(( $(date +%s) - t0 ))s)"
 }
 
 if [ $report_only = 1 ]; then
@@ -161,19 +205,23 @@ for f in "$compiler" "$BIN/potnpu-bench" "$BIN/potnpu-onnx-top1" "$IMAGES" "$LAB
 	[ -e "$f" ] || die "missing $f: run 'make all' (and scripts/setup.sh for the dataset)"
 done
 t0=$(date +%s)
+if [ $resume = 1 ]; then
+	if [ ! -s "$OUT/guest.raw" ] || [ ! -s "$OUT/guest-seconds.txt" ]; then
+		die "--resume: no complete guest run in $OUT"
+	fi
+	stage host host_runs || die "the host reference runs failed"
+	finish
+	exit 0
+fi
+# A scheme skipped this time must not report an earlier run's numbers.
+rm -f "$OUT"/*.json "$OUT"/*.tmp "$OUT"/*.txt "$OUT"/guest*
 stage compile compile_all
 stage guest-image "$POTNPU_ROOT/scripts/mkinitramfs.sh"
-load_start=$(cut -d' ' -f1 /proc/loadavg)
-nice -n 10 bash -c "$(declare -f host_runs); $(declare -p BIN ONNX IMAGES LABELS OUT MODELS count); host_runs" &
+run_start
+( renice -n 10 -p "$BASHPID" >/dev/null; host_runs ) &
 host_pid=$!
 guest_rc=0
 stage guest guest_run || guest_rc=$?
-wait "$host_pid" || die "the host reference runs failed"
 [ $guest_rc = 0 ] || die "the guest run failed (exit $guest_rc): $OUT/guest.raw"
-split_guest
-machine
-echo "load_start $load_start" >>"$OUT/machine.txt"
-stage throughput host_throughput
-echo "total_seconds $(( $(date +%s) - t0 ))" >>"$OUT/machine.txt"
-report
-log "results: docs/results.md, docs/results/*.png, docs/benchmarks.md ($(( $(date +%s) - t0 ))s)"
+wait "$host_pid" || die "the host reference runs failed (rerun with --resume)"
+finish
