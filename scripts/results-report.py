@@ -229,8 +229,8 @@ def run_section(m, run):
         "Run of %s on %s: `uname -m` %s, `nproc` %s, %s, %s GiB, %s; tree "
         "commit %s, models by %s; guest Debian %s under QEMU %s TCG, one "
         "potnpu device, default core budget. Images: %s. Load average "
-        "(1, 5, 15 min) at the start of the guest run %s, at its end %s (other "
-        "work shared the 2 cores). %s\n" % (
+        "(1 min) at the start of the guest run %s; (1, 5, 15 min) when the "
+        "report was written %s (other work shared the 2 cores). %s\n" % (
             m.get("date"), "the project's build machine", m.get("uname_m"),
             m.get("nproc"), m.get("cpu"), m.get("mem_gib"), m.get("os"),
             m.get("commit"), m.get("compiler"), m.get("kernel"), m.get("qemu"),
@@ -238,8 +238,9 @@ def run_section(m, run):
             else "all 10 000 Fashion-MNIST test images", m.get("load_start"),
             m.get("load"),
             ("The guest run took %.0f minutes; the host's reference runs "
-             "were completed afterwards by `scripts/results.sh --resume` "
-             "(%.0f minutes)." % (guest / 60.0, mins)) if m.get("resumed") else
+             "were completed after it and the report written by "
+             "`scripts/results.sh --resume` (%d s)." %
+             (guest / 60.0, int(m.get("total_seconds", "0")))) if m.get("resumed") else
             ("The whole `scripts/results.sh` took %.0f minutes, the guest "
              "%.0f of them." % (mins, guest / 60.0))))
 
@@ -265,7 +266,7 @@ def throughput_section(by, m, run):
         "NPU in the guest (QEMU %s TCG, one device, default core budget) "
         "against libpotnpu's CPU reference executor natively on the host "
         "(`potnpu-bench --cpu`, the first 2000 test images, after the guest "
-        "had exited; load average at the end %s).\n\n"
+        "had exited; load average then %s).\n\n"
         "| | NPU in the guest | CPU reference, host | ratio NPU / host |\n"
         "|---|---|---|---|\n"
         "| images per second | %.1f | %.1f | %.2f |\n"
