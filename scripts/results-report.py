@@ -288,9 +288,23 @@ def plots(rows, fl, outdir):
         ax.grid(True, alpha=0.3)
 
     def label_points(ax, xs, ys, names):
+        # Points that (nearly) coincide share one label, stacked ones
+        # offset, so no two names print over each other.
+        spanx = (max(xs) - min(xs)) or 1.0
+        spany = (max(ys) - min(ys)) or 1.0
+        groups = []
         for x, y, n in zip(xs, ys, names):
-            ax.annotate(n, (x, y), textcoords="offset points", xytext=(4, 3),
-                        fontsize=8)
+            for g in groups:
+                if abs(g[0] - x) < 0.02 * spanx and abs(g[1] - y) < 0.02 * spany:
+                    g[2].append(n)
+                    break
+            else:
+                groups.append([x, y, [n]])
+        for i, (x, y, ns) in enumerate(groups):
+            near = sum(1 for gx, gy, _ in groups[:i]
+                       if abs(gx - x) < 0.15 * spanx and abs(gy - y) < 0.06 * spany)
+            ax.annotate(", ".join(ns), (x, y), textcoords="offset points",
+                        xytext=(4, 3 - 10 * near), fontsize=8)
 
     xs = [r["bits"] for r in rows]
     names = [r["name"] for r in rows]
