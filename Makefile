@@ -16,10 +16,17 @@ export POTNPU_BUILD ?= $(ROOT)/build
 ENV := . $(ROOT)/scripts/common.sh && load_versions &&
 # The default model, compiled from the committed ONNX file (no training).
 DEFAULT_MODEL := $(POTNPU_BUILD)/models/fashion-mnist-cnn.bin
+# The guest accuracy test's other scheme and its float baseline: the ONNX
+# model's top-1 on the compiler's float executor over the first
+# ACCURACY_COUNT test images (tests/guest/accuracy-test.sh, docs/results.md).
+NHOT2_MODEL := $(POTNPU_BUILD)/models/fashion-mnist-cnn-nhot2.bin
+ACCURACY_COUNT ?= 3000
+FLOAT_TOP1 := $(POTNPU_BUILD)/models/fashion-mnist-cnn.float-top1.json
+DATA := /usr/share/datasets/fashion-mnist
 MODEL ?= /usr/lib/potnpu/models/fashion-mnist-cnn.bin
 
 .PHONY: all setup qemu module firmware userspace selftests guest-image \
-	models run check shell clean
+	models run check results shell clean
 
 all: qemu module firmware userspace selftests models
 
@@ -38,10 +45,11 @@ userspace: setup
 firmware: userspace
 	@$(MAKE) -s -C $(ROOT)/firmware all
 
-# uniform8, calibrated on 256 training images (docs/compiler.md); and the
+# uniform8, calibrated on 256 training images (docs/compiler.md); nhot2
+# the same way; the float baseline of the accuracy test; and the
 # compiler's generated test models, which the guest tests run.
 models: userspace
-	@$(MAKE) -s -f $(ROOT)/Makefile $(DEFAULT_MODEL)
+	@$(MAKE) -s -f $(ROOT)/Makefile $(DEFAULT_MODEL) $(NHOT2_MODEL) $(FLOAT_TOP1)
 	@$(MAKE) -s -C $(ROOT)/userspace compile-tests
 
 $(DEFAULT_MODEL): $(ROOT)/models/fashion-mnist-cnn.onnx \
@@ -50,6 +58,25 @@ $(DEFAULT_MODEL): $(ROOT)/models/fashion-mnist-cnn.onnx \
 	@mkdir -p $(dir $@)
 	@$(POTNPU_BUILD)/userspace/bin/potnpu-compile -q $< -o $@ \
 		--labels-file $(ROOT)/models/fashion-mnist-labels.txt
+
+$(NHOT2_MODEL): $(ROOT)/models/fashion-mnist-cnn.onnx \
+		$(ROOT)/models/fashion-mnist-labels.txt \
+		$(POTNPU_BUILD)/userspace/bin/potnpu-compile
+	@mkdir -p $(dir $@)
+	@$(POTNPU_BUILD)/userspace/bin/potnpu-compile -q $< -o $@ --scheme nhot2 \
+		--labels-file $(ROOT)/models/fashion-mnist-labels.txt
+
+# A stamp file per ACCURACY_COUNT value: changing the count rebuilds it.
+$(FLOAT_TOP1): $(ROOT)/models/fashion-mnist-cnn.onnx \
+		$(POTNPU_BUILD)/userspace/bin/potnpu-onnx-top1 \
+		$(POTNPU_BUILD)/models/.accuracy-count-$(ACCURACY_COUNT)
+	@$(POTNPU_BUILD)/userspace/bin/potnpu-onnx-top1 $< --json \
+		--input $(DATA)/t10k-images-idx3-ubyte.gz \
+		--labels $(DATA)/t10k-labels-idx1-ubyte.gz \
+		--count $(ACCURACY_COUNT) >$@.tmp && mv $@.tmp $@
+
+$(POTNPU_BUILD)/models/.accuracy-count-%:
+	@mkdir -p $(dir $@) && rm -f $(dir $@).accuracy-count-* && touch $@
 
 selftests: setup
 	@$(ENV) $(MAKE) -s -C $(ROOT)/tests/selftests all \
@@ -64,6 +91,10 @@ run: guest-image
 
 check:
 	@$(ROOT)/scripts/check.sh
+
+# Every number and plot of docs/results.md (boots the guest once; slow).
+results: all
+	@$(ROOT)/scripts/results.sh
 
 shell: guest-image
 	@$(ROOT)/scripts/run-guest.sh --shell

@@ -99,12 +99,17 @@ install_userspace() {
 	fi
 }
 
-# Compiled models, and the Fashion-MNIST test set the main job runs them on.
+# Compiled models with the accuracy test's float baseline (*.json), the
+# models of scripts/results.sh (models/results/, when it ran), and the
+# Fashion-MNIST test set the main job and the tests run them on.
 install_models() {
 	local data=/usr/share/datasets/fashion-mnist f
-	mkdir -p "$ROOT/usr/lib/potnpu/models"
-	for f in "$POTNPU_BUILD"/models/*.bin; do
+	mkdir -p "$ROOT/usr/lib/potnpu/models/results"
+	for f in "$POTNPU_BUILD"/models/*.bin "$POTNPU_BUILD"/models/*.json; do
 		[ -f "$f" ] && install -m 0644 "$f" "$ROOT/usr/lib/potnpu/models/"
+	done
+	for f in "$POTNPU_BUILD"/models/results/*.bin; do
+		[ -f "$f" ] && install -m 0644 "$f" "$ROOT/usr/lib/potnpu/models/results/"
 	done
 	# potnpu-compile's generated test models (tests/guest/model-test.sh)
 	mkdir -p "$ROOT/usr/lib/potnpu/compile-tests"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Guest test layer: load the driver, run every selftest binary and the tool
-# checks. Output is TAP; the exit status is non-zero if anything failed.
+# Guest test layer: load the driver, run every selftest binary, the tool
+# checks, the layer checks and the model accuracy test. Output is TAP; the
+# exit status is non-zero if anything failed.
 # POTNPU_EXPECT_DEVICES tells how many potnpu devices QEMU attached.
 TESTS=/usr/lib/potnpu/tests
 export POTNPU_EXPECT_DEVICES=${POTNPU_EXPECT_DEVICES:-1}
@@ -24,6 +25,7 @@ done
 "$TESTS"/tools-test.sh || rc=1
 "$TESTS"/layer-test.sh || rc=1
 "$TESTS"/model-test.sh || rc=1
+"$TESTS"/accuracy-test.sh || rc=1
 # The ioctl fuzzer, bounded: 20000 calls (7-18 s in TCG, by host load)
 # or 30 s, whichever comes first. Longer runs: docs/reliability.md.
 if [ -x "$TESTS"/potnpu-ioctl-fuzz ]; then
