@@ -53,8 +53,9 @@ cmdline="console=ttyS0 quiet loglevel=4 panic=-1"
 if [ $debug_kernel = 1 ]; then
 	KERNEL=$("$POTNPU_ROOT/scripts/build-debug-kernel.sh" --print-dir)/bzImage
 	BASE_INITRD=$POTNPU_BUILD/guest/initramfs-debug.cpio
-	# Every KASAN report, not only the first one.
-	cmdline+=" kasan_multi_shot"
+	# Every KASAN report, not only the first one; a log large enough
+	# for the tests' noise and every report.
+	cmdline+=" kasan_multi_shot log_buf_len=8M"
 fi
 for f in "$QEMU" "$KERNEL" "$BASE_INITRD"; do
 	[ -e "$f" ] || die "missing $f: run 'make all' first"
