@@ -132,6 +132,13 @@ int potnpu_bo_create_ioctl(struct drm_device *drm, void *data,
 	shmem = drm_gem_shmem_create(drm, size);
 	if (IS_ERR(shmem)) {
 		ret = PTR_ERR(shmem);
+		/*
+		 * shmem reports a failed inode allocation as -ENOSPC, which
+		 * this ioctl returns for a full address space: out of
+		 * memory is what it is (potnpu_failslab_test).
+		 */
+		if (ret == -ENOSPC)
+			ret = -ENOMEM;
 		goto out;
 	}
 	bo = container_of(shmem, struct potnpu_bo, base);
