@@ -69,10 +69,11 @@ sleep 1
 kill "$kmsg_pid" 2>/dev/null
 wait "$kmsg_pid" 2>/dev/null
 
-# check NAME PATTERN: the kernel log has no line matching PATTERN.
+# check NAME PATTERN: the kernel log has no line matching PATTERN; the
+# first hits are shown with the lines after them (the report's details).
 check() {
-	if grep -E "$2" "$LOG" >/tmp/hits; then
-		sed 's/^/# /' /tmp/hits | head -n 40
+	if grep -E "$2" "$LOG" >/dev/null; then
+		grep -E -A 25 "$2" "$LOG" | head -n 120 | sed 's/^/# /'
 		tap 1 "kernel log: no $1 report"
 	else
 		tap 0 "kernel log: no $1 report"
@@ -82,6 +83,8 @@ check KASAN 'BUG: KASAN|KASAN: '
 check UBSAN 'UBSAN: '
 check lockdep 'possible circular locking|inconsistent lock state|DEBUG_LOCKS_WARN|possible recursive locking|suspicious RCU usage|bad unlock balance|held lock freed|lock held when returning|turning off the locking correctness validator'
 check "debug objects" 'ODEBUG: '
+# DMA_API_DEBUG: mappings or coherent memory left at unbind, bad unmaps.
+check "DMA-API debug" 'DMA-API: .*(pending|leak|unmap|free|sync|mapping)'
 check "sleep in atomic context" 'sleeping function called from invalid context|scheduling while atomic'
 check "warning, BUG or oops" 'WARNING:|BUG:|Oops|general protection|refcount_t: '
 # lockdep switches itself off after the first report or when it runs out
