@@ -39,6 +39,10 @@ if [ -w "$KMEMLEAK" ]; then
 	echo clear >"$KMEMLEAK"
 fi
 
+# DMA_API_DEBUG prints its first error only, unless told otherwise.
+DMA_API=/sys/kernel/debug/dma-api
+[ -w $DMA_API/all_errors ] && echo 1 >$DMA_API/all_errors
+
 "$TESTS"/run-tests.sh || rc=1
 
 if [ -x "$TESTS"/potnpu-ioctl-fuzz ]; then
@@ -87,6 +91,9 @@ check "debug objects" 'ODEBUG: '
 check "DMA-API debug" 'DMA-API: .*(pending|leak|unmap|free|sync|mapping)'
 check "sleep in atomic context" 'sleeping function called from invalid context|scheduling while atomic'
 check "warning, BUG or oops" 'WARNING:|BUG:|Oops|general protection|refcount_t: '
+dma_errors=$(cat $DMA_API/error_count 2>/dev/null || echo none)
+[ "$dma_errors" = 0 ]
+tap $? "DMA-API debug: $dma_errors errors ($DMA_API/error_count)"
 # lockdep switches itself off after the first report or when it runs out
 # of table space: it must still have been checking at the end.
 grep -Eq 'debug_locks: +1' /proc/lockdep_stats 2>/dev/null
