@@ -5,8 +5,7 @@
 # layers). A layer that fails to build or run, or runs no test, counts as a
 # failure. Exit status: 0 only if nothing failed.
 #
-#   check.sh [LAYER...]     layers: host qtest firmware fuzz kunit static guest (default: all)
-#                           debug (the debug kernel; only when named)
+#   check.sh [LAYER...]     layers: host qtest firmware fuzz kunit static guest debug (default: all)
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -65,8 +64,7 @@ layer_guest() {
 # (tests/guest/debug-tests.sh). The KASAN kernel is several times slower:
 # the guest gets POTNPU_DEBUG_TIMEOUT seconds, and the random layer cases
 # per device are cut to POTNPU_DEBUG_LAYER_CASES (they test the device more
-# than the kernel). Not in the default list yet: it reports a driver bug
-# (DMA memory left at unbind, docs/reliability.md).
+# than the kernel; docs/reliability.md).
 layer_debug() {
 	make -s -C "$POTNPU_ROOT" all >&2 || return 1
 	"$POTNPU_ROOT/scripts/build-debug-kernel.sh" >&2 || return 1
@@ -110,7 +108,7 @@ run_layer() {
 }
 
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(host qtest firmware fuzz kunit static guest)
+[ ${#layers[@]} -gt 0 ] || layers=(host qtest firmware fuzz kunit static guest debug)
 for l in "${layers[@]}"; do
 	declare -F "layer_$l" >/dev/null || die "unknown layer $l"
 done
