@@ -448,6 +448,9 @@ static void potnpu_remove(struct pci_dev *pdev)
 	potnpu_hw_reset(ndev);
 	potnpu_irq_fini(ndev);
 	potnpu_sched_stop(ndev);
+	/* Open files keep their address spaces, not the device's memory. */
+	potnpu_vm_teardown_all(ndev);
+	potnpu_gem_release_dma_all(ndev);
 	potnpu_hw_fini(ndev);
 }
 

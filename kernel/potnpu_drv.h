@@ -10,6 +10,7 @@
 #include <linux/completion.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/types.h>
@@ -69,12 +70,20 @@ struct potnpu_fw {
  *	(POTNPU_VA_SIZE; lowered through debugfs by tests)
  * @roots: root table bus address of each slot, 0 when free; what a
  *	recovery programs again after the device reset
+ * @vms: every address space of the device (&potnpu_vm.link), whose
+ *	tables potnpu_vm_teardown_all() frees at remove
+ * @bo_lock: protects @bos
+ * @bos: every BO with pages mapped for the device (&potnpu_bo.link),
+ *	whose mappings potnpu_gem_release_dma_all() drops at remove
  */
 struct potnpu_mmu {
 	struct ida slots;
-	struct mutex lock; /* CTX_SEL, the root registers, @roots */
+	struct mutex lock; /* CTX_SEL, the root registers, @roots, @vms */
 	u64 va_limit;
 	dma_addr_t roots[POTNPU_MMU_SLOTS];
+	struct list_head vms;
+	struct mutex bo_lock; /* @bos */
+	struct list_head bos;
 };
 
 /**

@@ -14,9 +14,14 @@
  * do not accept it.
  */
 
+#include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
 #include <linux/err.h>
+#include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 
 #include <drm/drm_drv.h>
@@ -40,6 +45,13 @@ static void potnpu_bo_free(struct drm_gem_object *obj)
 {
 	struct potnpu_bo *bo = to_potnpu_bo(obj);
 
+	if (!list_empty(&bo->link)) {
+		struct potnpu_device *ndev = to_potnpu(obj->dev);
+
+		mutex_lock(&ndev->mmu.bo_lock);
+		list_del(&bo->link);
+		mutex_unlock(&ndev->mmu.bo_lock);
+	}
 	/* Out of the device's reach before the pages are released. */
 	if (bo->vm) {
 		potnpu_vm_unmap(bo->vm, &bo->node);
@@ -47,6 +59,42 @@ static void potnpu_bo_free(struct drm_gem_object *obj)
 		bo->vm = NULL;
 	}
 	drm_gem_shmem_free(&bo->base);
+}
+
+/* Unmap a BO's pages for a device that is going away. */
+static void potnpu_bo_release_dma(struct potnpu_bo *bo)
+{
+	struct drm_gem_shmem_object *shmem = &bo->base;
+	struct drm_gem_object *obj = &shmem->base;
+
+	dma_resv_lock(obj->resv, NULL);
+	if (shmem->sgt) {
+		dma_unmap_sgtable(obj->dev->dev, shmem->sgt,
+				  DMA_BIDIRECTIONAL, 0);
+		sg_free_table(shmem->sgt);
+		kfree(shmem->sgt);
+		/* drm_gem_shmem_free() still puts the pages it pinned. */
+		shmem->sgt = NULL;
+	}
+	dma_resv_unlock(obj->resv);
+}
+
+/**
+ * potnpu_gem_release_dma_all() - drop every BO's DMA mapping at remove
+ * @ndev: the device, stopped: nothing accesses the pages any more
+ *
+ * BOs outlive an unbind while their files are open, but their DMA
+ * mappings belong to the device being released. The pages stay, for the
+ * CPU mappings, until the BO is freed.
+ */
+void potnpu_gem_release_dma_all(struct potnpu_device *ndev)
+{
+	struct potnpu_bo *bo;
+
+	mutex_lock(&ndev->mmu.bo_lock);
+	list_for_each_entry(bo, &ndev->mmu.bos, link)
+		potnpu_bo_release_dma(bo);
+	mutex_unlock(&ndev->mmu.bo_lock);
 }
 
 /* A BO lives in exactly one address space: no dma-buf export. */
@@ -85,6 +133,7 @@ struct drm_gem_object *potnpu_gem_create_object(struct drm_device *drm,
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	bo->base.base.funcs = &potnpu_gem_funcs;
+	INIT_LIST_HEAD(&bo->link);
 	return &bo->base.base;
 }
 
@@ -114,6 +163,7 @@ int potnpu_bo_size(u64 size, u32 flags, u64 *rounded)
 int potnpu_bo_create_ioctl(struct drm_device *drm, void *data,
 			   struct drm_file *file)
 {
+	struct potnpu_device *ndev = to_potnpu(drm);
 	struct potnpu_file *pfile = file->driver_priv;
 	struct drm_potnpu_bo_create *args = data;
 	struct drm_gem_shmem_object *shmem;
@@ -132,6 +182,13 @@ int potnpu_bo_create_ioctl(struct drm_device *drm, void *data,
 	shmem = drm_gem_shmem_create(drm, size);
 	if (IS_ERR(shmem)) {
 		ret = PTR_ERR(shmem);
+		/*
+		 * shmem reports a failed inode allocation as -ENOSPC, which
+		 * this ioctl returns for a full address space: out of
+		 * memory is what it is (potnpu_failslab_test).
+		 */
+		if (ret == -ENOSPC)
+			ret = -ENOMEM;
 		goto out;
 	}
 	bo = container_of(shmem, struct potnpu_bo, base);
@@ -143,6 +200,9 @@ int potnpu_bo_create_ioctl(struct drm_device *drm, void *data,
 		ret = PTR_ERR(sgt);
 		goto out_put;
 	}
+	mutex_lock(&ndev->mmu.bo_lock);
+	list_add(&bo->link, &ndev->mmu.bos);
+	mutex_unlock(&ndev->mmu.bo_lock);
 	ret = potnpu_vm_map_sgt(pfile->vm, &bo->node, size, sgt,
 				!(args->flags & DRM_POTNPU_BO_READ_ONLY));
 	if (ret)

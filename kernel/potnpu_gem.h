@@ -5,6 +5,8 @@
 #ifndef __POTNPU_GEM_H__
 #define __POTNPU_GEM_H__
 
+#include <linux/list.h>
+
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_mm.h>
 
@@ -25,6 +27,7 @@ struct potnpu_bo {
 	struct drm_gem_shmem_object base;
 	struct potnpu_vm *vm;
 	struct drm_mm_node node;
+	struct list_head link; /* in ndev->mmu.bos, while mapped */
 	u32 flags;
 };
 
@@ -40,5 +43,7 @@ int potnpu_bo_create_ioctl(struct drm_device *drm, void *data,
 			   struct drm_file *file);
 int potnpu_bo_info_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
+struct potnpu_device;
+void potnpu_gem_release_dma_all(struct potnpu_device *ndev);
 
 #endif /* __POTNPU_GEM_H__ */

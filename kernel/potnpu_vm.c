@@ -83,6 +83,9 @@ void potnpu_mmu_init(struct potnpu_device *ndev)
 {
 	ida_init(&ndev->mmu.slots);
 	mutex_init(&ndev->mmu.lock);
+	INIT_LIST_HEAD(&ndev->mmu.vms);
+	mutex_init(&ndev->mmu.bo_lock);
+	INIT_LIST_HEAD(&ndev->mmu.bos);
 	ndev->mmu.va_limit = POTNPU_VA_SIZE;
 	if (drmm_add_action(&ndev->drm, potnpu_mmu_release, ndev))
 		ida_destroy(&ndev->mmu.slots);
@@ -133,6 +136,7 @@ int potnpu_vm_init(struct potnpu_vm *vm, struct potnpu_device *ndev,
 	if (ret)
 		return ret;
 	kref_init(&vm->ref);
+	INIT_LIST_HEAD(&vm->link);
 	vm->ndev = ndev;
 	vm->slot = -1;
 	vm->va_start = POTNPU_PAGE_SIZE;
@@ -184,6 +188,9 @@ struct potnpu_vm *potnpu_vm_create(struct potnpu_device *ndev)
 	}
 	vm->slot = slot;
 	potnpu_mmu_set_root(ndev, slot, vm->pt.l1_dma);
+	mutex_lock(&ndev->mmu.lock);
+	list_add(&vm->link, &ndev->mmu.vms);
+	mutex_unlock(&ndev->mmu.lock);
 	return vm;
 
 err_fini:
@@ -220,10 +227,36 @@ static void potnpu_vm_release(struct kref *ref)
 {
 	struct potnpu_vm *vm = container_of(ref, struct potnpu_vm, ref);
 
-	if (vm->ndev)
+	if (vm->ndev) {
 		potnpu_vm_release_slot(vm);
+		mutex_lock(&vm->ndev->mmu.lock);
+		list_del_init(&vm->link);
+		mutex_unlock(&vm->ndev->mmu.lock);
+	}
 	potnpu_vm_fini(vm);
 	kfree(vm);
+}
+
+/**
+ * potnpu_vm_teardown_all() - free every address space's tables at remove
+ * @ndev: the device, stopped: nothing reads the tables any more
+ *
+ * A file may stay open after its device is unbound, and with it its
+ * address space; the tables, DMA-coherent memory of the device, must not
+ * outlive the binding. Later unmaps (BOs freed at close) find no table
+ * and only release the VA range; maps fail with -ENODEV.
+ */
+void potnpu_vm_teardown_all(struct potnpu_device *ndev)
+{
+	struct potnpu_vm *vm;
+
+	mutex_lock(&ndev->mmu.lock);
+	list_for_each_entry(vm, &ndev->mmu.vms, link) {
+		mutex_lock(&vm->lock);
+		potnpu_pt_fini(&vm->pt);
+		mutex_unlock(&vm->lock);
+	}
+	mutex_unlock(&ndev->mmu.lock);
 }
 
 /**
@@ -261,6 +294,10 @@ int potnpu_vm_map_sgt(struct potnpu_vm *vm, struct drm_mm_node *node,
 		return -EINVAL;
 
 	mutex_lock(&vm->lock);
+	/* No tables: the device was removed (potnpu_vm_teardown_all()). */
+	ret = -ENODEV;
+	if (!vm->pt.l1)
+		goto out;
 	ret = drm_mm_insert_node_in_range(&vm->mm, node, size,
 					  POTNPU_PAGE_SIZE, 0, vm->va_start,
 					  vm->va_end, DRM_MM_INSERT_BEST);
@@ -312,9 +349,12 @@ int potnpu_vm_map_dma(struct potnpu_vm *vm, struct drm_mm_node *node,
 		return -EINVAL;
 
 	mutex_lock(&vm->lock);
-	ret = drm_mm_insert_node_in_range(&vm->mm, node, size,
-					  POTNPU_PAGE_SIZE, 0, vm->va_start,
-					  vm->va_end, DRM_MM_INSERT_BEST);
+	ret = -ENODEV;
+	if (vm->pt.l1)
+		ret = drm_mm_insert_node_in_range(&vm->mm, node, size,
+						  POTNPU_PAGE_SIZE, 0,
+						  vm->va_start, vm->va_end,
+						  DRM_MM_INSERT_BEST);
 	if (!ret) {
 		ret = potnpu_pt_map(&vm->pt, node->start, dma, size, write);
 		if (ret)

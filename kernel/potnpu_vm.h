@@ -6,6 +6,7 @@
 #define __POTNPU_VM_H__
 
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 
@@ -32,6 +33,7 @@ struct sg_table;
 struct potnpu_vm {
 	struct kref ref;
 	struct potnpu_device *ndev;
+	struct list_head link; /* in ndev->mmu.vms, under ndev->mmu.lock */
 	struct mutex lock; /* @mm, @pt, @slot */
 	struct drm_mm mm;
 	struct potnpu_pt pt;
@@ -46,6 +48,7 @@ void potnpu_vm_fini(struct potnpu_vm *vm);
 
 struct potnpu_vm *potnpu_vm_create(struct potnpu_device *ndev);
 void potnpu_vm_release_slot(struct potnpu_vm *vm);
+void potnpu_vm_teardown_all(struct potnpu_device *ndev);
 void potnpu_vm_put(struct potnpu_vm *vm);
 
 static inline struct potnpu_vm *potnpu_vm_get(struct potnpu_vm *vm)

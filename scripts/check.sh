@@ -5,7 +5,7 @@
 # layers). A layer that fails to build or run, or runs no test, counts as a
 # failure. Exit status: 0 only if nothing failed.
 #
-#   check.sh [LAYER...]     layers: host qtest firmware fuzz kunit static guest (default: all)
+#   check.sh [LAYER...]     layers: host qtest firmware fuzz kunit static guest debug (default: all)
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -69,6 +69,29 @@ layer_guest() {
 	return $rc
 }
 
+# The same guest tests on the debug kernel (KASAN, UBSAN, lockdep, debug
+# objects, kmemleak, fault injection; scripts/build-debug-kernel.sh builds
+# it once, then only potnpu.ko when kernel/ changes), plus the failslab
+# test run for real and the kernel's own reports checked one by one
+# (tests/guest/debug-tests.sh). The KASAN kernel is several times slower:
+# the guest gets POTNPU_DEBUG_TIMEOUT seconds, and the random layer cases
+# per device are cut to POTNPU_DEBUG_LAYER_CASES (they test the device more
+# than the kernel; docs/reliability.md).
+layer_debug() {
+	make -s -C "$POTNPU_ROOT" all >&2 || return 1
+	"$POTNPU_ROOT/scripts/build-debug-kernel.sh" >&2 || return 1
+	"$POTNPU_ROOT/scripts/mkinitramfs.sh" --debug-kernel >&2 || return 1
+	"$POTNPU_ROOT/scripts/run-guest.sh" --quiet --debug-kernel \
+		--devices "$GUEST_DEVICES" --timeout "${POTNPU_DEBUG_TIMEOUT:-3600}" \
+		--log "$RESULTS/debug-console.log" --results "$RESULTS/debug.raw" \
+		-- "POTNPU_EXPECT_DEVICES=$GUEST_DEVICES" \
+		"POTNPU_LAYER_CASES=${POTNPU_DEBUG_LAYER_CASES:-200}" \
+		/usr/lib/potnpu/tests/debug-tests.sh
+	local rc=$?
+	tr -d '\r' <"$RESULTS/debug.raw"
+	return $rc
+}
+
 # Count column-0 TAP results of one layer's output; nested (indented) lines
 # are the layer's own detail and are not counted twice.
 run_layer() {
@@ -97,7 +120,7 @@ run_layer() {
 }
 
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(host qtest firmware fuzz kunit static guest)
+[ ${#layers[@]} -gt 0 ] || layers=(host qtest firmware fuzz kunit static guest debug)
 for l in "${layers[@]}"; do
 	declare -F "layer_$l" >/dev/null || die "unknown layer $l"
 done

@@ -6,13 +6,33 @@
 # guest tests. The command to run is not baked in: run-guest.sh appends it as
 # a second cpio archive, so one image serves `make run`, `make check` and
 # `make shell`.
+#
+#   mkinitramfs.sh                 build/guest/initramfs.cpio for Debian's
+#                                  kernel and kernel/potnpu.ko
+#   mkinitramfs.sh --debug-kernel  build/guest/initramfs-debug.cpio for the
+#                                  debug kernel (scripts/build-debug-kernel.sh
+#                                  must have run) and its own potnpu.ko
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 load_versions
 
 OUT=$POTNPU_BUILD/guest
 ROOT=$OUT/rootfs
+IMAGE=$OUT/initramfs.cpio
 MODULE=$POTNPU_ROOT/kernel/potnpu.ko
+case "${1:-}" in
+"") ;;
+--debug-kernel)
+	dk=$("$POTNPU_ROOT/scripts/build-debug-kernel.sh" --print-dir)
+	[ -f "$dk/kernel.release" ] || die "no debug kernel in $dk: run scripts/build-debug-kernel.sh"
+	KERNEL_RELEASE=$(cat "$dk/kernel.release")
+	KIMAGE_ROOT=$dk/image
+	MODULE=$KIMAGE_ROOT/lib/modules/$KERNEL_RELEASE/kernel/drivers/accel/potnpu/potnpu.ko
+	ROOT=$OUT/rootfs-debug
+	IMAGE=$OUT/initramfs-debug.cpio
+	;;
+*) die "usage: $0 [--debug-kernel]" ;;
+esac
 FIRMWARE=$POTNPU_BUILD/firmware/potnpu-fw.bin
 USERSPACE=$POTNPU_BUILD/userspace
 SELFTESTS=$POTNPU_BUILD/selftests
@@ -40,7 +60,8 @@ install_busybox() {
 }
 
 # Copy a kernel module (and what it depends on) from Debian's image,
-# decompressed, so busybox's modprobe never sees an .xz file.
+# decompressed, so busybox's modprobe never sees an .xz file (the debug
+# kernel's modules are not compressed).
 install_kernel_module() {
 	local name=$1 path rel dst
 	while read -r _ path _; do
@@ -49,7 +70,10 @@ install_kernel_module() {
 		dst=$ROOT/${rel%.xz}
 		[ -e "$dst" ] && continue
 		mkdir -p "$(dirname "$dst")"
-		xz -dc "$path" >"$dst"
+		case $path in
+		*.xz) xz -dc "$path" >"$dst" ;;
+		*) cp "$path" "$dst" ;;
+		esac
 	done < <(modprobe -d "$KIMAGE_ROOT" -S "$KERNEL_RELEASE" --show-depends "$name" |
 		grep '^insmod ')
 }
@@ -132,6 +156,6 @@ install -m 0755 "$POTNPU_ROOT/tests/guest/init" "$ROOT/init"
 echo "$KERNEL_RELEASE" >"$ROOT/etc/potnpu-kernel-release"
 
 (cd "$ROOT" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --quiet) >"$OUT/initramfs.cpio.tmp"
-mv "$OUT/initramfs.cpio.tmp" "$OUT/initramfs.cpio"
-log "initramfs: $OUT/initramfs.cpio ($(du -h "$OUT/initramfs.cpio" | cut -f1))"
+	cpio --null -o -H newc --quiet) >"$IMAGE.tmp"
+mv "$IMAGE.tmp" "$IMAGE"
+log "initramfs: $IMAGE ($(du -h "$IMAGE" | cut -f1))"

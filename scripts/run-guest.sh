@@ -5,8 +5,12 @@
 #
 #   run-guest.sh [--devices N] [--deterministic] [--log FILE] [--results FILE]
 #                [--timeout S] [--hotplug-devices N [--native-hotplug]]
-#                [--qmp SOCKET] -- CMD...
-#   run-guest.sh --shell [--devices N]
+#                [--qmp SOCKET] [--debug-kernel] -- CMD...
+#   run-guest.sh --shell [--devices N] [--debug-kernel]
+#
+# --debug-kernel boots the debug kernel (scripts/build-debug-kernel.sh) with
+# build/guest/initramfs-debug.cpio (mkinitramfs.sh --debug-kernel) instead
+# of Debian's kernel.
 #
 # CMD runs as a shell command line in the guest; its output is shown and
 # saved. The exit status is the guest command's own, read from the results
@@ -33,6 +37,7 @@ log_file=$POTNPU_BUILD/guest/console.log
 results=$POTNPU_BUILD/guest/results.log
 quiet=0
 icount=0
+debug_kernel=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--devices) devices=$2; shift 2 ;;
@@ -48,6 +53,7 @@ while [ $# -gt 0 ]; do
 	# on every run, however loaded the host is.
 	--deterministic) icount=1; shift ;;
 	--shell) shell=1; shift ;;
+	--debug-kernel) debug_kernel=1; shift ;;
 	--) shift; break ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
 	esac
@@ -57,6 +63,14 @@ done
 QEMU=$QEMU_BUILD/qemu-system-x86_64
 KERNEL=$KIMAGE_ROOT/boot/vmlinuz-$KERNEL_RELEASE
 BASE_INITRD=$POTNPU_BUILD/guest/initramfs.cpio
+cmdline="console=ttyS0 quiet loglevel=4 panic=-1"
+if [ $debug_kernel = 1 ]; then
+	KERNEL=$("$POTNPU_ROOT/scripts/build-debug-kernel.sh" --print-dir)/bzImage
+	BASE_INITRD=$POTNPU_BUILD/guest/initramfs-debug.cpio
+	# Every KASAN report, not only the first one; a log large enough
+	# for the tests' noise and every report.
+	cmdline+=" kasan_multi_shot log_buf_len=8M"
+fi
 for f in "$QEMU" "$KERNEL" "$BASE_INITRD"; do
 	[ -e "$f" ] || die "missing $f: run 'make all' first"
 done
@@ -83,7 +97,7 @@ args=(-M q35 -accel tcg -m 1G -smp 1
 	-bios /usr/share/qemu/qboot.rom -L /usr/share/qemu -L /usr/share/seabios
 	-no-reboot -net none -vga none
 	-kernel "$KERNEL" -initrd "$initrd"
-	-append "console=ttyS0 quiet loglevel=4 panic=-1")
+	-append "$cmdline")
 [ $icount = 0 ] || args+=(-icount shift=4,sleep=off -rtc clock=vm)
 for _ in $(seq 1 "$devices"); do
 	args+=(-device potnpu)

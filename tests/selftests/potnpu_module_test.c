@@ -183,15 +183,25 @@ TEST_F(module, unload_refused_while_open)
 TEST_F(module, unbind_while_open)
 {
 	struct drm_potnpu_device_info info;
+	struct bo bo = {};
 	char addr[64];
 	int fd, index, fd2;
 
 	fd = potnpu_open_node(0, &index);
 	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, bo_new(fd, 64 * 1024, 0, &bo));
 	ASSERT_EQ(0, node_pci_address(index, addr, sizeof(addr)));
+	potnpu_klog_clear();
 	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/unbind", addr));
+	/*
+	 * The file's page tables and the BO's mapping are the device's DMA
+	 * memory: released at the unbind, not at close (a kernel with
+	 * CONFIG_DMA_API_DEBUG says so otherwise).
+	 */
+	EXPECT_FALSE(potnpu_klog_contains("pending DMA allocations"));
 	/* The device is gone: the open file must fail cleanly, not crash. */
 	EXPECT_EQ(ENODEV, potnpu_query_info(fd, &info));
+	bo_unmap(&bo);
 	EXPECT_EQ(expected_devices() - 1, potnpu_count_nodes());
 	close(fd);
 	ASSERT_EQ(0, sysfs_write(PCI_DRIVER_DIR "/bind", addr));
