@@ -25,7 +25,12 @@ done
 "$TESTS"/tools-test.sh || rc=1
 "$TESTS"/layer-test.sh || rc=1
 "$TESTS"/model-test.sh || rc=1
-"$TESTS"/accuracy-test.sh || rc=1
+# The accuracy test checks numerics, not the kernel: the debug-kernel
+# layer leaves it out (POTNPU_ACCURACY_TEST=0) to spend its time on the
+# driver (docs/reliability.md, "Debug kernel").
+if [ "${POTNPU_ACCURACY_TEST:-1}" != 0 ]; then
+	"$TESTS"/accuracy-test.sh || rc=1
+fi
 # The ioctl fuzzer, bounded: 20000 calls (7-18 s in TCG, by host load)
 # or 30 s, whichever comes first. Longer runs: docs/reliability.md.
 if [ -x "$TESTS"/potnpu-ioctl-fuzz ]; then
