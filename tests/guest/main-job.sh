@@ -25,11 +25,18 @@ if [ ! -r "$MODEL" ]; then
 	exit 0
 fi
 if [ -r "$DATA/t10k-images-idx3-ubyte.gz" ]; then
-	# Accuracy over the whole test set on the NPU, then the first 50
-	# inferences verified byte for byte against the CPU reference (which
-	# runs emulated here, much slower than the NPU).
+	# Accuracy over the whole test set on the NPU (and the float model's
+	# beside it), then the first 50 inferences verified byte for byte
+	# against the CPU reference (which runs emulated here, much slower
+	# than the NPU).
+	set --
+	if [ -r "$ONNX" ]; then
+		set -- --onnx "$ONNX" --onnx-count "$ONNX_COUNT"
+	else
+		echo "main job: no ONNX file $ONNX: the NPU's accuracy without the float model's"
+	fi
 	potnpu-bench "$MODEL" --input "$DATA/t10k-images-idx3-ubyte.gz" \
-		--labels "$DATA/t10k-labels-idx1-ubyte.gz"
+		--labels "$DATA/t10k-labels-idx1-ubyte.gz" "$@"
 	exec potnpu-bench "$MODEL" --verify --count 50 \
 		--input "$DATA/t10k-images-idx3-ubyte.gz" \
 		--labels "$DATA/t10k-labels-idx1-ubyte.gz"
