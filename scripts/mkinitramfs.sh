@@ -123,7 +123,8 @@ install_userspace() {
 	fi
 }
 
-# Compiled models with the accuracy test's float baseline (*.json), the
+# Compiled models with the accuracy test's float baseline (*.json) and the
+# ONNX model they come from, the
 # models of scripts/results.sh (models/results/, when it ran), and the
 # Fashion-MNIST test set the main job and the tests run them on.
 install_models() {
@@ -132,6 +133,9 @@ install_models() {
 	for f in "$POTNPU_BUILD"/models/*.bin "$POTNPU_BUILD"/models/*.json; do
 		[ -f "$f" ] && install -m 0644 "$f" "$ROOT/usr/lib/potnpu/models/"
 	done
+	# The ONNX file the default model is compiled from: the float
+	# baseline of potnpu-bench --onnx (tests/guest/main-job.sh).
+	install -m 0644 "$POTNPU_ROOT"/models/fashion-mnist-cnn.onnx "$ROOT/usr/lib/potnpu/models/"
 	for f in "$POTNPU_BUILD"/models/results/*.bin; do
 		[ -f "$f" ] && install -m 0644 "$f" "$ROOT/usr/lib/potnpu/models/results/"
 	done

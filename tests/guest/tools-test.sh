@@ -63,6 +63,30 @@ bench_missing_model() {
 	[ $? -eq 66 ]
 }
 
+# potnpu-bench --onnx: the float model beside the NPU on the first 20 test
+# images (the float executor runs emulated); a file that is not ONNX is
+# 65, a missing one 66. Without the default model or the test set there is
+# nothing to compare and the check passes, saying so.
+MODELS=/usr/lib/potnpu/models
+DATA=/usr/share/datasets/fashion-mnist
+bench_onnx_float_beside_npu() {
+	m=$MODELS/fashion-mnist-cnn.bin
+	if [ ! -r "$m" ] || [ ! -r "$MODELS/fashion-mnist-cnn.onnx" ] ||
+		[ ! -r "$DATA/t10k-images-idx3-ubyte.gz" ]; then
+		echo "# no default model, ONNX file or test set: skipped"
+		return 0
+	fi
+	set -- "$m" --input "$DATA/t10k-images-idx3-ubyte.gz" \
+		--labels "$DATA/t10k-labels-idx1-ubyte.gz" --count 20
+	out=$(potnpu-bench "$@" --onnx "$MODELS/fashion-mnist-cnn.onnx") || return 1
+	echo "$out" | grep -q '^float top-1: .* on the float executor, 20 images' &&
+		echo "$out" | grep -q '^device top-1: .* on the same 20 images: difference' || return 1
+	potnpu-bench "$@" --onnx "$m" 2>/dev/null
+	[ $? -eq 65 ] || return 1
+	potnpu-bench "$@" --onnx /nonexistent.onnx 2>/dev/null
+	[ $? -eq 66 ]
+}
+
 bo_check_all_devices() {
 	i=0
 	while [ $i -lt "$want" ]; do
@@ -89,6 +113,7 @@ check "potnpu-bench without a model asks for one (exit 64) and points at --layer
 check "potnpu-bench exits 66 on a missing model" bench_missing_model
 check "potnpu-bench --dma runs jobs and verifies every copied byte" bench_dma_verifies
 check "potnpu-bench --layers --iterations 1 matches the CPU reference on every layer" bench_layers_verify
+check "potnpu-bench --onnx: the float model's top-1 beside the NPU's; 65 not ONNX, 66 missing" bench_onnx_float_beside_npu
 check "potnpu-job-check passes on every device" job_check_all_devices
 check "installed firmware passes potnpu-fwimage check" installed_firmware_valid
 check "potnpu-bo-check passes on every device (create, map, write, read, free)" bo_check_all_devices

@@ -30,6 +30,7 @@
 #include "tool_json.h"
 #include "potnpu_fw_image.h"
 #include "test_models.h"
+#include "onnx_gen.h"
 
 static void assert_contains(const char *s, const char *sub)
 {
@@ -1228,6 +1229,99 @@ static void test_run_bench_model_fake(void **state)
 	unlink(model);
 }
 
+/* An ONNX classifier of @c x @h x @w images into 10 classes at @path. */
+static void write_onnx(const char *path, int64_t h, int64_t w)
+{
+	struct og *b = og_new(1, h, w, 7);
+	const char *x;
+
+	assert_non_null(b);
+	x = og_flatten(b, "flat", og_input(b));
+	x = og_gemm(b, "fc", x, 10);
+	assert_int_equal(og_write(b, x, path), 0);
+	og_free(b);
+}
+
+/* --onnx: the float model's top-1 beside the device's, paired. */
+static void test_run_bench_onnx_fake(void **state)
+{
+	char model[32], img[160], lab[160], onnx[160], small[160], env[64];
+	double fc, dc, fo, d_o, correct;
+	struct store s;
+	struct run r;
+
+	(void)state;
+	make_fake_dir();
+	save_temp(&s, model_chain, model);
+	store_free(&s);
+	snprintf(img, sizeof(img), "%s/images.idx.gz", tmpdir);
+	snprintf(lab, sizeof(lab), "%s/labels.idx", tmpdir);
+	snprintf(onnx, sizeof(onnx), "%s/chain.onnx", tmpdir);
+	snprintf(small, sizeof(small), "%s/small.onnx", tmpdir);
+	write_idx(img, true, 24, 8, 8, 256, 5);
+	write_idx(lab, false, 24, 0, 0, 10, 3);
+	write_onnx(onnx, 8, 8);
+	write_onnx(small, 4, 4);
+	snprintf(env, sizeof(env), "zero:potnpu:%d.%d:0xf",
+		 DRM_POTNPU_UAPI_MAJOR, DRM_POTNPU_UAPI_MINOR);
+
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", img,
+		 "--labels", lab, "--onnx", onnx, NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "% top-1\nfloat top-1:   ");
+	assert_contains(r.out, "chain.onnx on the float executor, 24 images, ");
+	assert_contains(r.out, "\ndevice top-1:  ");
+	assert_contains(r.out, "on the same 24 images: difference ");
+
+	/* JSON: the pairs add up, the device's hits are its accuracy's. */
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", img,
+		 "--labels", lab, "--onnx", onnx, "--json", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "\"float_top1\": ");
+	assert_contains(r.out, "\"backend\": \"float\"");
+	correct = number_after(r.out, "\"correct\": ");
+	fc = number_after(strstr(r.out, "\"float\": {"), "\"correct\": ");
+	dc = number_after(r.out, "\"device_correct\": ");
+	fo = number_after(r.out, "\"float_only\": ");
+	d_o = number_after(r.out, "\"device_only\": ");
+	assert_true(dc == correct);
+	assert_true(dc - fc == d_o - fo);
+	assert_true(fabs(number_after(r.out, "\"difference\": ") * 24 - (d_o - fo)) < 1e-4);
+
+	/* --onnx-count: the float run on the first images only. */
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", img,
+		 "--labels", lab, "--onnx", onnx, "--onnx-count", "5", NULL);
+	assert_exit(&r, 0);
+	assert_contains(r.out, "the first 5 images");
+	assert_contains(r.out, "on the same 5 images");
+
+	/* Errors: a missing or malformed file, an input that does not fit. */
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", img,
+		 "--labels", lab, "--onnx", "/nonexistent.onnx", NULL);
+	assert_exit(&r, EX_NOINPUT);
+	assert_contains(r.err, "potnpu-bench: --onnx /nonexistent.onnx: No such file or directory");
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", img,
+		 "--labels", lab, "--onnx", model, NULL);
+	assert_exit(&r, EX_DATAERR);
+	assert_contains(r.err, "not a valid ONNX model");
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", img,
+		 "--labels", lab, "--onnx", small, NULL);
+	assert_exit(&r, EX_DATAERR);
+	assert_contains(r.err, "the input 'input' [1, 1, 4, 4] takes 16 values, the images have 64 bytes");
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--onnx", onnx, NULL);
+	assert_exit(&r, EX_USAGE);
+	assert_contains(r.err, "--onnx needs --input and --labels");
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", img,
+		 "--labels", lab, "--onnx-count", "3", NULL);
+	assert_exit(&r, EX_USAGE);
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", model, "--input", img,
+		 "--labels", lab, "--onnx", onnx, "--onnx-count", "0", NULL);
+	assert_exit(&r, EX_USAGE);
+	run_fake(&r, fake_dir, env, "potnpu-bench-fake", "--layers", "--onnx", onnx, NULL);
+	assert_exit(&r, EX_USAGE);
+	unlink(model);
+}
+
 static void test_run_bo_check_fake(void **state)
 {
 	struct run r;
@@ -1389,6 +1483,7 @@ int main(void)
 		R(test_run_bench_fake),
 		R(test_run_bench_layers_fake),
 		R(test_run_bench_model_fake),
+		R(test_run_bench_onnx_fake),
 		R(test_run_bo_check_fake),
 		R(test_run_job_check_fake),
 		R(test_run_layer_check_fake),

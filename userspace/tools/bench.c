@@ -50,6 +50,15 @@ static void usage(FILE *f)
 		"      --count N        inferences (default: every image, or %u random)\n"
 		"      --verify         compare every byte of every inference with the\n"
 		"                       CPU reference (exit 1 on a difference)\n"
+		"      --onnx FILE      the float model (the ONNX file the model was\n"
+		"                       compiled from): its top-1 on the compiler's\n"
+		"                       float executor over the same images, beside\n"
+		"                       the device's, with the paired difference and\n"
+		"                       its standard error (needs --labels; timed\n"
+		"                       apart, not in latency or throughput)\n"
+		"      --onnx-count N   the float run on the first N images only (it is\n"
+		"                       slow where the CPU is emulated); the device's\n"
+		"                       top-1 is paired on the same N\n"
 		"      --dma            job and DMA benchmark (needs capability JOBS)\n"
 		"      --layers         layer benchmark (needs capability MODEL_EXEC)\n"
 		"  -j, --json           machine-readable report on stdout\n"
@@ -58,7 +67,8 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 ok, 1 a job failed, copied wrong data (--dma) or\n"
 		"differed from the CPU reference (--layers, --verify),\n"
-		"64 usage error, 65 bad model or IDX file, 66 model or IDX file\n"
+		"64 usage error, 65 bad model, ONNX or IDX file (or an ONNX input\n"
+		"that does not take the images), 66 model, ONNX or IDX file\n"
 		"missing or unreadable, 69 no device or the device cannot run\n"
 		"models (capability MODEL_EXEC missing)\n"
 		"or jobs (JOBS missing, --dma),\n"
@@ -79,6 +89,14 @@ static int check_model_mode(const struct bench_options *o, FILE *err)
 	}
 	if (o->labels && !o->input) {
 		fprintf(err, "potnpu-bench: --labels needs --input, the images they label\n");
+		return EX_USAGE;
+	}
+	if (o->onnx_count && !o->onnx) {
+		fprintf(err, "potnpu-bench: --onnx-count needs --onnx\n");
+		return EX_USAGE;
+	}
+	if (o->onnx && !o->labels) {
+		fprintf(err, "potnpu-bench: --onnx needs --input and --labels: the float model's top-1 on them\n");
 		return EX_USAGE;
 	}
 	if (o->cpu && o->devices > 1) {
@@ -109,8 +127,8 @@ static int check_modes(struct bench_options *o, bool iterations_given,
 	if (!o->dma && !o->layers)
 		return check_model_mode(o, err);
 	if (o->cpu || o->devices > 1 || o->input || o->labels || o->count ||
-	    o->verify) {
-		fprintf(err, "potnpu-bench: --cpu, --devices, --input, --labels, --count and --verify are for the model mode, not %s (see --help)\n",
+	    o->verify || o->onnx || o->onnx_count) {
+		fprintf(err, "potnpu-bench: --cpu, --devices, --input, --labels, --count, --verify and --onnx are for the model mode, not %s (see --help)\n",
 			mode);
 		return EX_USAGE;
 	}
@@ -143,6 +161,17 @@ static int model_option(int c, const char *arg, struct bench_options *o,
 		return 0;
 	case 'B':
 		o->labels = arg;
+		return 0;
+	case 'O':
+		o->onnx = arg;
+		return 0;
+	case 'K':
+		if (tool_parse_uint(arg, 1, BENCH_MAX_ITERATIONS, &v)) {
+			fprintf(err, "potnpu-bench: invalid --onnx-count '%s': expected a number from 1 to %u\n",
+				arg, BENCH_MAX_ITERATIONS);
+			return -1;
+		}
+		o->onnx_count = (unsigned int)v;
 		return 0;
 	case 'N':
 		if (tool_parse_uint(arg, 1, BENCH_MODEL_MAX_DEVICES, &v)) {
@@ -178,6 +207,8 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 		{ "labels", required_argument, NULL, 'B' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "verify", no_argument, NULL, 'v' },
+		{ "onnx", required_argument, NULL, 'O' },
+		{ "onnx-count", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -227,6 +258,8 @@ int bench_parse_args(int argc, char *argv[], struct bench_options *o,
 		case 'B':
 		case 'c':
 		case 'v':
+		case 'O':
+		case 'K':
 			if (model_option(c, optarg, o, err))
 				return EX_USAGE;
 			break;
@@ -462,6 +495,8 @@ void bench_report_print_text(const struct bench_report *r, FILE *f)
 		(unsigned long long)res->device_cycles);
 	if (res->have_accuracy)
 		fprintf(f, "accuracy:      %.2f%% top-1\n", res->accuracy * 100.0);
+	if (r->have_model)
+		bench_model_print_float(&r->model_results, f);
 }
 
 /* The "latency_ns" object of every mode. */
@@ -510,6 +545,10 @@ static struct json_object *json_results(const struct bench_report *r)
 	tool_json_add_uint(o, "device_cycles_per_inference", res->device_cycles);
 	json_object_object_add(o, "accuracy", res->have_accuracy ?
 			       tool_json_double(res->accuracy) : NULL);
+	/* --onnx: the float model's top-1 (details in "graph"."float") */
+	json_object_object_add(o, "float_top1", r->model_results.have_float ?
+			       tool_json_double((double)r->model_results.float_correct /
+						r->model_results.float_count) : NULL);
 	return o;
 }
 

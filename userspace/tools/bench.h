@@ -49,6 +49,8 @@ struct bench_options {
 	const char *labels;		/* --labels: IDX labels, or NULL */
 	unsigned int count;		/* --count: inferences, 0 = default */
 	bool verify;			/* --verify: every byte vs the reference */
+	const char *onnx;		/* --onnx: the float model, or NULL */
+	unsigned int onnx_count;	/* --onnx-count: its images, 0 = all */
 };
 
 /* Model mode: inferences without --count and --input (random inputs). */
@@ -79,6 +81,16 @@ struct bench_model_results {
 	unsigned int nnodes;		/* rows at @node */
 	struct bench_node node[BENCH_MODEL_MAX_NODES];
 	struct bench_node total;
+	/* --onnx: the float model over the first @float_count images, paired
+	 * with the device's top-1 on them; timed apart (@float_ns), never
+	 * in the latency or throughput */
+	bool have_float;
+	const char *onnx;
+	unsigned int float_count;
+	unsigned int float_correct, device_correct;	/* on those images */
+	unsigned int float_only, device_only;		/* discordant pairs */
+	double float_diff, float_diff_se;	/* device - float, 0..1 */
+	uint64_t float_ns;
 };
 
 /* Latency statistics, in ns. */
@@ -204,9 +216,12 @@ int bench_run(const struct bench_options *o, struct bench_report *r);
  * bench_run_model() - the model mode on @ndev open devices (none with
  * --cpu): load o->model, build a graph per device (or the reference's),
  * run the inputs, with --verify compare every byte of every inference
- * with the reference. Return: the exit status (0; 1 a job failed or
- * --verify found a difference; 65/66 bad or missing model or input
- * files; tool_exit_code() of a library error).
+ * with the reference; with --onnx run the ONNX model on the float
+ * executor over the (first o->onnx_count) images, apart from the timed
+ * device run, and pair its top-1 with the device's. Return: the exit
+ * status (0; 1 a job failed or --verify found a difference; 65/66 bad
+ * or missing model, ONNX or input files, 65 also an ONNX model whose
+ * input does not take the images; tool_exit_code() of a library error).
  */
 int bench_run_model(struct potnpu_device *const *devs, unsigned int ndev,
 		    const struct bench_options *o, struct bench_report *r);
@@ -214,6 +229,8 @@ int bench_run_model(struct potnpu_device *const *devs, unsigned int ndev,
 /* The model mode's part of the text and JSON reports. */
 void bench_model_print_text(const struct bench_model_results *res, FILE *f);
 struct json_object *bench_model_json(const struct bench_model_results *res);
+/* --onnx: the float model's top-1 beside the device's (after accuracy). */
+void bench_model_print_float(const struct bench_model_results *res, FILE *f);
 
 /* A progress bar on @f for @done of @total, if @f is a terminal. */
 void bench_progress(FILE *f, size_t done, size_t total);

@@ -3,7 +3,9 @@
  * potnpu-bench's model mode: a model file's graph on one or several
  * devices (or the CPU reference), run over IDX images or random inputs,
  * with accuracy, latency, throughput, per-node counters and, with
- * --verify, every byte of every inference compared with the reference.
+ * --verify, every byte of every inference compared with the reference;
+ * with --onnx the float model (float_top1.c) over the same images after
+ * the timed run, its top-1 paired image by image with the device's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "bench.h"
 #include "bench_idx.h"
 #include "common.h"
+#include "float_top1.h"
 
 #define RANDOM_SEED	1u
 
@@ -32,6 +35,10 @@ struct model_run {
 	struct potnpu_layer_counts *counts, *sum;
 	struct potnpu_graph_result *res;
 	uint64_t *lat, wall;
+	/* --onnx */
+	struct float_top1 ft;
+	uint8_t *raw;		/* the images as read, for the float model */
+	uint8_t *right;		/* per inference: the device's top-1 hit */
 };
 
 static int lib_fail(struct model_run *mr, int err, const char *what)
@@ -133,6 +140,10 @@ static int inputs(struct model_run *mr)
 		ret = lib_fail(mr, -ENOMEM, "inputs");
 	for (i = 0; !ret && i < mr->n; i++)
 		potnpu_model_preprocess(mr->m, x.data + i * ib, mr->in + i * ib);
+	if (!ret && mr->o->onnx) {
+		mr->raw = x.data;	/* the float model's inputs */
+		x.data = NULL;
+	}
 	bench_idx_free(&x);
 	return ret;
 }
@@ -177,7 +188,10 @@ static int buffers(struct model_run *mr)
 	mr->sum = calloc(nn, sizeof(*mr->sum));
 	mr->res = calloc(mr->chunk, sizeof(*mr->res));
 	mr->lat = calloc(mr->n, sizeof(*mr->lat));
-	if (!mr->out || !mr->counts || !mr->sum || !mr->res || !mr->lat)
+	if (mr->o->onnx)
+		mr->right = calloc(mr->n, 1);
+	if (!mr->out || !mr->counts || !mr->sum || !mr->res || !mr->lat ||
+	    (mr->o->onnx && !mr->right))
 		return lib_fail(mr, -ENOMEM, "results");
 	for (k = 0; k < mr->chunk; k++) {
 		mr->res[k].out = mr->out + k * mr->info->out_bytes;
@@ -234,8 +248,11 @@ static void account(struct model_run *mr, size_t k, size_t j)
 		mr->sum[i].dma_in += c[i].dma_in + c[i].dma_out;	/* both ways */
 		mr->sum[i].cycles += c[i].cycles;
 	}
-	if (mr->labels && top1(mr, j) == mr->labels[k])
+	if (mr->labels && top1(mr, j) == mr->labels[k]) {
 		mr->r->model_results.correct++;
+		if (mr->right)
+			mr->right[k] = 1;
+	}
 }
 
 static int run_chunk(struct model_run *mr, size_t first, size_t cnt)
@@ -275,6 +292,67 @@ static int run_all(struct model_run *mr)
 			bench_progress(stderr, k + cnt, mr->n);
 	}
 	return ret;
+}
+
+/*
+ * --onnx: the float model, read and checked against the images before
+ * the device runs (a bad file fails fast), normalized as the compiled
+ * model records its input (potnpu_model_input).
+ */
+static int float_open(struct model_run *mr)
+{
+	const struct potnpu_model_input *pre = &mr->d->pre;
+	bool img = pre->kind == POTNPU_INPUT_IMAGE_U8;
+	char why[600];
+	int ret;
+
+	if (!mr->o->onnx)
+		return 0;
+	ret = float_top1_open(&mr->ft, mr->o->onnx, mr->info->in_bytes,
+			      img ? pre->mean : NULL, img ? pre->std : NULL,
+			      why, sizeof(why));
+	if (ret)
+		bench_report_fail(mr->r, "error", ret, "--onnx %s", why);
+	return ret;
+}
+
+/* --onnx: the float run over the first images, timed on its own. */
+static int float_run(struct model_run *mr)
+{
+	struct bench_model_results *mres = &mr->r->model_results;
+	struct top1_pair p = { 0 };
+	size_t k, m = mr->n, best, ib = mr->info->in_bytes;
+	uint64_t t0 = bench_now_ns();
+	char why[600];
+	int ret = 0;
+
+	if (!mr->o->onnx)
+		return 0;
+	if (mr->o->onnx_count && mr->o->onnx_count < m)
+		m = mr->o->onnx_count;
+	for (k = 0; k < m && !ret; k++) {
+		ret = float_top1_image(&mr->ft, mr->raw + k * ib, &best, why,
+				       sizeof(why));
+		if (ret)
+			bench_report_fail(mr->r, "error", 1, "--onnx %s: image %zu: %s",
+					  mr->o->onnx, k, why);
+		else
+			top1_pair_add(&p, best == mr->labels[k], mr->right[k]);
+		if (!mr->o->json)
+			bench_progress(stderr, k + 1, m);
+	}
+	if (ret)
+		return ret;
+	mres->float_ns = bench_now_ns() - t0;
+	mres->have_float = true;
+	mres->onnx = mr->o->onnx;
+	mres->float_count = (unsigned int)m;
+	mres->float_correct = (unsigned int)p.a_right;
+	mres->device_correct = (unsigned int)p.b_right;
+	mres->float_only = (unsigned int)p.a_only;
+	mres->device_only = (unsigned int)p.b_only;
+	top1_pair_diff(&p, &mres->float_diff, &mres->float_diff_se);
+	return 0;
 }
 
 static void node_row(const struct model_run *mr, uint32_t i, struct bench_node *b)
@@ -346,6 +424,9 @@ static void release(struct model_run *mr)
 	free(mr->sum);
 	free(mr->res);
 	free(mr->lat);
+	free(mr->raw);
+	free(mr->right);
+	float_top1_close(&mr->ft);
 }
 
 int bench_run_model(struct potnpu_device *const *devs, unsigned int ndev,
@@ -361,11 +442,15 @@ int bench_run_model(struct potnpu_device *const *devs, unsigned int ndev,
 	if (!ret)
 		ret = labels(&mr);
 	if (!ret)
+		ret = float_open(&mr);
+	if (!ret)
 		ret = buffers(&mr);
 	if (!ret)
 		ret = run_all(&mr);
 	if (!ret)
 		summarize(&mr);
+	if (!ret)
+		ret = float_run(&mr);	/* after the device's numbers are taken */
 	release(&mr);
 	return ret;
 }

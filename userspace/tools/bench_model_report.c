@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * potnpu-bench's model mode, reported: the per-node counters table and
- * its totals, the JSON of the same, and the progress bar of long runs.
+ * its totals, the float model's top-1 beside the device's (--onnx), the
+ * JSON of the same, and the progress bar of long runs.
  */
 #include <stdio.h>
 #include <unistd.h>
@@ -66,6 +67,54 @@ static struct json_object *json_node(const struct bench_node *b)
 	return o;
 }
 
+static double ratio(unsigned int a, unsigned int b)
+{
+	return b ? (double)a / (double)b : 0;
+}
+
+void bench_model_print_float(const struct bench_model_results *res, FILE *f)
+{
+	char who[24];
+
+	if (!res->have_float)
+		return;
+	fprintf(f, "float top-1:   %.2f%% (%s on the float executor, %s%u images, %.1f s, not in the latency or throughput)\n",
+		100 * ratio(res->float_correct, res->float_count), res->onnx,
+		res->float_count < res->count ? "the first " : "",
+		res->float_count, (double)res->float_ns / 1e9);
+	snprintf(who, sizeof(who), "%s top-1:", res->backend);
+	fprintf(f, "%-14s %.2f%% on the same %u images: difference %+.2f points, standard error %.2f (paired: right where float is wrong %u, wrong where float is right %u)\n",
+		who, 100 * ratio(res->device_correct, res->float_count),
+		res->float_count, 100 * res->float_diff, 100 * res->float_diff_se,
+		res->device_only, res->float_only);
+}
+
+/* --onnx: the float run and its pairing with the device's, or NULL. */
+static struct json_object *json_float(const struct bench_model_results *res)
+{
+	struct json_object *o;
+
+	if (!res->have_float)
+		return NULL;
+	o = json_object_new_object();
+	tool_json_add_string(o, "onnx", res->onnx);
+	tool_json_add_string(o, "backend", "float");
+	tool_json_add_uint(o, "inferences", res->float_count);
+	tool_json_add_uint(o, "correct", res->float_correct);
+	json_object_object_add(o, "float_top1",
+			       tool_json_double(ratio(res->float_correct, res->float_count)));
+	tool_json_add_uint(o, "device_correct", res->device_correct);
+	json_object_object_add(o, "device_top1",
+			       tool_json_double(ratio(res->device_correct, res->float_count)));
+	tool_json_add_uint(o, "float_only", res->float_only);
+	tool_json_add_uint(o, "device_only", res->device_only);
+	json_object_object_add(o, "difference", tool_json_double(res->float_diff));
+	json_object_object_add(o, "difference_se",
+			       tool_json_double(res->float_diff_se));
+	tool_json_add_uint(o, "elapsed_ns", res->float_ns);
+	return o;
+}
+
 struct json_object *bench_model_json(const struct bench_model_results *res)
 {
 	struct json_object *o = json_object_new_object();
@@ -85,6 +134,7 @@ struct json_object *bench_model_json(const struct bench_model_results *res)
 		json_object_array_add(a, json_node(&res->node[i]));
 	json_object_object_add(o, "nodes", a);
 	json_object_object_add(o, "total", json_node(&res->total));
+	json_object_object_add(o, "float", json_float(res));
 	return o;
 }
 

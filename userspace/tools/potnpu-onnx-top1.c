@@ -13,16 +13,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
 #include "bench_idx.h"
-#include "cg.h"
+#include "float_top1.h"
 #include "libpotnpu.h"
-#include "pc.h"
 
 struct top1_options {
 	const char *onnx, *input, *labels, *model;
@@ -43,9 +41,9 @@ static void usage(FILE *f)
 		"  --model FILE   also run this compiled model on the CPU reference and\n"
 		"                 pair its top-1 with the float model's per image\n"
 		"  --json         one JSON object on stdout\n"
-		"Exit status: 0 ok, 1 the model cannot be read or run, 64 usage,\n"
-		"65 malformed IDX file or one that does not fit the model, 66 IDX\n"
-		"file missing.\n");
+		"Exit status: 0 ok, 1 a model cannot be run, 64 usage, 65 a\n"
+		"malformed ONNX or IDX file or images that do not fit the model,\n"
+		"66 an ONNX or IDX file missing or unreadable.\n");
 }
 
 static int parse(int argc, char **argv, struct top1_options *o)
@@ -90,31 +88,16 @@ static int parse(int argc, char **argv, struct top1_options *o)
 	return 0;
 }
 
-static size_t argmax(const float *v, size_t n)
+/* The IDX files, checked against each other (float_top1_open() checks
+ * the images against the model). */
+static int load_data(const struct top1_options *o, struct bench_idx *x,
+		     struct bench_idx *y, size_t *n)
 {
-	size_t i, best = 0;
-
-	for (i = 1; i < n; i++)
-		if (v[i] > v[best])
-			best = i;
-	return best;
-}
-
-/* The IDX files, checked against the model's input and each other. */
-static int load_data(const struct top1_options *o, const struct cg_tensor *in,
-		     struct bench_idx *x, struct bench_idx *y, size_t *n)
-{
-	size_t want = (size_t)(in->dims[1] * in->dims[2] * in->dims[3]);
 	char why[400];
 	int ret = bench_idx_load(o->input, x, why, sizeof(why));
 
 	if (!ret)
 		ret = bench_idx_load(o->labels, y, why, sizeof(why));
-	if (!ret && x->item_bytes != want) {
-		snprintf(why, sizeof(why), "%s: items of %zu bytes, the model's input '%s' takes %zu",
-			 o->input, x->item_bytes, in->name, want);
-		ret = EX_DATAERR;
-	}
 	*n = o->count && o->count < x->count ? o->count : x->count;
 	if (!ret && (y->item_bytes != 1 || y->count < *n)) {
 		snprintf(why, sizeof(why), "%s: %u labels of %zu bytes, expected %zu of 1 byte",
@@ -131,7 +114,7 @@ struct quant {
 	struct potnpu_model *m;
 	struct potnpu_graph *g;
 	int8_t *in, *out;
-	size_t correct, float_only, quant_only;
+	struct top1_pair pair;	/* a: float, b: the compiled model */
 };
 
 static int quant_open(struct quant *q, const char *path, size_t in_bytes)
@@ -184,54 +167,35 @@ static int quant_image(struct quant *q, const uint8_t *img, unsigned int label,
 	for (c = 1; c < info->out_values; c++)	/* the first of equals, as potnpu-bench */
 		best = q->out[c] > q->out[best] ? c : best;
 	right = best == label;
-	q->correct += right;
-	q->float_only += float_right && !right;
-	q->quant_only += right && !float_right;
+	top1_pair_add(&q->pair, float_right, right);
 	return 0;
 }
 
 /* Top-1 over the first @n images into @correct; 1 on an executor error. */
-static int run(struct cg_graph *g, const struct bench_idx *x,
+static int run(struct float_top1 *f, const struct bench_idx *x,
 	       const struct bench_idx *y, size_t n, size_t *correct,
 	       struct quant *q)
 {
-	const struct cg_tensor *in = &g->t[g->inputs[0]];
-	const struct cg_tensor *out = &g->t[g->outputs[0]];
-	size_t i, numel = x->item_bytes;
-	struct cg_error e;
-	float *buf = malloc(numel * sizeof(*buf));
-	int ret = buf ? 0 : 1;
+	const uint8_t *img;
+	char why[600];
+	size_t i, best;
+	int ret = 0;
 
-	if (!buf)
-		fprintf(stderr, "potnpu-onnx-top1: out of memory\n");
 	*correct = 0;
 	for (i = 0; !ret && i < n; i++) {
-		pc_image_to_float(in, x->data + i * numel, buf);
-		ret = cg_bind_input(g, in->name, buf, numel, &e) || cg_exec(g, &e);
+		img = x->data + i * x->item_bytes;
+		ret = float_top1_image(f, img, &best, why, sizeof(why));
 		if (ret)
-			fprintf(stderr, "potnpu-onnx-top1: image %zu: %s\n", i, e.msg);
+			fprintf(stderr, "potnpu-onnx-top1: image %zu: %s\n", i, why);
 		else {
-			int right = argmax(out->data, (size_t)cg_numel(out)) == y->data[i];
+			int right = best == y->data[i];
 
 			*correct += (size_t)right;
 			if (q->g)
-				ret = quant_image(q, x->data + i * numel, y->data[i], right);
+				ret = quant_image(q, img, y->data[i], right);
 		}
 	}
-	free(buf);
 	return ret;
-}
-
-/*
- * The paired difference: (model - float) / n and its standard error from
- * the discordant pairs, sqrt(b + c - (b - c)^2 / n) / n.
- */
-static void paired(const struct quant *q, size_t n, double *diff, double *se)
-{
-	double b = (double)q->float_only, c = (double)q->quant_only;
-
-	*diff = (c - b) / (double)n;
-	*se = sqrt(b + c - (b - c) * (b - c) / (double)n) / (double)n;
 }
 
 static void report(const struct top1_options *o, size_t n, size_t correct,
@@ -240,14 +204,15 @@ static void report(const struct top1_options *o, size_t n, size_t correct,
 	double acc = n ? (double)correct / (double)n : 0, diff = 0, se = 0;
 
 	if (q->g)
-		paired(q, n, &diff, &se);
+		top1_pair_diff(&q->pair, &diff, &se);
 	if (o->json) {
 		printf("{\"tool\": \"potnpu-onnx-top1\", \"model\": \"%s\", \"backend\": \"float\", \"inferences\": %zu, \"correct\": %zu, \"accuracy\": %.6f",
 		       o->onnx, n, correct, acc);
 		if (q->g)
 			printf(", \"compiled\": {\"model\": \"%s\", \"correct\": %zu, \"accuracy\": %.6f, \"float_only\": %zu, \"compiled_only\": %zu, \"difference\": %.6f, \"difference_se\": %.6f}",
-			       o->model, q->correct, (double)q->correct / (double)n,
-			       q->float_only, q->quant_only, diff, se);
+			       o->model, q->pair.b_right,
+			       (double)q->pair.b_right / (double)n,
+			       q->pair.a_only, q->pair.b_only, diff, se);
 		printf("}\n");
 		return;
 	}
@@ -255,8 +220,8 @@ static void report(const struct top1_options *o, size_t n, size_t correct,
 	       o->onnx, 100 * acc, correct, n);
 	if (q->g)
 		printf("%s: top-1 %.2f %% (CPU reference); right where float is wrong %zu, wrong where float is right %zu: difference %+.2f points, standard error %.2f\n",
-		       o->model, 100.0 * (double)q->correct / (double)n,
-		       q->quant_only, q->float_only, 100 * diff, 100 * se);
+		       o->model, 100.0 * (double)q->pair.b_right / (double)n,
+		       q->pair.b_only, q->pair.a_only, 100 * diff, 100 * se);
 }
 
 int main(int argc, char **argv)
@@ -264,33 +229,29 @@ int main(int argc, char **argv)
 	struct top1_options o = { 0 };
 	struct quant q = { 0 };
 	struct bench_idx x = { 0 }, y = { 0 };
-	struct cg_graph g;
-	struct cg_error e;
+	struct float_top1 f = { 0 };
+	char why[600];
 	size_t n = 0, correct = 0;
 	int ret = parse(argc, argv, &o);
 
 	if (ret)
 		return ret;
-	if (cg_read_onnx_file(o.onnx, &g, &e) || cg_infer_shapes(&g, &e)) {
-		fprintf(stderr, "potnpu-onnx-top1: %s\n", e.msg);
-		return 1;
+	ret = load_data(&o, &x, &y, &n);
+	if (!ret) {
+		ret = float_top1_open(&f, o.onnx, x.item_bytes, NULL, NULL, why,
+				      sizeof(why));
+		if (ret)
+			fprintf(stderr, "potnpu-onnx-top1: %s\n", why);
 	}
-	if (g.n_inputs != 1 || g.n_outputs != 1 || g.t[g.inputs[0]].rank != 4) {
-		fprintf(stderr, "potnpu-onnx-top1: %s: expected one NCHW input and one output\n",
-			o.onnx);
-		cg_graph_free(&g);
-		return 1;
-	}
-	ret = load_data(&o, &g.t[g.inputs[0]], &x, &y, &n);
 	if (!ret && o.model)
 		ret = quant_open(&q, o.model, x.item_bytes);
 	if (!ret)
-		ret = run(&g, &x, &y, n, &correct, &q);
+		ret = run(&f, &x, &y, n, &correct, &q);
 	if (!ret)
 		report(&o, n, correct, &q);
 	quant_close(&q);
+	float_top1_close(&f);
 	bench_idx_free(&x);
 	bench_idx_free(&y);
-	cg_graph_free(&g);
 	return ret;
 }
