@@ -17,7 +17,18 @@ total_pass=0
 total_fail=0
 total_skip=0
 
-layer_host() { make -s -C "$POTNPU_ROOT/userspace" check; }
+# The host tests, then those feeding the parsers malformed input (model
+# files, ONNX files, IDX files and the tools' command lines) again with
+# the libraries and tools built under ASan and UBSan: a bad file must get
+# its error, not a memory error (docs/testing.md).
+HOST_ASAN_TESTS="test_model test_onnx_errors test_tools test_graph"
+layer_host() {
+	local rc=0
+	make -s -C "$POTNPU_ROOT/userspace" check || rc=1
+	make -s -C "$POTNPU_ROOT/userspace" check-asan \
+		TESTS="$HOST_ASAN_TESTS" || rc=1
+	return $rc
+}
 # Firmware unit tests on the host, then the image on the QEMU device model.
 layer_firmware() {
 	make -s -C "$POTNPU_ROOT/firmware" check || return 1
