@@ -378,5 +378,10 @@ int cg_infer_shapes(struct cg_graph *g, struct cg_error *e)
 	for (i = 0; i < g->n_nodes; i++)
 		if (cg_infer_node(g, &g->nodes[i], e))
 			return -1;
+	/* A graph output (or value_info) may name a graph input or an
+	 * initializer, whose shape no node infers: check those too. */
+	for (i = 0; i < g->n_t; i++)
+		if (g->t[i].has_shape && check_declared(&g->t[i], e))
+			return -1;
 	return 0;
 }

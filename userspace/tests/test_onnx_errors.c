@@ -423,6 +423,25 @@ static void test_declared_output_mismatch(void **state)
 	expect_error(&md, needles);
 }
 
+/* Found by fuzz_onnx: a graph output naming the graph input, declared
+ * with another shape, was accepted (no node infers the input's shape). */
+static void test_declared_output_is_input(void **state)
+{
+	static const char *const needles[] = { "tensor 'x'", "[1, 4]",
+		"[1, 4, 1]", NULL };
+	struct model md;
+	Onnx__TensorShapeProto shape;
+
+	(void)state;
+	model_init(&md, "Relu");
+	onnx__tensor_shape_proto__init(&shape);
+	shape.n_dim = 3;
+	shape.dim = md.dimp;
+	md.out.name = (char *)"x";
+	md.out_tt.shape = &shape;
+	expect_error(&md, needles);
+}
+
 static void test_initializer_size(void **state)
 {
 	static const char *const needles[] = { "tensor 'w'", "3 elements",
@@ -478,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_huge_tensor),
 		cmocka_unit_test(test_inconsistent_shapes),
 		cmocka_unit_test(test_declared_output_mismatch),
+		cmocka_unit_test(test_declared_output_is_input),
 		cmocka_unit_test(test_initializer_size),
 		cmocka_unit_test(test_no_opset),
 		cmocka_unit_test(test_output_not_produced),
