@@ -442,6 +442,22 @@ static void test_declared_output_is_input(void **state)
 	expect_error(&md, needles);
 }
 
+/* Found by fuzz_onnx: an INTS attribute with no elements (protobuf-c's
+ * NULL array) was copied with memcpy from NULL (UBSan in check-asan). */
+static void test_empty_ints_attribute(void **state)
+{
+	static const char *const needles[] = { "'n0'", "(MaxPool)",
+		"kernel_shape", NULL };
+	struct model md;
+
+	(void)state;
+	model_init(&md, "MaxPool");
+	md.in_shape.n_dim = 4;	/* x: [1, 4, 1, 1] */
+	model_attr(&md, "kernel_shape",
+		   ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
+	expect_error(&md, needles);
+}
+
 static void test_initializer_size(void **state)
 {
 	static const char *const needles[] = { "tensor 'w'", "3 elements",
@@ -498,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_inconsistent_shapes),
 		cmocka_unit_test(test_declared_output_mismatch),
 		cmocka_unit_test(test_declared_output_is_input),
+		cmocka_unit_test(test_empty_ints_attribute),
 		cmocka_unit_test(test_initializer_size),
 		cmocka_unit_test(test_no_opset),
 		cmocka_unit_test(test_output_not_produced),
