@@ -59,8 +59,8 @@ static void check_imported(const struct cg_graph *g)
 		for (j = 0; j < n->n_in; j++)
 			if (n->in[j] != -1 && !valid_index(g, n->in[j]))
 				abort();
-		for (j = 0; j < n->n_out; j++)
-			if (!valid_index(g, n->out[j]))
+		for (j = 0; j < n->n_out; j++)	/* -1: omitted ("") */
+			if (n->out[j] != -1 && !valid_index(g, n->out[j]))
 				abort();
 	}
 	for (i = 0; i < g->n_t; i++)
@@ -105,8 +105,7 @@ static void check_inferred(const struct cg_graph *g)
 		for (j = 0; j < n->n_in; j++)
 			if (n->in[j] >= 0)
 				check_shape(&g->t[n->in[j]]);
-		for (j = 0; j < n->n_out; j++)
-			check_shape(&g->t[n->out[j]]);
+		check_shape(&g->t[n->out[0]]);	/* the one inferred */
 	}
 	for (i = 0; i < g->n_outputs; i++)
 		check_shape(&g->t[g->outputs[i]]);
