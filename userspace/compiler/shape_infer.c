@@ -237,6 +237,12 @@ static int infer_reshape(struct cg_graph *g, const struct cg_node *n,
 		return NODE_FAIL(e, n, "shape input '%s' must be 1-D with at most %d values",
 				 s->name, CG_MAX_RANK);
 	for (i = 0; i < rank; i++) {
+		/* the int64 shape is held as float: range-check before the
+		 * conversion, which is undefined out of range (fuzz_onnx) */
+		if (!(s->data[i] >= -1.0f && s->data[i] <= (float)CG_MAX_ELEMS) ||
+		    s->data[i] != (float)(int64_t)s->data[i])
+			return NODE_FAIL(e, n, "shape input '%s' value %g at %d not supported",
+					 s->name, (double)s->data[i], i);
 		out[i] = (int64_t)s->data[i];
 		if (out[i] == 0 && i < x->rank)
 			out[i] = x->dims[i];

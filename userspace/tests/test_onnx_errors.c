@@ -458,6 +458,27 @@ static void test_empty_ints_attribute(void **state)
 	expect_error(&md, needles);
 }
 
+/* Found by fuzz_onnx: a Reshape shape value beyond int64's range once
+ * held as float was converted back to int64 (undefined behaviour). */
+static void test_reshape_shape_out_of_range(void **state)
+{
+	static const char *const needles[] = { "(Reshape)", "'w'",
+		"value 9.22337e+18 at 1 not supported", NULL };
+	int64_t shape[2] = { 1, INT64_MAX };
+	struct model md;
+
+	(void)state;
+	model_init(&md, "Reshape");
+	model_add_w(&md, 1);
+	md.init.data_type = ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
+	md.init_dims[0] = 2;
+	md.init.n_float_data = 0;
+	md.init.float_data = NULL;
+	md.init.n_int64_data = 2;
+	md.init.int64_data = shape;
+	expect_error(&md, needles);
+}
+
 static void test_initializer_size(void **state)
 {
 	static const char *const needles[] = { "tensor 'w'", "3 elements",
@@ -515,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_declared_output_mismatch),
 		cmocka_unit_test(test_declared_output_is_input),
 		cmocka_unit_test(test_empty_ints_attribute),
+		cmocka_unit_test(test_reshape_shape_out_of_range),
 		cmocka_unit_test(test_initializer_size),
 		cmocka_unit_test(test_no_opset),
 		cmocka_unit_test(test_output_not_produced),
