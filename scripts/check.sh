@@ -41,6 +41,8 @@ layer_firmware() {
 layer_fuzz() {
 	local rc=0
 	make -s -C "$POTNPU_ROOT/tests/fuzz" check || rc=1
+	make -s -C "$POTNPU_ROOT/userspace" fuzz-onnx \
+		FUZZ_TIME="${FUZZ_TIME:-20}" POTNPU_BUILD="$POTNPU_BUILD" || rc=1
 	make -s -C "$POTNPU_ROOT/userspace" fuzz-model \
 		FUZZ_TIME="${FUZZ_TIME:-20}" POTNPU_BUILD="$POTNPU_BUILD" || rc=1
 	return $rc

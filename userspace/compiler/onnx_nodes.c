@@ -9,12 +9,20 @@
 
 #include "onnx_internal.h"
 
+/* protobuf-c leaves an empty repeated field or bytes' pointer NULL, and
+ * memcpy from NULL is undefined even for 0 bytes (found by fuzz_onnx). */
+static void copy_n(void *dst, const void *src, size_t bytes)
+{
+	if (bytes)
+		memcpy(dst, src, bytes);
+}
+
 static char *dup_bytes(const uint8_t *p, size_t len)
 {
 	char *s = malloc(len + 1);
 
 	if (s) {
-		memcpy(s, p, len);
+		copy_n(s, p, len);
 		s[len] = 0;
 	}
 	return s;
@@ -45,7 +53,7 @@ static int attr_from_proto(const struct cg_node *n, const Onnx__AttributeProto *
 		a->ints = malloc((a->n + 1) * sizeof(*a->ints));
 		if (!a->ints)
 			return cg_fail(e, "out of memory");
-		memcpy(a->ints, ap->ints, a->n * sizeof(*a->ints));
+		copy_n(a->ints, ap->ints, a->n * sizeof(*a->ints));
 		return 0;
 	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS:
 		a->type = CG_ATTR_FLOATS;
@@ -53,7 +61,7 @@ static int attr_from_proto(const struct cg_node *n, const Onnx__AttributeProto *
 		a->floats = malloc((a->n + 1) * sizeof(*a->floats));
 		if (!a->floats)
 			return cg_fail(e, "out of memory");
-		memcpy(a->floats, ap->floats, a->n * sizeof(*a->floats));
+		copy_n(a->floats, ap->floats, a->n * sizeof(*a->floats));
 		return 0;
 	default:
 		return cg_fail(e, "node '%s' (%s): attribute '%s' has type %d, not supported (supported: float, int, string, ints, floats)",

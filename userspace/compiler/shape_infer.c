@@ -237,6 +237,12 @@ static int infer_reshape(struct cg_graph *g, const struct cg_node *n,
 		return NODE_FAIL(e, n, "shape input '%s' must be 1-D with at most %d values",
 				 s->name, CG_MAX_RANK);
 	for (i = 0; i < rank; i++) {
+		/* the int64 shape is held as float: range-check before the
+		 * conversion, which is undefined out of range (fuzz_onnx) */
+		if (!(s->data[i] >= -1.0f && s->data[i] <= (float)CG_MAX_ELEMS) ||
+		    s->data[i] != (float)(int64_t)s->data[i])
+			return NODE_FAIL(e, n, "shape input '%s' value %g at %d not supported",
+					 s->name, (double)s->data[i], i);
 		out[i] = (int64_t)s->data[i];
 		if (out[i] == 0 && i < x->rank)
 			out[i] = x->dims[i];
@@ -377,6 +383,11 @@ int cg_infer_shapes(struct cg_graph *g, struct cg_error *e)
 
 	for (i = 0; i < g->n_nodes; i++)
 		if (cg_infer_node(g, &g->nodes[i], e))
+			return -1;
+	/* A graph output (or value_info) may name a graph input or an
+	 * initializer, whose shape no node infers: check those too. */
+	for (i = 0; i < g->n_t; i++)
+		if (g->t[i].has_shape && check_declared(&g->t[i], e))
 			return -1;
 	return 0;
 }

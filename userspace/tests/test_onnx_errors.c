@@ -423,6 +423,62 @@ static void test_declared_output_mismatch(void **state)
 	expect_error(&md, needles);
 }
 
+/* Found by fuzz_onnx: a graph output naming the graph input, declared
+ * with another shape, was accepted (no node infers the input's shape). */
+static void test_declared_output_is_input(void **state)
+{
+	static const char *const needles[] = { "tensor 'x'", "[1, 4]",
+		"[1, 4, 1]", NULL };
+	struct model md;
+	Onnx__TensorShapeProto shape;
+
+	(void)state;
+	model_init(&md, "Relu");
+	onnx__tensor_shape_proto__init(&shape);
+	shape.n_dim = 3;
+	shape.dim = md.dimp;
+	md.out.name = (char *)"x";
+	md.out_tt.shape = &shape;
+	expect_error(&md, needles);
+}
+
+/* Found by fuzz_onnx: an INTS attribute with no elements (protobuf-c's
+ * NULL array) was copied with memcpy from NULL (UBSan in check-asan). */
+static void test_empty_ints_attribute(void **state)
+{
+	static const char *const needles[] = { "'n0'", "(MaxPool)",
+		"kernel_shape", NULL };
+	struct model md;
+
+	(void)state;
+	model_init(&md, "MaxPool");
+	md.in_shape.n_dim = 4;	/* x: [1, 4, 1, 1] */
+	model_attr(&md, "kernel_shape",
+		   ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
+	expect_error(&md, needles);
+}
+
+/* Found by fuzz_onnx: a Reshape shape value beyond int64's range once
+ * held as float was converted back to int64 (undefined behaviour). */
+static void test_reshape_shape_out_of_range(void **state)
+{
+	static const char *const needles[] = { "(Reshape)", "'w'",
+		"value 9.22337e+18 at 1 not supported", NULL };
+	int64_t shape[2] = { 1, INT64_MAX };
+	struct model md;
+
+	(void)state;
+	model_init(&md, "Reshape");
+	model_add_w(&md, 1);
+	md.init.data_type = ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
+	md.init_dims[0] = 2;
+	md.init.n_float_data = 0;
+	md.init.float_data = NULL;
+	md.init.n_int64_data = 2;
+	md.init.int64_data = shape;
+	expect_error(&md, needles);
+}
+
 static void test_initializer_size(void **state)
 {
 	static const char *const needles[] = { "tensor 'w'", "3 elements",
@@ -478,6 +534,9 @@ int main(void)
 		cmocka_unit_test(test_huge_tensor),
 		cmocka_unit_test(test_inconsistent_shapes),
 		cmocka_unit_test(test_declared_output_mismatch),
+		cmocka_unit_test(test_declared_output_is_input),
+		cmocka_unit_test(test_empty_ints_attribute),
+		cmocka_unit_test(test_reshape_shape_out_of_range),
 		cmocka_unit_test(test_initializer_size),
 		cmocka_unit_test(test_no_opset),
 		cmocka_unit_test(test_output_not_produced),
