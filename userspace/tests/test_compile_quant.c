@@ -26,26 +26,17 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "bench_idx.h"
+#include "fmnist_test.h"
 #include "compile_onnx.h"
 #include "libpotnpu.h"
 #include "pc.h"
 #include "pc_emit.h"
 
-#define DATA "/usr/share/datasets/fashion-mnist/"
+#define DATA FMNIST_DATA
 #define NTEST 1000
 #define NSAMP 200000
 
 static char root[512];
-static struct bench_idx images, labels;
-
-static void find_root(void)
-{
-	const char *f = __FILE__;
-	const char *end = strstr(f, "userspace/tests/test_compile_quant.c");
-
-	snprintf(root, sizeof(root), "%.*s", end ? (int)(end - f) : 0, f);
-}
 
 static uint64_t rng = 88172645463325252ull;
 
@@ -178,54 +169,6 @@ static void test_calib_parse(void **state)
 	assert_non_null(strstr(e.msg, "minmax, percentile[=P], mse"));
 }
 
-static int load_data(void)
-{
-	char why[256];
-
-	if (images.data)
-		return 0;
-	if (bench_idx_load(DATA "t10k-images-idx3-ubyte.gz", &images, why,
-			   sizeof(why)) ||
-	    bench_idx_load(DATA "t10k-labels-idx1-ubyte.gz", &labels, why,
-			   sizeof(why)))
-		return -1;
-	return 0;
-}
-
-static size_t argmax(const float *v, size_t n)
-{
-	size_t i, best = 0;
-
-	for (i = 1; i < n; i++)
-		if (v[i] > v[best])
-			best = i;
-	return best;
-}
-
-/* Top-1 of model.bin on the CPU reference over the first NTEST images. */
-static double model_accuracy(const char *path)
-{
-	struct potnpu_graph_options go = { 0 };
-	struct potnpu_model *m;
-	struct potnpu_graph *g;
-	int8_t q[784], out[16];
-	float real[16];
-	size_t i, ok = 0;
-
-	assert_int_equal(potnpu_model_load(path, &m), 0);
-	assert_int_equal(potnpu_graph_create(m, &go, &g), 0);
-	for (i = 0; i < NTEST; i++) {
-		struct potnpu_graph_result r = { .out = out, .real = real };
-
-		assert_int_equal(potnpu_model_preprocess(m, images.data + i * 784, q), 0);
-		assert_int_equal(potnpu_graph_run(g, q, &r), 0);
-		ok += argmax(real, 10) == labels.data[i];
-	}
-	potnpu_graph_free(g);
-	potnpu_model_free(m);
-	return 100.0 * ok / NTEST;
-}
-
 static void fashion_path(char *onnx, size_t len)
 {
 	snprintf(onnx, len, "%smodels/fashion-mnist-cnn.onnx", root);
@@ -247,7 +190,7 @@ static double fashion(struct pc_options *o, const char *tag)
 	o->quiet = 1;
 	if (pc_compile(o, &e))
 		fail_msg("%s", e.msg);
-	acc = model_accuracy(out);
+	acc = fmnist_model_top1(out, NTEST);
 	unlink(out);
 	return acc;
 }
@@ -259,7 +202,7 @@ static void test_calib_model(void **state)
 	int i;
 
 	(void)state;
-	if (load_data())
+	if (fmnist_load())
 		skip();
 	for (i = 0; i < 3; i++) {
 		struct pc_options o = { .scheme = "uniform4" };
@@ -379,7 +322,7 @@ static void test_progressive(void **state)
 	struct cg_error e;
 
 	(void)state;
-	if (load_data())
+	if (fmnist_load())
 		skip();
 	fashion_path(onnx, sizeof(onnx));
 	snprintf(bin, sizeof(bin), "/tmp/potnpu-cq-%d-prog.bin", (int)getpid());
@@ -488,7 +431,7 @@ static void test_fitted_model(void **state)
 	uint32_t i, c;
 
 	(void)state;
-	if (load_data())
+	if (fmnist_load())
 		skip();
 	fashion_path(onnx, sizeof(onnx));
 	snprintf(bin, sizeof(bin), "/tmp/potnpu-cq-%d-fit.bin", (int)getpid());
@@ -513,7 +456,7 @@ static void test_fitted_model(void **state)
 		}
 	}
 	potnpu_model_free(m);
-	acc = model_accuracy(bin);
+	acc = fmnist_model_top1(bin, NTEST);
 	unlink(bin);
 	print_message("# default model, fitted4: top-1 %.1f %% over %d images\n",
 		      acc, NTEST);
@@ -656,6 +599,6 @@ int main(void)
 		cmocka_unit_test(test_calib_model),
 	};
 
-	find_root();
+	fmnist_find_root(root, sizeof(root));
 	return cmocka_run_group_tests_name("compile_quant", tests, NULL, NULL);
 }
